@@ -1,0 +1,29 @@
+package io.kymux.capture;
+
+import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
+
+/** An FFmpeg call failed; the message carries FFmpeg's own error text. */
+public final class FfmpegException extends RuntimeException {
+
+    public FfmpegException(String message) {
+        super(message);
+    }
+
+    /** Throws if {@code ret} is negative, naming the call that failed. */
+    public static int check(int ret, String what) {
+        if (ret < 0) {
+            throw new FfmpegException(what + " failed: " + errorText(ret));
+        }
+        return ret;
+    }
+
+    public static String errorText(int ret) {
+        byte[] buf = new byte[256];
+        av_strerror(ret, buf, buf.length);
+        int n = 0;
+        while (n < buf.length && buf[n] != 0) {
+            n++;
+        }
+        return new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8) + " (" + ret + ")";
+    }
+}

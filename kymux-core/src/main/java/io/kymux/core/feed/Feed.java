@@ -1,0 +1,182 @@
+package io.kymux.core.feed;
+
+import io.kymux.core.h264.H264Config;
+import io.kymux.core.media.Frame;
+import io.kymux.core.media.MediaKind;
+import io.kymux.core.media.TrackInfo;
+import io.kymux.core.media.TrackInfos;
+import io.kymux.core.packet.CodecId;
+import io.kymux.core.packet.MediaPacket;
+import io.kymux.core.packet.StreamHeader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One track from one producer: its codec description, latest config packet, GOP cache,
+ * sequence numbers and stats, and the sinks (viewer sessions) it fans out to.
+ *
+ * <p>Sans-I/O: time comes in as {@code nowUs}. Thread-safe by a single monitor, held
+ * only for non-blocking work; sinks are called under it so a joining viewer sees the
+ * cached GOP and then live frames with no gap and no duplicate.
+ */
+public final class Feed {
+
+    private final String name;
+    private final GopCache gop;
+    private final List<FrameSink> sinks = new ArrayList<>();
+    private final RateMeter rate = new RateMeter();
+    private StreamHeader header;
+    private TrackInfo track;
+    private Frame config;
+    private boolean live;
+    private long nextSeq;
+    private long framesIn;
+    private long bytesIn;
+    private long keyframes;
+    private long lastPtsUs;
+
+    public Feed(String name, FeedLimits limits) {
+        this.name = name;
+        this.gop = new GopCache(limits);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** A producer (re)starts this feed. A new producer means a new reference chain. */
+    public synchronized void open(StreamHeader newHeader) {
+        boolean sameCodec = header != null && header.codec() == newHeader.codec();
+        header = newHeader;
+        live = true;
+        gop.clear();
+        if (!sameCodec) {
+            setConfig(null);
+        }
+        updateTrack();
+    }
+
+    /** Takes ownership of the packet's payload. */
+    public synchronized void publish(MediaPacket packet, long nowUs) {
+        if (header == null) {
+            packet.release();
+            throw new IllegalStateException("feed " + name + " has no stream header");
+        }
+        if (packet.config()) {
+            acceptConfig(packet.payload(), packet.ptsUs(), nowUs);
+            return;
+        }
+        if (packet.key() && header.codec() == CodecId.H264) {
+            adoptInBandParameterSets(packet.payload(), packet.ptsUs(), nowUs);
+        }
+        Frame frame = new Frame(nextSeq++, packet.ptsUs(), false, packet.key(), nowUs, packet.payload());
+        framesIn++;
+        bytesIn += frame.size();
+        lastPtsUs = frame.ptsUs();
+        rate.record(nowUs, frame.size());
+        if (frame.key()) {
+            keyframes++;
+        }
+        if (header.kind() == MediaKind.VIDEO) {
+            gop.add(frame, nowUs);
+        }
+        for (FrameSink s : sinks) {
+            s.onFrame(this, frame.retainedDuplicate());
+        }
+        frame.release();
+    }
+
+    /** The producer went away. Viewers stay subscribed and resume if it returns. */
+    public synchronized void close() {
+        live = false;
+        gop.clear();
+        for (FrameSink s : sinks) {
+            s.onSourceEnded(this);
+        }
+    }
+
+    /**
+     * Adds a sink and immediately gives it the track description, the config packet and
+     * the cached GOP, so its first frame is decodable. Returns false if already added.
+     */
+    public synchronized boolean subscribe(FrameSink sink, long nowUs) {
+        if (sinks.contains(sink)) {
+            return false;
+        }
+        if (track != null) {
+            sink.onTrack(this, track);
+        }
+        if (config != null) {
+            sink.onFrame(this, config.retainedDuplicate());
+        }
+        for (Frame f : gop.snapshot()) {
+            sink.onFrame(this, f);
+        }
+        sinks.add(sink);
+        return true;
+    }
+
+    public synchronized void unsubscribe(FrameSink sink) {
+        sinks.remove(sink);
+    }
+
+    public synchronized Optional<TrackInfo> track() {
+        return Optional.ofNullable(track);
+    }
+
+    public synchronized boolean live() {
+        return live;
+    }
+
+    public synchronized FeedStats stats() {
+        return new FeedStats(framesIn, bytesIn, keyframes, lastPtsUs, rate.fps(), rate.bitrate(), sinks.size(),
+                gop.frameCount(), gop.bytes(), gop.overflows());
+    }
+
+    /** Releases cached buffers; the feed is unusable afterwards. */
+    public synchronized void dispose() {
+        gop.clear();
+        setConfig(null);
+        sinks.clear();
+        live = false;
+    }
+
+    private void acceptConfig(ByteBuf payload, long ptsUs, long nowUs) {
+        if (config != null && ByteBufUtil.equals(config.payload(), payload)) {
+            payload.release();
+            return; // repeated, unchanged
+        }
+        setConfig(new Frame(nextSeq, ptsUs, true, false, nowUs, payload));
+        updateTrack();
+        for (FrameSink s : sinks) {
+            s.onFrame(this, config.retainedDuplicate());
+        }
+    }
+
+    /** A producer that sends SPS/PPS only inside keyframes still gets a config packet. */
+    private void adoptInBandParameterSets(ByteBuf au, long ptsUs, long nowUs) {
+        H264Config.extractParameterSets(au, PooledByteBufAllocator.DEFAULT)
+                .ifPresent(ps -> acceptConfig(ps, ptsUs, nowUs));
+    }
+
+    private void setConfig(Frame f) {
+        if (config != null) {
+            config.release();
+        }
+        config = f;
+    }
+
+    private void updateTrack() {
+        TrackInfo next = TrackInfos.of(header, config == null ? null : config.payload());
+        if (!next.equals(track)) {
+            track = next;
+            for (FrameSink s : sinks) {
+                s.onTrack(this, track);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.kymux.core.opus;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** The Opus identification header (RFC 7845 section 5.1), as FFmpeg puts it in extradata. */
+public record OpusHead(int channels, int preSkip, long inputSampleRate) {
+
+    private static final byte[] MAGIC = "OpusHead".getBytes(StandardCharsets.US_ASCII);
+
+    /** Opus always decodes at 48 kHz whatever the input rate was. */
+    public static final int DECODE_RATE = 48000;
+
+    public static Optional<OpusHead> parse(ByteBuf b) {
+        int i = b.readerIndex();
+        if (b.readableBytes() < 19) {
+            return Optional.empty();
+        }
+        for (int k = 0; k < MAGIC.length; k++) {
+            if (b.getByte(i + k) != MAGIC[k]) {
+                return Optional.empty();
+            }
+        }
+        int channels = b.getUnsignedByte(i + 9);
+        if (channels == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new OpusHead(channels, b.getUnsignedShortLE(i + 10), b.getUnsignedIntLE(i + 12)));
+    }
+}

@@ -1,0 +1,170 @@
+package io.kymux.core.session;
+
+import io.kymux.core.feed.Feed;
+import io.kymux.core.feed.FrameSink;
+import io.kymux.core.media.Frame;
+import io.kymux.core.media.MediaKind;
+import io.kymux.core.media.TrackInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * One viewer of a set of feeds (one feed, or a stream's feeds) on any transport. It numbers
+ * the feeds as tracks 0..n-1, receives their frames as a {@link FrameSink}, and holds them
+ * in a {@link SessionQueue} until the transport polls them.
+ *
+ * <p>Transport-independent and sans-I/O apart from two hooks: {@code wake} is run when
+ * the queue goes from empty to non-empty (the transport then schedules a drain on its own
+ * thread), and {@code clock} stamps the join instant. Thread-safe by its own monitor.
+ */
+public final class Session implements FrameSink {
+
+    private final long id;
+    private final String target;
+    private final List<Feed> feeds;
+    private final SessionQueue queue;
+    private final Runnable wake;
+    private long joinUs;
+    private boolean closed;
+
+    public Session(long id, String target, List<Feed> feeds, QueueLimits limits, Runnable wake) {
+        this.id = id;
+        this.target = target;
+        this.feeds = List.copyOf(feeds);
+        this.queue = new SessionQueue(limits);
+        this.wake = wake;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String target() {
+        return target;
+    }
+
+    /** Track number → feed name, and the current description where known. */
+    public List<TrackSlot> tracks() {
+        List<TrackSlot> out = new ArrayList<>();
+        for (int i = 0; i < feeds.size(); i++) {
+            out.add(new TrackSlot(i, feeds.get(i).name(), feeds.get(i).track()));
+        }
+        return out;
+    }
+
+    /** Subscribes to every feed; cached config and GOP frames are queued at once. */
+    public void start(long nowUs) {
+        synchronized (this) {
+            joinUs = nowUs;
+        }
+        for (Feed f : feeds) {
+            f.subscribe(this, nowUs);
+        }
+    }
+
+    public void close() {
+        for (Feed f : feeds) {
+            f.unsubscribe(this);
+        }
+        synchronized (this) {
+            closed = true;
+            queue.clear();
+        }
+    }
+
+    public synchronized QueueItem poll(long nowUs) {
+        return queue.poll(nowUs);
+    }
+
+    public synchronized boolean keyframeWanted() {
+        return queue.keyframeWanted();
+    }
+
+    public synchronized SessionStats stats() {
+        return new SessionStats(id, target, queue.delivered(), queue.drops(), queue.mediaFrames(), queue.mediaBytes());
+    }
+
+    @Override
+    public void onTrack(Feed feed, TrackInfo track) {
+        enqueue(() -> {
+            queue.offerControl(new SessionEvent.TrackChanged(trackOf(feed), feed.name(), track));
+            return true;
+        });
+    }
+
+    @Override
+    public void onFrame(Feed feed, Frame frame) {
+        int track = trackOf(feed);
+        boolean video = feed.track().map(t -> t.kind() == MediaKind.VIDEO).orElse(false);
+        boolean wakeNow;
+        synchronized (this) {
+            if (closed) {
+                frame.release();
+                return;
+            }
+            boolean wasEmpty = queue.isEmpty();
+            // frames cached before we joined are needed to decode: they count from the join
+            long deadline = Math.max(frame.receivedUs(), joinUs) + queue.limits().latencyBudgetUs();
+            wakeNow = queue.offerMedia(track, video, frame, deadline) && wasEmpty;
+        }
+        if (wakeNow) {
+            wake.run();
+        }
+    }
+
+    @Override
+    public void onSourceEnded(Feed feed) {
+        enqueue(() -> {
+            queue.offerControl(new SessionEvent.SourceEnded(trackOf(feed), feed.name()));
+            return true;
+        });
+    }
+
+    private interface Offer {
+        boolean run();
+    }
+
+    /** Runs an offer under the monitor and wakes the transport if the queue was empty. */
+    private boolean enqueue(Offer offer) {
+        boolean wasEmpty;
+        boolean result;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            wasEmpty = queue.isEmpty();
+            result = offer.run();
+        }
+        if (wasEmpty && result) {
+            wake.run();
+        }
+        return result;
+    }
+
+    private int trackOf(Feed feed) {
+        int i = feeds.indexOf(feed);
+        if (i < 0) {
+            throw new IllegalArgumentException("not a feed of this session: " + feed.name());
+        }
+        return i;
+    }
+
+    /** A track of a session: its number, feed name and description if known. */
+    public record TrackSlot(int track, String feed, Optional<TrackInfo> info) {
+    }
+
+    /** Snapshot of a session's counters. */
+    public record SessionStats(long id, String target, long delivered, DropCounters drops, int queuedFrames,
+                               long queuedBytes) {
+    }
+
+    /** For tests and clocks: a {@link LongSupplier} of microseconds. */
+    public static LongSupplier systemClockUs() {
+        return () -> {
+            java.time.Instant now = java.time.Instant.now();
+            return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+        };
+    }
+}

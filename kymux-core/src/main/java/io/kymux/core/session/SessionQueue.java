@@ -1,0 +1,193 @@
+package io.kymux.core.session;
+
+import io.kymux.core.media.Frame;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * A viewer's bounded, deadline-aware send queue. Sans-I/O: the caller passes {@code now}.
+ *
+ * <p>Rules (each has a unit test):
+ * <ol>
+ *   <li>Control items and config frames are always queued and never dropped.</li>
+ *   <li>A new video keyframe supersedes the queued frames of its track before it: they
+ *       are dropped at once.</li>
+ *   <li>A video frame past its deadline at {@link #poll} makes its track skip to the next
+ *       queued keyframe, or drop everything and wait for one; a late audio frame is
+ *       dropped alone.</li>
+ *   <li>An offer that would exceed the frame or byte bound drops all queued media (the
+ *       viewer is too far behind to catch up); video tracks then wait for a keyframe.</li>
+ *   <li>While a video track waits for a keyframe its delta frames are dropped on offer,
+ *       and {@link #keyframeWanted()} is true so the session can ask the producer.</li>
+ * </ol>
+ */
+public final class SessionQueue {
+
+    private final QueueLimits limits;
+    private final ArrayDeque<QueueItem> items = new ArrayDeque<>();
+    private final Set<Integer> waitingForKey = new HashSet<>();
+    private int mediaFrames;
+    private long mediaBytes;
+    private long delivered;
+    private long dropOverflow;
+    private long dropLate;
+    private long dropWaiting;
+    private long dropSuperseded;
+
+    public SessionQueue(QueueLimits limits) {
+        this.limits = limits;
+    }
+
+    public QueueLimits limits() {
+        return limits;
+    }
+
+    public void offerControl(SessionEvent event) {
+        items.add(new QueueItem.Control(event));
+    }
+
+    /**
+     * Queues a frame, taking ownership of it (it is released if dropped).
+     *
+     * @return true if queued
+     */
+    public boolean offerMedia(int track, boolean video, Frame frame, long deadlineUs) {
+        if (frame.config()) {
+            items.add(new QueueItem.Media(track, video, frame, deadlineUs));
+            return true;
+        }
+        if (video) {
+            if (frame.key()) {
+                waitingForKey.remove(track);
+                dropSuperseded += dropTrack(track, false);
+            } else if (waitingForKey.contains(track)) {
+                dropWaiting++;
+                frame.release();
+                return false;
+            }
+        }
+        if (mediaFrames > 0 && (mediaFrames + 1 > limits.maxFrames() || mediaBytes + frame.size() > limits.maxBytes())) {
+            dropAllMedia();
+            if (video && !frame.key()) {
+                waitingForKey.add(track);
+                dropOverflow++;
+                frame.release();
+                return false;
+            }
+        }
+        items.add(new QueueItem.Media(track, video, frame, deadlineUs));
+        mediaFrames++;
+        mediaBytes += frame.size();
+        return true;
+    }
+
+    /** The next item to send, applying the deadline rule; null when empty. */
+    public QueueItem poll(long nowUs) {
+        while (true) {
+            QueueItem head = items.poll();
+            if (head == null) {
+                return null;
+            }
+            if (head instanceof QueueItem.Media m && !m.frame().config()) {
+                mediaFrames--;
+                mediaBytes -= m.frame().size();
+                if (nowUs > m.deadlineUs()) {
+                    dropLate++;
+                    m.frame().release();
+                    if (m.video()) {
+                        skipToNextKeyframe(m.track());
+                    }
+                    continue;
+                }
+                delivered++;
+            }
+            return head;
+        }
+    }
+
+    public boolean isEmpty() {
+        return items.isEmpty();
+    }
+
+    public int mediaFrames() {
+        return mediaFrames;
+    }
+
+    public long mediaBytes() {
+        return mediaBytes;
+    }
+
+    public long delivered() {
+        return delivered;
+    }
+
+    public DropCounters drops() {
+        return new DropCounters(dropOverflow, dropLate, dropWaiting, dropSuperseded);
+    }
+
+    /** True while some video track waits for a keyframe that is not yet queued. */
+    public boolean keyframeWanted() {
+        return !waitingForKey.isEmpty();
+    }
+
+    /** Releases every queued frame. */
+    public void clear() {
+        for (QueueItem i : items) {
+            if (i instanceof QueueItem.Media m) {
+                m.frame().release();
+            }
+        }
+        items.clear();
+        mediaFrames = 0;
+        mediaBytes = 0;
+    }
+
+    private void skipToNextKeyframe(int track) {
+        boolean keyQueued = items.stream().anyMatch(i -> i instanceof QueueItem.Media m && m.track() == track
+                && m.frame().key() && !m.frame().config());
+        dropLate += dropTrack(track, keyQueued);
+        if (!keyQueued) {
+            waitingForKey.add(track);
+        }
+    }
+
+    /**
+     * Drops the queued non-config media of a track; with {@code untilKey} only up to its
+     * first queued keyframe. Returns how many were dropped.
+     */
+    private long dropTrack(int track, boolean untilKey) {
+        long n = 0;
+        for (Iterator<QueueItem> it = items.iterator(); it.hasNext(); ) {
+            if (it.next() instanceof QueueItem.Media m && m.track() == track && !m.frame().config()) {
+                if (untilKey && m.frame().key()) {
+                    break;
+                }
+                it.remove();
+                forget(m.frame());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void dropAllMedia() {
+        for (Iterator<QueueItem> it = items.iterator(); it.hasNext(); ) {
+            if (it.next() instanceof QueueItem.Media m && !m.frame().config()) {
+                it.remove();
+                forget(m.frame());
+                dropOverflow++;
+                if (m.video()) {
+                    waitingForKey.add(m.track());
+                }
+            }
+        }
+    }
+
+    private void forget(Frame f) {
+        mediaFrames--;
+        mediaBytes -= f.size();
+        f.release();
+    }
+}
