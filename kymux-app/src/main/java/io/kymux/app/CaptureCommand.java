@@ -1,0 +1,99 @@
+package io.kymux.app;
+
+import io.kymux.capture.Capture;
+import io.kymux.capture.CaptureOptions;
+import io.kymux.capture.EncoderSettings;
+import io.kymux.capture.PacketStreamWriter;
+import io.kymux.capture.SourceKind;
+import io.kymux.core.packet.PacketSink;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "capture", mixinStandardHelpOptions = true,
+        description = {"Capture and encode one track and write it as a kymux packet stream.",
+            "Sources: test (moving pattern, or a 440 Hz tone with --audio), display (x11grab),",
+            "camera (v4l2), audio (pulse or alsa). Output: stdout, or --to http://host:port/ingest/FEED."})
+final class CaptureCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "test | display | camera | audio")
+    String source;
+
+    @Option(names = "--audio", description = "with 'test': generate a tone instead of a picture")
+    boolean audio;
+
+    @Option(names = "--to", description = "upload to this ingest URL instead of writing to stdout")
+    URI to;
+
+    @Option(names = "--encoder", description = "FFmpeg encoder (default libx264, or libopus for audio)")
+    String encoder;
+
+    @Option(names = "--size", defaultValue = "1280x720", description = "video size WxH (default ${DEFAULT-VALUE})")
+    String size;
+
+    @Option(names = "--fps", defaultValue = "30", description = "frames per second (default ${DEFAULT-VALUE})")
+    int fps;
+
+    @Option(names = "--gop", defaultValue = "60", description = "frames between keyframes (default ${DEFAULT-VALUE})")
+    int gop;
+
+    @Option(names = "--bitrate", description = "bits per second (default 2000000 video, 64000 audio)")
+    Long bitrate;
+
+    @Option(names = "--preset", defaultValue = "ultrafast", description = "x264 preset (default ${DEFAULT-VALUE})")
+    String preset;
+
+    @Option(names = "--tune", defaultValue = "zerolatency", description = "x264 tune (default ${DEFAULT-VALUE})")
+    String tune;
+
+    @Option(names = "--x264-params", defaultValue = "", description = "extra x264 options, a=b:c=d")
+    String x264Params;
+
+    @Option(names = {"--display", "--device"}, description = "X display (:0.0), V4L2 device or audio device")
+    String device;
+
+    @Option(names = "--backend", defaultValue = "pulse", description = "audio device backend: pulse or alsa")
+    String backend;
+
+    @Option(names = "--offset", defaultValue = "0,0", description = "display region offset X,Y")
+    String offset;
+
+    @Override
+    public Integer call() throws Exception {
+        FfmpegLogging.quiet();
+        SourceKind kind = SourceKind.valueOf(source.toUpperCase());
+        boolean isAudio = audio || kind == SourceKind.AUDIO;
+        String[] wh = size.split("x");
+        String[] xy = offset.split(",");
+        EncoderSettings enc = isAudio
+                ? new EncoderSettings(encoder == null ? "libopus" : encoder, 0, 0, 0, 0,
+                        bitrate == null ? 64_000 : bitrate, "", "", "")
+                : new EncoderSettings(encoder == null ? "libx264" : encoder, Integer.parseInt(wh[0]),
+                        Integer.parseInt(wh[1]), fps, gop, bitrate == null ? 2_000_000 : bitrate, preset, tune,
+                        x264Params);
+        CaptureOptions opts = new CaptureOptions(kind, isAudio, device, backend, Integer.parseInt(xy[0].trim()),
+                Integer.parseInt(xy[1].trim()), enc);
+        PacketSink sink;
+        HttpUpload upload = null;
+        if (to != null) {
+            upload = new HttpUpload(to);
+            sink = upload;
+        } else {
+            sink = new PacketStreamWriter(new FileOutputStream(FileDescriptor.out));
+        }
+        Capture capture = new Capture(opts, sink);
+        if (upload != null) {
+            upload.response().whenComplete((r, e) -> {
+                System.err.println("kymux capture: server answered " + (e != null ? e : r.statusCode() + " " + r.body()));
+                capture.stop();
+            });
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(capture::stop));
+        capture.run();
+        return 0;
+    }
+}

@@ -1,0 +1,51 @@
+package io.kymux.app;
+
+import io.kymux.core.feed.FeedLimits;
+import io.kymux.core.session.QueueLimits;
+import io.kymux.server.ServerConfig;
+import picocli.CommandLine.Option;
+
+/** Server settings shared by {@code server} and {@code demo}: flags, each with an environment variable. */
+final class ServerOptions {
+
+    @Option(names = "--port", defaultValue = "${env:KYMUX_PORT:-8888}",
+            description = "HTTP port (env KYMUX_PORT, default 8888)")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "${env:KYMUX_BIND:-0.0.0.0}",
+            description = "address to listen on (env KYMUX_BIND, default 0.0.0.0)")
+    String bind;
+
+    @Option(names = "--latency-budget-ms", defaultValue = "${env:KYMUX_LATENCY_BUDGET_MS:-150}",
+            description = "a frame older than this in a viewer's queue is dropped (env KYMUX_LATENCY_BUDGET_MS, default 150)")
+    long latencyBudgetMs;
+
+    @Option(names = "--queue-frames", defaultValue = "${env:KYMUX_QUEUE_FRAMES:-120}",
+            description = "max frames queued per viewer (env KYMUX_QUEUE_FRAMES, default 120)")
+    int queueFrames;
+
+    @Option(names = "--queue-bytes", defaultValue = "${env:KYMUX_QUEUE_BYTES:-8388608}",
+            description = "max bytes queued per viewer (env KYMUX_QUEUE_BYTES, default 8 MiB)")
+    long queueBytes;
+
+    @Option(names = "--gop-max-bytes", defaultValue = "${env:KYMUX_GOP_MAX_BYTES:-33554432}",
+            description = "GOP cache bound per feed (env KYMUX_GOP_MAX_BYTES, default 32 MiB)")
+    long gopMaxBytes;
+
+    @Option(names = "--gop-max-age-ms", defaultValue = "${env:KYMUX_GOP_MAX_AGE_MS:-120000}",
+            description = "GOP cache age bound (env KYMUX_GOP_MAX_AGE_MS, default 120000)")
+    long gopMaxAgeMs;
+
+    @Option(names = "--max-packet-bytes", defaultValue = "${env:KYMUX_MAX_PACKET_BYTES:-16777216}",
+            description = "largest accepted packet (env KYMUX_MAX_PACKET_BYTES, default 16 MiB)")
+    int maxPacket;
+
+    @Option(names = "--max-feeds", defaultValue = "${env:KYMUX_MAX_FEEDS:-256}",
+            description = "most feeds at once (env KYMUX_MAX_FEEDS, default 256)")
+    int maxFeeds;
+
+    ServerConfig toConfig() {
+        return new ServerConfig(bind, port, new FeedLimits(gopMaxBytes, gopMaxAgeMs * 1000),
+                new QueueLimits(queueFrames, queueBytes, latencyBudgetMs * 1000), maxPacket, maxFeeds);
+    }
+}

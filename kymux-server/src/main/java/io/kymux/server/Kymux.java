@@ -1,0 +1,109 @@
+package io.kymux.server;
+
+import io.kymux.core.feed.Feed;
+import io.kymux.core.feed.FeedRegistry;
+import io.kymux.core.feed.StreamRegistry;
+import io.kymux.core.session.Session;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * The server's shared state, independent of any transport: feeds, streams, live sessions,
+ * metrics and the clock. Transports look names up here.
+ */
+public final class Kymux {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final ServerConfig config;
+    private final FeedRegistry feeds;
+    private final StreamRegistry streams = new StreamRegistry();
+    private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    private final Set<String> producing = ConcurrentHashMap.newKeySet();
+    private final AtomicLong sessionIds = new AtomicLong();
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final LongSupplier clockUs;
+
+    public Kymux(ServerConfig config, LongSupplier clockUs) {
+        this.config = config;
+        this.clockUs = clockUs;
+        this.feeds = new FeedRegistry(config.feedLimits(), config.maxFeeds());
+    }
+
+    public static boolean validName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public FeedRegistry feeds() {
+        return feeds;
+    }
+
+    public StreamRegistry streams() {
+        return streams;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    public long nowUs() {
+        return clockUs.getAsLong();
+    }
+
+    public LongSupplier clock() {
+        return clockUs;
+    }
+
+    /** Claims a feed for one producer; false if another producer holds it. */
+    public boolean claimProducer(String feed) {
+        return producing.add(feed);
+    }
+
+    public void releaseProducer(String feed) {
+        producing.remove(feed);
+    }
+
+    /** The feeds a viewer of {@code name} gets: a stream's feeds, or one feed; empty if neither. */
+    public Optional<List<Feed>> resolve(String name) {
+        Optional<List<String>> stream = streams.get(name);
+        if (stream.isPresent()) {
+            List<Feed> out = new ArrayList<>();
+            for (String f : stream.get()) {
+                feeds.getOrCreate(f).ifPresent(out::add);
+            }
+            return Optional.of(out);
+        }
+        return feeds.get(name).map(List::of);
+    }
+
+    public long nextSessionId() {
+        return sessionIds.incrementAndGet();
+    }
+
+    public void register(Session s) {
+        sessions.put(s.id(), s);
+        metrics.sessionOpened();
+    }
+
+    public void unregister(Session s) {
+        if (sessions.remove(s.id()) != null) {
+            metrics.sessionClosed();
+        }
+    }
+
+    public Collection<Session> sessions() {
+        return List.copyOf(sessions.values());
+    }
+}

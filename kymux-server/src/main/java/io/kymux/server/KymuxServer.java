@@ -1,0 +1,77 @@
+package io.kymux.server;
+
+import io.kymux.server.http.HttpRouter;
+import io.kymux.server.web.StaticFiles;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The kymux server: one HTTP port for ingest, viewers, the player and the API. */
+public final class KymuxServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KymuxServer.class);
+
+    private final Kymux kymux;
+    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    private Channel serverChannel;
+
+    public KymuxServer(ServerConfig config, LongSupplier clockUs) {
+        this.kymux = new Kymux(config, clockUs);
+    }
+
+    public KymuxServer(ServerConfig config) {
+        this(config, io.kymux.core.session.Session.systemClockUs());
+    }
+
+    public Kymux kymux() {
+        return kymux;
+    }
+
+    public KymuxServer start() throws InterruptedException {
+        StaticFiles files = new StaticFiles();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // a slow viewer's backlog waits in its session queue, not in Netty's buffer
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("http", new HttpServerCodec(4096, 8192, 64 * 1024));
+                        ch.pipeline().addLast("router", new HttpRouter(kymux, files));
+                    }
+                });
+        ServerConfig c = kymux.config();
+        serverChannel = b.bind(c.bindHost(), c.port()).sync().channel();
+        log.info("kymux listening on http://{}:{}", c.bindHost(), port());
+        return this;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        kymux.feeds().disposeAll();
+    }
+}

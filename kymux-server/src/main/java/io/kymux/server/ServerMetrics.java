@@ -1,0 +1,59 @@
+package io.kymux.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The server's Prometheus counters and gauges. */
+public final class ServerMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final Counter framesIn;
+    private final Counter framesOut;
+    private final Counter bytesOut;
+    private final Counter framesDropped;
+
+    public ServerMetrics() {
+        framesIn = registry.counter("kymux.frames.in");
+        framesOut = registry.counter("kymux.frames.out");
+        bytesOut = registry.counter("kymux.bytes.out");
+        framesDropped = registry.counter("kymux.frames.dropped");
+        Gauge.builder("kymux.sessions", sessions, AtomicInteger::get).register(registry);
+    }
+
+    public void ingestError(String reason) {
+        registry.counter("kymux.ingest.errors", "reason", reason).increment();
+    }
+
+    public double ingestErrors(String reason) {
+        return registry.counter("kymux.ingest.errors", "reason", reason).count();
+    }
+
+    public void frameIn() {
+        framesIn.increment();
+    }
+
+    public void frameOut(int bytes) {
+        framesOut.increment();
+        bytesOut.increment(bytes);
+    }
+
+    public void framesDropped(long n) {
+        framesDropped.increment(n);
+    }
+
+    public void sessionOpened() {
+        sessions.incrementAndGet();
+    }
+
+    public void sessionClosed() {
+        sessions.decrementAndGet();
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,66 @@
+package io.kymux.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kymux.core.feed.Feed;
+import io.kymux.core.feed.FeedStats;
+import io.kymux.core.media.MediaKind;
+import io.kymux.core.session.Session;
+import io.kymux.server.Kymux;
+
+/** JSON bodies of the read-only API ({@code /api/feeds}, {@code /api/sessions}). */
+final class ApiJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ApiJson() {
+    }
+
+    static byte[] feeds(Kymux k) {
+        ArrayNode arr = JSON.createArrayNode();
+        for (Feed f : k.feeds().all()) {
+            ObjectNode n = arr.addObject();
+            FeedStats s = f.stats();
+            n.put("name", f.name());
+            n.put("live", f.live());
+            f.track().ifPresent(t -> {
+                n.put("kind", t.kind() == MediaKind.VIDEO ? "video" : "audio");
+                n.put("codec", t.codecString());
+                if (t.kind() == MediaKind.VIDEO) {
+                    n.put("width", t.width());
+                    n.put("height", t.height());
+                }
+            });
+            n.put("fps", Math.round(s.fps() * 10) / 10.0);
+            n.put("bitrate", Math.round(s.bitrateBps()));
+            n.put("framesIn", s.framesIn());
+            n.put("bytesIn", s.bytesIn());
+            n.put("lastPtsUs", s.lastPtsUs());
+            n.put("viewers", s.viewers());
+            n.put("gopFrames", s.gopFrames());
+            n.put("gopBytes", s.gopBytes());
+        }
+        ObjectNode streams = JSON.createObjectNode();
+        k.streams().all().forEach((name, feeds) -> feeds.forEach(streams.putArray(name)::add));
+        ObjectNode o = JSON.createObjectNode();
+        o.set("feeds", arr);
+        o.set("streams", streams);
+        return o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static byte[] sessions(Kymux k) {
+        ArrayNode arr = JSON.createArrayNode();
+        for (Session s : k.sessions()) {
+            Session.SessionStats st = s.stats();
+            ObjectNode n = arr.addObject();
+            n.put("id", st.id());
+            n.put("target", st.target());
+            n.put("delivered", st.delivered());
+            n.put("dropped", st.drops().total());
+            n.put("queuedFrames", st.queuedFrames());
+            n.put("queuedBytes", st.queuedBytes());
+        }
+        return arr.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,141 @@
+package io.kymux.server.http;
+
+import io.kymux.core.feed.Feed;
+import io.kymux.server.Kymux;
+import io.kymux.server.ingest.IngestHandler;
+import io.kymux.server.web.StaticFiles;
+import io.kymux.server.ws.WebSocketSessionHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Routes each HTTP request on a connection. Streaming endpoints (ingest, WebSocket) take
+ * the connection over by replacing this handler; everything else is answered here.
+ */
+public final class HttpRouter extends ChannelInboundHandlerAdapter {
+
+    private static final int MAX_WS_FRAME = 64 * 1024;
+
+    private final Kymux kymux;
+    private final StaticFiles files;
+
+    public HttpRouter(Kymux kymux, StaticFiles files) {
+        this.kymux = kymux;
+        this.files = files;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HttpRequest req)) {
+            ReferenceCountUtil.release(msg); // bodies of requests we answered already
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (path.startsWith("/ingest/") && req.method().equals(HttpMethod.POST)) {
+            ingest(ctx, req, path.substring("/ingest/".length()));
+            return;
+        }
+        try {
+            route(ctx, req, path);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, HttpRequest req, String path) {
+        if (!req.method().equals(HttpMethod.GET)) {
+            Responses.text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, req.method() + " not allowed on " + path, true);
+        } else if (path.startsWith("/ws/")) {
+            websocket(ctx, req, path.substring("/ws/".length()));
+        } else if (path.equals("/") || path.equals("/index.html")) {
+            file(ctx, "index.html");
+        } else if (path.startsWith("/watch/")) {
+            file(ctx, "watch.html");
+        } else if (path.startsWith("/js/")) {
+            file(ctx, path.substring(1));
+        } else if (path.equals("/api/feeds")) {
+            Responses.json(ctx, HttpResponseStatus.OK, ApiJson.feeds(kymux));
+        } else if (path.equals("/api/sessions")) {
+            Responses.json(ctx, HttpResponseStatus.OK, ApiJson.sessions(kymux));
+        } else if (path.equals("/healthz")) {
+            Responses.text(ctx, HttpResponseStatus.OK, "ok", false);
+        } else if (path.equals("/metrics")) {
+            Responses.send(ctx, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                    kymux.metrics().scrape().getBytes(StandardCharsets.UTF_8), false);
+        } else {
+            Responses.text(ctx, HttpResponseStatus.NOT_FOUND, "no such path: " + path, false);
+        }
+    }
+
+    private void file(ChannelHandlerContext ctx, String name) {
+        Optional<StaticFiles.File> f = files.get(name);
+        if (f.isPresent()) {
+            Responses.send(ctx, HttpResponseStatus.OK, f.get().contentType(), f.get().body(), false);
+        } else {
+            Responses.text(ctx, HttpResponseStatus.NOT_FOUND, "no such file: " + name, false);
+        }
+    }
+
+    private void ingest(ChannelHandlerContext ctx, HttpRequest req, String name) {
+        Optional<Feed> feed = Kymux.validName(name) ? kymux.feeds().getOrCreate(name) : Optional.empty();
+        String error = !Kymux.validName(name) ? "bad feed name '" + name + "': use 1-64 of A-Z a-z 0-9 . _ -"
+                : feed.isEmpty() ? "too many feeds (limit " + kymux.config().maxFeeds() + ")"
+                : !kymux.claimProducer(name) ? "feed " + name + " already has a producer" : null;
+        if (error != null) {
+            ReferenceCountUtil.release(req);
+            kymux.metrics().ingestError("rejected");
+            Responses.text(ctx, error.startsWith("feed ") ? HttpResponseStatus.CONFLICT
+                    : HttpResponseStatus.BAD_REQUEST, error, true);
+            return;
+        }
+        IngestHandler h = new IngestHandler(kymux, feed.get(), ctx);
+        ctx.pipeline().addAfter(ctx.name(), "ingest", h);
+        ctx.pipeline().remove(this);
+        ctx.fireChannelRead(req); // a FullHttpRequest also carries the first bytes
+    }
+
+    private void websocket(ChannelHandlerContext ctx, HttpRequest req, String name) {
+        Optional<List<Feed>> feeds = kymux.resolve(name);
+        if (feeds.isEmpty()) {
+            Responses.text(ctx, HttpResponseStatus.NOT_FOUND, "no stream or feed named " + name, false);
+            return;
+        }
+        if (!HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE, ""))) {
+            Responses.text(ctx, HttpResponseStatus.BAD_REQUEST, "WebSocket upgrade required", false);
+            return;
+        }
+        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
+        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, false, MAX_WS_FRAME)
+                .newHandshaker(req);
+        if (hs == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        WebSocketSessionHandler session = new WebSocketSessionHandler(kymux, hs, ctx.channel(), name, feeds.get());
+        hs.handshake(ctx.channel(), req).addListener(f -> {
+            if (f.isSuccess()) {
+                session.start();
+            }
+        });
+        ctx.pipeline().replace(this, "ws-session", session);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+}

@@ -1,0 +1,111 @@
+package io.kymux.server.ws;
+
+import io.kymux.core.browser.BrowserMessage;
+import io.kymux.core.feed.Feed;
+import io.kymux.core.session.QueueItem;
+import io.kymux.core.session.Session;
+import io.kymux.server.Kymux;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket viewer: the Netty edge of a {@link Session}. Frames reach the session's
+ * bounded queue from the producer thread; this handler drains it on the channel's event
+ * loop only while the channel is writable, so a slow viewer's backlog stays in the queue
+ * (where the drop policy applies) instead of growing Netty's outbound buffer.
+ */
+public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
+
+    private final Kymux kymux;
+    private final WebSocketServerHandshaker handshaker;
+    private final Session session;
+    private final Channel channel;
+
+    public WebSocketSessionHandler(Kymux kymux, WebSocketServerHandshaker handshaker, Channel channel, String name,
+                                   List<Feed> feeds) {
+        this.kymux = kymux;
+        this.handshaker = handshaker;
+        this.channel = channel;
+        this.session = new Session(kymux.nextSessionId(), name, feeds, kymux.config().queueLimits(),
+                () -> channel.eventLoop().execute(this::drain));
+    }
+
+    /** Called once the handshake response is written. */
+    public void start() {
+        kymux.register(session);
+        channel.writeAndFlush(new TextWebSocketFrame(
+                ControlMessages.hello(session, kymux.config().queueLimits().latencyBudgetUs())));
+        session.start(kymux.nowUs());
+        log.info("session {} watching {} from {}", session.id(), session.target(), channel.remoteAddress());
+    }
+
+    private void drain() {
+        boolean wrote = false;
+        while (channel.isActive() && channel.isWritable()) {
+            QueueItem item = session.poll(kymux.nowUs());
+            if (item == null) {
+                break;
+            }
+            wrote = true;
+            if (item instanceof QueueItem.Control c) {
+                channel.write(new TextWebSocketFrame(ControlMessages.event(c.event())));
+            } else if (item instanceof QueueItem.Media m) {
+                try {
+                    kymux.metrics().frameOut(m.frame().size());
+                    channel.write(new BinaryWebSocketFrame(BrowserMessage.encode(m.track(), m.frame(), channel.alloc())));
+                } finally {
+                    m.frame().release();
+                }
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            drain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof CloseWebSocketFrame) {
+            handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
+        } else if (frame instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        }
+        // text messages from the player (stats, keyframe requests) are read by later features
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.close();
+        kymux.metrics().framesDropped(session.stats().drops().total());
+        kymux.unregister(session);
+        log.info("session {} closed: {}", session.id(), session.stats());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("session {} failed: {}", session.id(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,18 @@
+// The statistics overlay: transport, fps, frames dropped (gaps in sequence numbers),
+// and glass-to-glass latency (now − capture PTS; meaningful when clocks agree).
+export function startOverlay(el, stats) {
+  let lastFrames = 0;
+  let lastTime = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    stats.fps = Math.round(((stats.videoFramesDecoded - lastFrames) * 1000) / (now - lastTime));
+    lastFrames = stats.videoFramesDecoded;
+    lastTime = now;
+    const lat = stats.latencyMs == null ? '–' : `${stats.latencyMs.toFixed(0)} ms`;
+    el.textContent = [
+      `${stats.name} via ${stats.transport}${stats.connected ? '' : ' (reconnecting)'}`,
+      `fps ${stats.fps}   latency ${lat}`,
+      `video ${stats.videoFramesDecoded}   audio ${stats.audioFramesDecoded}   dropped ${stats.droppedFrames}`,
+    ].join('\n');
+  }, 500);
+}

@@ -1,0 +1,60 @@
+// The kymux player: one decoder/renderer pair per track, fed by a transport.
+// window.kymuxStats exposes what the overlay shows, for people and for tests.
+import { connectWebSocket } from './websocket-transport.js';
+import { VideoRenderer } from './video-renderer.js';
+import { AudioRenderer } from './audio-renderer.js';
+import { startOverlay } from './overlay.js';
+
+const name = decodeURIComponent(location.pathname.replace(/^\/watch\//, ''));
+const stats = {
+  name,
+  transport: 'websocket',
+  connected: false,
+  videoFramesDecoded: 0,
+  audioFramesDecoded: 0,
+  droppedFrames: 0,
+  waitingForKey: 0,
+  latencyMs: null,
+  fps: 0,
+  errors: [],
+  recordLatency(ms) {
+    this.latencyMs = this.latencyMs == null ? ms : this.latencyMs * 0.9 + ms * 0.1;
+  },
+};
+window.kymuxStats = stats;
+
+const video = new VideoRenderer(document.getElementById('video'), stats);
+const audio = new AudioRenderer(stats);
+const tracks = new Map(); // track number → { kind, renderer, lastSeq }
+
+function setTrack(t) {
+  if (!t.kind) return; // described later, when its producer starts
+  const renderer = t.kind === 'video' ? video : audio;
+  renderer.configure(t);
+  tracks.set(t.track, { kind: t.kind, renderer, lastSeq: tracks.get(t.track)?.lastSeq ?? null });
+}
+
+const handlers = {
+  connected(transport) { stats.transport = transport; stats.connected = true; },
+  disconnected() { stats.connected = false; video.close(); audio.close(); tracks.clear(); },
+  control(msg) {
+    if (msg.type === 'hello') msg.tracks.forEach(setTrack);
+    else if (msg.type === 'track') setTrack(msg);
+  },
+  media(msg) {
+    const t = tracks.get(msg.track);
+    if (!t) return;
+    if (!msg.config) {
+      if (t.lastSeq != null && msg.seq > t.lastSeq + 1) stats.droppedFrames += msg.seq - t.lastSeq - 1;
+      t.lastSeq = msg.seq;
+    }
+    t.renderer.decode(msg);
+  },
+};
+
+connectWebSocket(name, handlers);
+startOverlay(document.getElementById('overlay'), stats);
+document.addEventListener('click', () => {
+  audio.enable();
+  document.getElementById('hint').remove();
+}, { once: true });

@@ -1,0 +1,61 @@
+// WebCodecs VideoDecoder → canvas. Chunks are Annex B (no description), so the config
+// packet (SPS/PPS) is put in front of the first keyframe after (re)configuring.
+export class VideoRenderer {
+  constructor(canvas, stats) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.stats = stats;
+    this.decoder = null;
+    this.codec = null;
+    this.config = null;
+    this.needKey = true;
+  }
+
+  configure(track) {
+    if (this.decoder && this.codec === track.codec && this.decoder.state === 'configured') return;
+    this.close();
+    this.codec = track.codec;
+    this.decoder = new VideoDecoder({
+      output: (frame) => this.draw(frame),
+      error: (e) => { this.stats.errors.push(String(e)); this.decoder = null; this.codec = null; },
+    });
+    this.decoder.configure({ codec: track.codec, optimizeForLatency: true });
+    this.needKey = true;
+  }
+
+  decode(msg) {
+    if (msg.config) { this.config = msg.payload; return; }
+    if (!this.decoder || this.decoder.state !== 'configured') return;
+    let data = msg.payload;
+    if (this.needKey) {
+      if (!msg.key) { this.stats.waitingForKey++; return; }
+      if (this.config) {
+        data = new Uint8Array(this.config.length + msg.payload.length);
+        data.set(this.config, 0);
+        data.set(msg.payload, this.config.length);
+      }
+      this.needKey = false;
+    }
+    this.decoder.decode(new EncodedVideoChunk({ type: msg.key ? 'key' : 'delta', timestamp: msg.pts, data }));
+  }
+
+  draw(frame) {
+    const w = frame.displayWidth;
+    const h = frame.displayHeight;
+    if (this.canvas.width !== w || this.canvas.height !== h) {
+      this.canvas.width = w;
+      this.canvas.height = h;
+    }
+    this.ctx.drawImage(frame, 0, 0, w, h);
+    this.stats.videoFramesDecoded++;
+    this.stats.recordLatency(Date.now() - frame.timestamp / 1000);
+    frame.close();
+  }
+
+  close() {
+    if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
+    this.decoder = null;
+    this.codec = null;
+    this.needKey = true;
+  }
+}

@@ -1,0 +1,29 @@
+// WebSocket transport: JSON control messages as text, media as binary messages.
+// Reconnects every second after a close until stopped.
+import { parseMediaMessage } from './media-message.js';
+
+export function connectWebSocket(name, handlers) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const url = `${scheme}//${location.host}/ws/${encodeURIComponent(name)}`;
+  let ws = null;
+  let stopped = false;
+
+  function open() {
+    ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => handlers.connected('websocket');
+    ws.onmessage = (ev) => {
+      if (typeof ev.data === 'string') handlers.control(JSON.parse(ev.data));
+      else handlers.media(parseMediaMessage(ev.data));
+    };
+    ws.onclose = () => {
+      handlers.disconnected();
+      if (!stopped) setTimeout(open, 1000);
+    };
+  }
+  open();
+  return {
+    send(msg) { if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg)); },
+    close() { stopped = true; ws?.close(); },
+  };
+}
