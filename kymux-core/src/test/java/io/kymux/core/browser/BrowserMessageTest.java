@@ -1,0 +1,25 @@
+package io.kymux.core.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kymux.core.media.Frame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import org.junit.jupiter.api.Test;
+
+class BrowserMessageTest {
+
+    @Test
+    void layoutMatchesTheSpecVectorAndSharesThePayload() {
+        ByteBuf payload = Unpooled.wrappedBuffer(new byte[] {0x65, 0x01, 0x02});
+        Frame f = new Frame(7, 1_720_000_000_000_000L, false, true, 0, payload);
+        ByteBuf msg = BrowserMessage.encode(1, f, UnpooledByteBufAllocator.DEFAULT);
+        assertThat(ByteBufUtil.hexDump(msg)).isEqualTo("0101" + "00000007" + "00061c54b5038000" + "650102");
+        assertThat(payload.refCnt()).as("payload shared, not copied").isEqualTo(2);
+        msg.release();
+        assertThat(payload.refCnt()).isEqualTo(1);
+        payload.release();
+    }
+}

@@ -1,0 +1,156 @@
+package io.kymux.core.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kymux.core.media.Frame;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every rule of {@link SessionQueue}, driven by a fake clock (plain longs). */
+class SessionQueueTest {
+
+    static final int V = 0;
+    static final int A = 1;
+    static final long BUDGET = 150_000;
+    long seq;
+
+    Frame frame(boolean key, int size, long receivedUs) {
+        return new Frame(seq++, receivedUs, false, key, receivedUs, Unpooled.buffer(size).writeZero(size));
+    }
+
+    Frame config(long t) {
+        return new Frame(seq, t, true, false, t, Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 1, 0x67}));
+    }
+
+    void offer(SessionQueue q, int track, Frame f) {
+        q.offerMedia(track, track == V, f, f.receivedUs() + BUDGET);
+    }
+
+    List<QueueItem.Media> drain(SessionQueue q, long now) {
+        List<QueueItem.Media> out = new ArrayList<>();
+        for (QueueItem i; (i = q.poll(now)) != null; ) {
+            if (i instanceof QueueItem.Media m) {
+                out.add(m);
+                m.frame().release();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void framesWithinBudgetAreDeliveredInOrder() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
+        offer(q, V, frame(true, 100, 0));
+        offer(q, A, frame(true, 10, 1));
+        offer(q, V, frame(false, 10, 2));
+        assertThat(drain(q, 10_000)).extracting(m -> m.frame().seq()).containsExactly(0L, 1L, 2L);
+        assertThat(q.delivered()).isEqualTo(3);
+        assertThat(q.drops().total()).isZero();
+    }
+
+    @Test
+    void lateVideoSkipsToTheNextQueuedKeyframe() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
+        offer(q, V, frame(false, 10, 0));      // seq 0, late at poll
+        offer(q, V, frame(false, 10, 10));     // seq 1, dropped: before the keyframe
+        q.offerMedia(V, true, frame(true, 10, 20), 1_000_000); // seq 2, a keyframe with its own deadline
+        assertThat(drain(q, 200_000)).extracting(m -> m.frame().seq()).containsExactly(2L);
+        assertThat(q.drops().late()).isEqualTo(2);
+        assertThat(q.keyframeWanted()).isFalse();
+    }
+
+    @Test
+    void lateVideoWithNoKeyframeQueuedWaitsForOneAndWantsIt() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
+        offer(q, V, frame(false, 10, 0));
+        offer(q, V, frame(false, 10, 100_000));
+        assertThat(drain(q, 200_000)).isEmpty();
+        assertThat(q.keyframeWanted()).isTrue();
+        offer(q, V, frame(false, 10, 200_000)); // a delta cannot be decoded now: dropped on offer
+        assertThat(q.drops().waitingForKey()).isEqualTo(1);
+        offer(q, V, frame(true, 10, 210_000));
+        assertThat(q.keyframeWanted()).isFalse();
+        offer(q, V, frame(false, 10, 220_000));
+        assertThat(drain(q, 230_000)).extracting(m -> m.frame().key()).containsExactly(true, false);
+    }
+
+    @Test
+    void lateAudioIsDroppedAloneAndVideoIsUntouched() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
+        offer(q, A, frame(true, 10, 0));
+        q.offerMedia(V, true, frame(true, 10, 100_000), 400_000);
+        offer(q, A, frame(true, 10, 100_000));
+        List<QueueItem.Media> out = drain(q, 200_000);
+        assertThat(out).extracting(QueueItem.Media::track).containsExactly(V, A);
+        assertThat(q.drops().late()).isEqualTo(1);
+        assertThat(q.keyframeWanted()).isFalse();
+    }
+
+    @Test
+    void newKeyframeSupersedesQueuedFramesOfItsTrackAtOnce() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
+        offer(q, V, frame(true, 10, 0));
+        offer(q, V, frame(false, 10, 1));
+        offer(q, A, frame(true, 10, 2));
+        offer(q, V, frame(true, 10, 3));
+        assertThat(drain(q, 4)).extracting(m -> m.frame().seq()).containsExactly(2L, 3L);
+        assertThat(q.drops().superseded()).isEqualTo(2);
+    }
+
+    @Test
+    void overflowDropsQueuedMediaAndVideoWaitsForAKeyframe() {
+        SessionQueue q = new SessionQueue(new QueueLimits(3, 1 << 20, BUDGET));
+        offer(q, V, frame(true, 10, 0));
+        offer(q, V, frame(false, 10, 1));
+        offer(q, A, frame(true, 10, 2));
+        offer(q, V, frame(false, 10, 3)); // 4th frame: over the bound
+        assertThat(q.mediaFrames()).isZero();
+        assertThat(q.drops().overflow()).isEqualTo(4);
+        assertThat(q.keyframeWanted()).isTrue();
+        offer(q, A, frame(true, 10, 4)); // audio carries on
+        offer(q, V, frame(false, 10, 5)); // still waiting
+        offer(q, V, frame(true, 10, 6));
+        assertThat(drain(q, 7)).extracting(m -> m.frame().seq()).containsExactly(4L, 6L);
+    }
+
+    @Test
+    void byteBoundCountsToo() {
+        SessionQueue q = new SessionQueue(new QueueLimits(100, 1000, BUDGET));
+        offer(q, V, frame(true, 600, 0));
+        offer(q, V, frame(false, 600, 1));
+        assertThat(q.mediaFrames()).isZero();
+        assertThat(q.mediaBytes()).isZero();
+        assertThat(q.keyframeWanted()).isTrue();
+    }
+
+    @Test
+    void configAndControlAreNeverDropped() {
+        SessionQueue q = new SessionQueue(new QueueLimits(1, 100, BUDGET));
+        q.offerControl(new SessionEvent.SourceEnded(V, "v"));
+        q.offerMedia(V, true, config(0), 0);
+        offer(q, V, frame(true, 10, 0));
+        offer(q, V, frame(false, 10, 1)); // overflow
+        q.offerMedia(V, true, config(2), 2);
+        List<QueueItem> all = new ArrayList<>();
+        for (QueueItem i; (i = q.poll(10_000_000)) != null; ) { // everything is long late
+            all.add(i);
+        }
+        assertThat(all).hasSize(3);
+        assertThat(all.get(0)).isInstanceOf(QueueItem.Control.class);
+        assertThat(all.subList(1, 3)).allSatisfy(i -> {
+            assertThat(((QueueItem.Media) i).frame().config()).isTrue();
+            ((QueueItem.Media) i).frame().release();
+        });
+    }
+
+    @Test
+    void clearReleasesEverything() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
+        Frame f = frame(true, 10, 0);
+        offer(q, V, f);
+        q.clear();
+        assertThat(f.payload().refCnt()).isZero();
+    }
+}
