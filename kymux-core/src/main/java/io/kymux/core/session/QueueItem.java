@@ -9,7 +9,15 @@ public sealed interface QueueItem {
     record Control(SessionEvent event) implements QueueItem {
     }
 
-    /** A frame of one track, with the instant after which it is too late to send. */
-    record Media(int track, boolean video, Frame frame, long deadlineUs) implements QueueItem {
+    /**
+     * A frame of one track, with the instant after which it is too late to send.
+     * {@code replay} marks a frame of the cached GOP sent to a joining viewer.
+     */
+    record Media(int track, boolean video, Frame frame, long deadlineUs, boolean replay) implements QueueItem {
+
+        /** Config and GOP replay must reach the decoder: no deadline, outside the bounds. */
+        public boolean mustDeliver() {
+            return replay || frame.config();
+        }
     }
 }

@@ -105,9 +105,14 @@ public final class Session implements FrameSink {
                 return;
             }
             boolean wasEmpty = queue.isEmpty();
-            // frames cached before we joined are needed to decode: they count from the join
-            long deadline = Math.max(frame.receivedUs(), joinUs) + queue.limits().latencyBudgetUs();
-            wakeNow = queue.offerMedia(track, video, frame, deadline) && wasEmpty;
+            if (!frame.config() && frame.receivedUs() < joinUs) {
+                // the cached GOP: without it the viewer sees nothing until the next keyframe
+                queue.offerReplay(track, video, frame);
+                wakeNow = wasEmpty;
+            } else {
+                long deadline = frame.receivedUs() + queue.limits().latencyBudgetUs();
+                wakeNow = queue.offerMedia(track, video, frame, deadline) && wasEmpty;
+            }
         }
         if (wakeNow) {
             wake.run();

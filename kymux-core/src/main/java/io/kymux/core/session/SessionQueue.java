@@ -12,6 +12,9 @@ import java.util.Set;
  * <p>Rules (each has a unit test):
  * <ol>
  *   <li>Control items and config frames are always queued and never dropped.</li>
+ *   <li>Replayed GOP frames (a joining viewer's first picture) have no deadline and do not
+ *       count against the bounds (the feed's GOP cache bounds them); only a newer keyframe
+ *       of their track supersedes them.</li>
  *   <li>A new video keyframe supersedes the queued frames of its track before it: they
  *       are dropped at once.</li>
  *   <li>A video frame past its deadline at {@link #poll} makes its track skip to the next
@@ -55,7 +58,7 @@ public final class SessionQueue {
      */
     public boolean offerMedia(int track, boolean video, Frame frame, long deadlineUs) {
         if (frame.config()) {
-            items.add(new QueueItem.Media(track, video, frame, deadlineUs));
+            items.add(new QueueItem.Media(track, video, frame, deadlineUs, false));
             return true;
         }
         if (video) {
@@ -77,10 +80,18 @@ public final class SessionQueue {
                 return false;
             }
         }
-        items.add(new QueueItem.Media(track, video, frame, deadlineUs));
+        items.add(new QueueItem.Media(track, video, frame, deadlineUs, false));
         mediaFrames++;
         mediaBytes += frame.size();
         return true;
+    }
+
+    /** Queues a frame of the cached GOP for a joining viewer (see the replay rule). */
+    public void offerReplay(int track, boolean video, Frame frame) {
+        if (video && frame.key()) {
+            waitingForKey.remove(track);
+        }
+        items.add(new QueueItem.Media(track, video, frame, Long.MAX_VALUE, true));
     }
 
     /** The next item to send, applying the deadline rule; null when empty. */
@@ -90,7 +101,7 @@ public final class SessionQueue {
             if (head == null) {
                 return null;
             }
-            if (head instanceof QueueItem.Media m && !m.frame().config()) {
+            if (head instanceof QueueItem.Media m && !m.mustDeliver()) {
                 mediaFrames--;
                 mediaBytes -= m.frame().size();
                 if (nowUs > m.deadlineUs()) {
@@ -101,6 +112,8 @@ public final class SessionQueue {
                     }
                     continue;
                 }
+                delivered++;
+            } else if (head instanceof QueueItem.Media m && m.replay()) {
                 delivered++;
             }
             return head;
@@ -165,7 +178,7 @@ public final class SessionQueue {
                     break;
                 }
                 it.remove();
-                forget(m.frame());
+                forget(m);
                 n++;
             }
         }
@@ -174,9 +187,9 @@ public final class SessionQueue {
 
     private void dropAllMedia() {
         for (Iterator<QueueItem> it = items.iterator(); it.hasNext(); ) {
-            if (it.next() instanceof QueueItem.Media m && !m.frame().config()) {
+            if (it.next() instanceof QueueItem.Media m && !m.mustDeliver()) {
                 it.remove();
-                forget(m.frame());
+                forget(m);
                 dropOverflow++;
                 if (m.video()) {
                     waitingForKey.add(m.track());
@@ -185,9 +198,11 @@ public final class SessionQueue {
         }
     }
 
-    private void forget(Frame f) {
-        mediaFrames--;
-        mediaBytes -= f.size();
-        f.release();
+    private void forget(QueueItem.Media m) {
+        if (!m.mustDeliver()) {
+            mediaFrames--;
+            mediaBytes -= m.frame().size();
+        }
+        m.frame().release();
     }
 }

@@ -4,10 +4,12 @@ import static io.kymux.core.TestBufs.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -163,7 +165,7 @@ class PacketStreamDecoderTest {
     }
 
     /** Records the largest buffer anyone asked for. */
-    static final class MaxTrackingAllocator extends UnpooledByteBufAllocator {
+    static final class MaxTrackingAllocator extends AbstractByteBufAllocator {
         int max;
 
         MaxTrackingAllocator() {
@@ -171,9 +173,19 @@ class PacketStreamDecoderTest {
         }
 
         @Override
-        public ByteBuf buffer(int initialCapacity, int maxCapacity) {
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
             max = Math.max(max, initialCapacity);
-            return super.buffer(initialCapacity, maxCapacity);
+            return new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            return newHeapBuffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
         }
     }
 }

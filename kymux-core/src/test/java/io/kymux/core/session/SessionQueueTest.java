@@ -51,11 +51,11 @@ class SessionQueueTest {
     }
 
     @Test
-    void lateVideoSkipsToTheNextQueuedKeyframe() {
+    void lateVideoSkipsToAQueuedReplayKeyframe() {
         SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
         offer(q, V, frame(false, 10, 0));      // seq 0, late at poll
-        offer(q, V, frame(false, 10, 10));     // seq 1, dropped: before the keyframe
-        q.offerMedia(V, true, frame(true, 10, 20), 1_000_000); // seq 2, a keyframe with its own deadline
+        offer(q, V, frame(false, 10, 10));     // seq 1, dropped with it: before the keyframe
+        q.offerReplay(V, true, frame(true, 10, 20)); // seq 2
         assertThat(drain(q, 200_000)).extracting(m -> m.frame().seq()).containsExactly(2L);
         assertThat(q.drops().late()).isEqualTo(2);
         assertThat(q.keyframeWanted()).isFalse();
@@ -143,6 +143,28 @@ class SessionQueueTest {
             assertThat(((QueueItem.Media) i).frame().config()).isTrue();
             ((QueueItem.Media) i).frame().release();
         });
+    }
+
+    @Test
+    void replayedGopSurvivesDeadlinesAndBoundsSoAJoinerAlwaysGetsAPicture() {
+        SessionQueue q = new SessionQueue(new QueueLimits(2, 1 << 20, BUDGET));
+        for (int i = 0; i < 5; i++) {
+            q.offerReplay(V, true, frame(i == 0, 10, i)); // more than the bound, long before "now"
+        }
+        offer(q, V, frame(false, 10, 10_000_000));
+        List<QueueItem.Media> out = drain(q, 10_000_001);
+        assertThat(out).extracting(m -> m.frame().seq()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(q.drops().total()).isZero();
+    }
+
+    @Test
+    void aNewerKeyframeSupersedesAReplay() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
+        q.offerReplay(V, true, frame(true, 10, 0));
+        q.offerReplay(V, true, frame(false, 10, 1));
+        offer(q, V, frame(true, 10, 2));
+        assertThat(drain(q, 3)).extracting(m -> m.frame().seq()).containsExactly(2L);
+        assertThat(q.mediaFrames()).isZero();
     }
 
     @Test

@@ -1,0 +1,70 @@
+package io.kymux.app;
+
+import io.kymux.capture.Capture;
+import io.kymux.capture.CaptureOptions;
+import io.kymux.core.feed.FeedLimits;
+import io.kymux.server.KymuxServer;
+import io.kymux.server.ServerConfig;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A server on a free loopback port plus capture processes uploading to it over HTTP, all stopped by close(). */
+final class Harness implements AutoCloseable {
+
+    final KymuxServer server;
+    private final List<Capture> captures = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    Harness() throws InterruptedException {
+        this(ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0).withFeedLimits(FeedLimits.DEFAULT));
+    }
+
+    Harness(ServerConfig config) throws InterruptedException {
+        FfmpegLogging.quiet();
+        server = new KymuxServer(config).start();
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    /** Starts a capture that POSTs to /ingest/{feed}, exactly as `kymux capture --to` does. */
+    Capture upload(String feed, CaptureOptions opts) {
+        HttpUpload up = new HttpUpload(URI.create("http://127.0.0.1:" + port() + "/ingest/" + feed));
+        Capture c = new Capture(opts, up);
+        Thread t = new Thread(c, "capture-" + feed);
+        t.setDaemon(true);
+        t.start();
+        captures.add(c);
+        threads.add(t);
+        return c;
+    }
+
+    /** Waits (bounded) until a feed has published at least {@code n} frames. */
+    void awaitFeedFrames(String feed, long n, long timeoutMs) throws InterruptedException {
+        long end = System.nanoTime() + timeoutMs * 1_000_000;
+        while (System.nanoTime() < end) {
+            var f = server.kymux().feeds().get(feed);
+            if (f.isPresent() && f.get().stats().framesIn() >= n) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static long nowUs() {
+        Instant n = Instant.now();
+        return n.getEpochSecond() * 1_000_000L + n.getNano() / 1000;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        captures.forEach(Capture::stop);
+        for (Thread t : threads) {
+            t.join(5000);
+        }
+        server.close();
+    }
+}

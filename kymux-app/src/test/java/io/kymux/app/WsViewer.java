@@ -1,0 +1,75 @@
+package io.kymux.app;
+
+import io.kymux.core.browser.BrowserMessage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** A Java WebSocket viewer of /ws/{name} that keeps every message it receives. */
+final class WsViewer implements WebSocket.Listener, AutoCloseable {
+
+    /** A parsed binary media message. */
+    record Msg(int track, boolean key, boolean config, long seq, long ptsUs, byte[] payload, long receivedNanos) {
+    }
+
+    final List<String> texts = new CopyOnWriteArrayList<>();
+    final List<Msg> media = new CopyOnWriteArrayList<>();
+    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private final WebSocket ws;
+
+    WsViewer(int port, String name) throws Exception {
+        ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/" + name), this).get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+        texts.add(data.toString());
+        w.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        partial.write(b, 0, b.length);
+        if (last) {
+            ByteBuffer m = ByteBuffer.wrap(partial.toByteArray());
+            partial.reset();
+            int track = m.get() & 0xff;
+            int flags = m.get() & 0xff;
+            long seq = Integer.toUnsignedLong(m.getInt());
+            long pts = m.getLong();
+            byte[] payload = new byte[m.remaining()];
+            m.get(payload);
+            media.add(new Msg(track, (flags & BrowserMessage.FLAG_KEY) != 0, (flags & BrowserMessage.FLAG_CONFIG) != 0,
+                    seq, pts, payload, System.nanoTime()));
+        }
+        w.request(1);
+        return null;
+    }
+
+    List<Msg> mediaOf(int track) {
+        return media.stream().filter(m -> m.track() == track).toList();
+    }
+
+    /** Waits (bounded) until {@code n} non-config frames of a track arrived. */
+    void awaitFrames(int track, int n, long timeoutMs) throws InterruptedException {
+        long end = System.nanoTime() + timeoutMs * 1_000_000;
+        while (mediaOf(track).stream().filter(m -> !m.config()).count() < n && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void close() {
+        ws.abort();
+    }
+}
