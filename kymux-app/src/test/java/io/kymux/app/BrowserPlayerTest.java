@@ -1,0 +1,55 @@
+package io.kymux.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kymux.capture.CaptureOptions;
+import io.kymux.capture.EncoderSettings;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+/** Headless Chromium plays /watch/{stream} with WebCodecs; the page reports what it decoded. */
+class BrowserPlayerTest {
+
+    @Test
+    void chromiumDecodesVideoAndAudioOverWebSocket() throws Exception {
+        try (Harness h = new Harness(); Chromium browser = new Chromium()) {
+            h.upload("video0", CaptureOptions.testVideo(EncoderSettings.h264(640, 360, 30, 60, 800_000)));
+            h.upload("audio0", CaptureOptions.testAudio(EncoderSettings.opus(64_000)));
+            h.server.kymux().streams().put("demo", List.of("video0", "audio0"));
+            h.awaitFeedFrames("video0", 1, 20_000);
+            browser.driver.get("http://localhost:" + h.port() + "/watch/demo");
+            JsonNode s = browser.awaitStats(
+                    n -> n.get("videoFramesDecoded").asInt() >= 60 && n.get("audioFramesDecoded").asInt() >= 10,
+                    Duration.ofSeconds(30));
+            assertThat(s).as("player stats").isNotNull();
+            assertThat(s.get("errors")).as("decoder errors").isEmpty();
+            assertThat(s.get("videoFramesDecoded").asInt()).as("VideoDecoder outputs").isGreaterThanOrEqualTo(60);
+            assertThat(s.get("audioFramesDecoded").asInt()).as("AudioDecoder outputs").isGreaterThanOrEqualTo(10);
+            assertThat(s.get("transport").asText()).isEqualTo("websocket");
+            double latency = s.get("latencyMs").asDouble();
+            assertThat(latency).as("capture→decode latency on one host").isGreaterThan(0).isLessThan(2000);
+            Thread.sleep(1200); // the overlay refreshes twice a second
+            assertThat(browser.driver.findElement(By.id("overlay")).getText())
+                    .contains("via websocket").contains("latency").containsPattern("latency \\d+ ms");
+        }
+    }
+
+    @Test
+    void indexListsFeedsAndStreams() throws Exception {
+        try (Harness h = new Harness(); Chromium browser = new Chromium()) {
+            h.upload("cam", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 15, 30, 100_000)));
+            h.awaitFeedFrames("cam", 1, 20_000);
+            browser.driver.get("http://localhost:" + h.port() + "/");
+            long end = System.nanoTime() + 10_000_000_000L;
+            String text = "";
+            while (System.nanoTime() < end && !text.contains("avc1")) {
+                Thread.sleep(200);
+                text = browser.driver.findElement(By.id("feeds")).getText();
+            }
+            assertThat(text).contains("cam").contains("avc1.42C0").contains("160×120");
+        }
+    }
+}
