@@ -38,6 +38,12 @@ public final class Feed {
     private long bytesIn;
     private long keyframes;
     private long lastPtsUs;
+    private Runnable keyframeRequester;
+    private long lastKeyframeRequestUs = Long.MIN_VALUE;
+    private long keyframeRequests;
+
+    /** At most one keyframe request to the producer per this interval. */
+    public static final long KEYFRAME_REQUEST_INTERVAL_US = 500_000;
 
     public Feed(String name, FeedLimits limits) {
         this.name = name;
@@ -90,9 +96,37 @@ public final class Feed {
         frame.release();
     }
 
+    /**
+     * How to ask this feed's producer for a keyframe (an in-process capture, or a back
+     * channel of a bidirectional ingest); null when the producer cannot be asked.
+     */
+    public synchronized void setKeyframeRequester(Runnable requester) {
+        keyframeRequester = requester;
+    }
+
+    /**
+     * A viewer needs a keyframe. Forwarded to the producer at most once per
+     * {@link #KEYFRAME_REQUEST_INTERVAL_US}; returns true if forwarded now.
+     */
+    public synchronized boolean requestKeyframe(long nowUs) {
+        if (keyframeRequester == null || !live
+                || (lastKeyframeRequestUs != Long.MIN_VALUE && nowUs - lastKeyframeRequestUs < KEYFRAME_REQUEST_INTERVAL_US)) {
+            return false;
+        }
+        lastKeyframeRequestUs = nowUs;
+        keyframeRequests++;
+        keyframeRequester.run();
+        return true;
+    }
+
+    public synchronized long keyframeRequests() {
+        return keyframeRequests;
+    }
+
     /** The producer went away. Viewers stay subscribed and resume if it returns. */
     public synchronized void close() {
         live = false;
+        keyframeRequester = null;
         gop.clear();
         for (FrameSink s : sinks) {
             s.onSourceEnded(this);

@@ -74,8 +74,22 @@ public final class Session implements FrameSink {
         }
     }
 
-    public synchronized QueueItem poll(long nowUs) {
-        return queue.poll(nowUs);
+    /**
+     * The next item to send. When a video track is left waiting for a keyframe, its feed
+     * is asked for one (rate-limited by the feed), outside this session's monitor since
+     * feeds call into sessions under their own.
+     */
+    public QueueItem poll(long nowUs) {
+        QueueItem item;
+        java.util.Set<Integer> wanting;
+        synchronized (this) {
+            item = queue.poll(nowUs);
+            wanting = queue.keyframeWanted() ? queue.tracksWantingKeyframe() : java.util.Set.of();
+        }
+        for (int track : wanting) {
+            feeds.get(track).requestKeyframe(nowUs);
+        }
+        return item;
     }
 
     public synchronized boolean keyframeWanted() {

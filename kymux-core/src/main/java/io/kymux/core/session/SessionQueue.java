@@ -145,6 +145,11 @@ public final class SessionQueue {
         return !waitingForKey.isEmpty();
     }
 
+    /** The video tracks waiting for a keyframe. */
+    public Set<Integer> tracksWantingKeyframe() {
+        return Set.copyOf(waitingForKey);
+    }
+
     /** Releases every queued frame. */
     public void clear() {
         for (QueueItem i : items) {

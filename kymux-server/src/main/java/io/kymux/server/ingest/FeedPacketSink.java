@@ -12,14 +12,19 @@ public final class FeedPacketSink implements PacketSink {
     private final Feed feed;
     private final LongSupplier clockUs;
 
-    public FeedPacketSink(Feed feed, LongSupplier clockUs) {
+    private final Runnable keyframeRequester;
+
+    /** {@code keyframeRequester} is how the feed asks this producer for a keyframe (may be null). */
+    public FeedPacketSink(Feed feed, LongSupplier clockUs, Runnable keyframeRequester) {
         this.feed = feed;
         this.clockUs = clockUs;
+        this.keyframeRequester = keyframeRequester;
     }
 
     @Override
     public void open(StreamHeader header) {
         feed.open(header);
+        feed.setKeyframeRequester(keyframeRequester);
     }
 
     @Override
