@@ -31,7 +31,21 @@ class BrowserPlayerTest {
             assertThat(s.get("transport").asText()).isEqualTo("websocket");
             double latency = s.get("latencyMs").asDouble();
             assertThat(latency).as("capture→decode latency on one host").isGreaterThan(0).isLessThan(2000);
-            Thread.sleep(1200); // the overlay refreshes twice a second
+            Thread.sleep(1200); // the overlay refreshes twice a second; reports go out each second
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            JsonNode sessions = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://127.0.0.1:" + h.port() + "/api/sessions")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode viewer = sessions.get(0).get("viewer");
+            assertThat(viewer).as("the player reports to the server").isNotNull();
+            assertThat(viewer.get("latencySamples").asLong()).isPositive();
+            assertThat(viewer.get("latencyP50Ms").asLong()).isPositive().isLessThan(2000);
+            String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + h.port() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("kymux_viewer_latency_milliseconds_count")
+                    .contains("kymux_viewer_latency_milliseconds{quantile=\"0.95\"}");
             assertThat(browser.driver.findElement(By.id("overlay")).getText())
                     .contains("via websocket").contains("latency").containsPattern("latency \\d+ ms");
         }

@@ -30,6 +30,7 @@ public final class Kymux {
     private final Set<String> producing = ConcurrentHashMap.newKeySet();
     private final AtomicLong sessionIds = new AtomicLong();
     private final ServerMetrics metrics = new ServerMetrics();
+    private final ViewerReports viewerReports = new ViewerReports(metrics);
     private final LongSupplier clockUs;
 
     public Kymux(ServerConfig config, LongSupplier clockUs) {
@@ -97,7 +98,12 @@ public final class Kymux {
         metrics.sessionOpened();
     }
 
+    public ViewerReports viewerReports() {
+        return viewerReports;
+    }
+
     public void unregister(Session s) {
+        viewerReports.remove(s.id());
         if (sessions.remove(s.id()) != null) {
             metrics.sessionClosed();
         }

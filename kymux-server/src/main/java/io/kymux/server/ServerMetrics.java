@@ -1,6 +1,7 @@
 package io.kymux.server;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,6 +23,16 @@ public final class ServerMetrics {
         bytesOut = registry.counter("kymux.bytes.out");
         framesDropped = registry.counter("kymux.frames.dropped");
         Gauge.builder("kymux.sessions", sessions, AtomicInteger::get).register(registry);
+    }
+
+    /** Glass-to-glass latency reported by viewers, capture PTS → decoded, in ms. */
+    public DistributionSummary viewerLatency() {
+        return DistributionSummary.builder("kymux.viewer.latency").baseUnit("milliseconds")
+                .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+    }
+
+    public void badViewerMessage() {
+        registry.counter("kymux.viewer.bad.messages").increment();
     }
 
     public void ingestError(String reason) {

@@ -8,6 +8,7 @@ import io.kymux.core.feed.FeedStats;
 import io.kymux.core.media.MediaKind;
 import io.kymux.core.session.Session;
 import io.kymux.server.Kymux;
+import io.kymux.server.ViewerReports;
 
 /** JSON bodies of the read-only API ({@code /api/feeds}, {@code /api/sessions}). */
 final class ApiJson {
@@ -60,6 +61,19 @@ final class ApiJson {
             n.put("dropped", st.drops().total());
             n.put("queuedFrames", st.queuedFrames());
             n.put("queuedBytes", st.queuedBytes());
+            ViewerReports.Viewer v = k.viewerReports().get(st.id());
+            if (v != null) {
+                ViewerReports.Snapshot r = v.snapshot();
+                ObjectNode vn = n.putObject("viewer");
+                vn.put("latencySamples", r.samples());
+                vn.put("latencyP50Ms", r.latencyP50Ms());
+                vn.put("latencyP95Ms", r.latencyP95Ms());
+                vn.put("latencyP99Ms", r.latencyP99Ms());
+                vn.put("videoFramesDecoded", r.videoFramesDecoded());
+                vn.put("audioFramesDecoded", r.audioFramesDecoded());
+                vn.put("droppedFrames", r.droppedFrames());
+                vn.put("fps", r.fps());
+            }
         }
         return arr.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }

@@ -90,8 +90,15 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
             handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
         } else if (frame instanceof PingWebSocketFrame) {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        } else if (frame instanceof TextWebSocketFrame text) {
+            try {
+                kymux.viewerReports().accept(session.id(), text.text());
+            } catch (IllegalArgumentException e) {
+                // a bad report costs the viewer its statistics, not its picture
+                kymux.metrics().badViewerMessage();
+                log.debug("session {}: ignored message: {}", session.id(), e.getMessage());
+            }
         }
-        // text messages from the player (stats, keyframe requests) are read by later features
     }
 
     @Override

@@ -17,8 +17,10 @@ const stats = {
   latencyMs: null,
   fps: 0,
   errors: [],
+  pendingLatencies: [], // reported to the server once a second
   recordLatency(ms) {
     this.latencyMs = this.latencyMs == null ? ms : this.latencyMs * 0.9 + ms * 0.1;
+    if (this.pendingLatencies.length < 1000) this.pendingLatencies.push(Math.round(ms * 10) / 10);
   },
 };
 window.kymuxStats = stats;
@@ -52,7 +54,17 @@ const handlers = {
   },
 };
 
-connectWebSocket(name, handlers);
+const transport = connectWebSocket(name, handlers);
+setInterval(() => {
+  transport.send({
+    type: 'stats',
+    latencyMs: stats.pendingLatencies.splice(0),
+    videoFramesDecoded: stats.videoFramesDecoded,
+    audioFramesDecoded: stats.audioFramesDecoded,
+    droppedFrames: stats.droppedFrames,
+    fps: stats.fps,
+  });
+}, 1000);
 startOverlay(document.getElementById('overlay'), stats);
 document.addEventListener('click', () => {
   audio.enable();
