@@ -18,13 +18,13 @@ import java.util.concurrent.CompletableFuture;
  * Sends a packet stream as one endless chunked {@code POST} (to {@code /ingest/{feed}}).
  * The JDK's HTTP client reads the body from a pipe the capture thread writes into.
  */
-final class HttpUpload implements PacketSink {
+public final class HttpUpload implements PacketSink {
 
     private final PacketStreamWriter writer;
     private final PipedOutputStream pipe;
     private final CompletableFuture<HttpResponse<String>> response;
 
-    HttpUpload(URI target) {
+    public HttpUpload(URI target) {
         try {
             PipedInputStream in = new PipedInputStream(1 << 20);
             pipe = new PipedOutputStream(in);
@@ -41,7 +41,7 @@ final class HttpUpload implements PacketSink {
     }
 
     /** Completes when the server answers, which for a healthy ingest is only at the end. */
-    CompletableFuture<HttpResponse<String>> response() {
+    public CompletableFuture<HttpResponse<String>> response() {
         return response;
     }
 

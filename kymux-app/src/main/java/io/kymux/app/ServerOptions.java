@@ -44,8 +44,12 @@ final class ServerOptions {
             description = "most feeds at once (env KYMUX_MAX_FEEDS, default 256)")
     int maxFeeds;
 
+    @Option(names = "--send-buffer-bytes", defaultValue = "${env:KYMUX_SEND_BUFFER_BYTES:-262144}",
+            description = "kernel send buffer per connection (env KYMUX_SEND_BUFFER_BYTES, default 256 KiB)")
+    int sendBuffer;
+
     ServerConfig toConfig() {
         return new ServerConfig(bind, port, new FeedLimits(gopMaxBytes, gopMaxAgeMs * 1000),
-                new QueueLimits(queueFrames, queueBytes, latencyBudgetMs * 1000), maxPacket, maxFeeds);
+                new QueueLimits(queueFrames, queueBytes, latencyBudgetMs * 1000), maxPacket, maxFeeds, sendBuffer);
     }
 }

@@ -46,8 +46,10 @@ public final class KymuxServer implements AutoCloseable {
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                // a slow viewer's backlog waits in its session queue, not in Netty's buffer
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                // a slow viewer's backlog must wait in its session queue, where late frames are
+                // dropped, not in Netty's or the kernel's buffers, where they only get older
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childOption(ChannelOption.SO_SNDBUF, kymux.config().sendBufferBytes())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

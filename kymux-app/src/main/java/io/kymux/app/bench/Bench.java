@@ -1,0 +1,173 @@
+package io.kymux.app.bench;
+
+import io.kymux.app.HttpUpload;
+import io.kymux.core.session.QueueLimits;
+import io.kymux.core.session.Session;
+import io.kymux.server.KymuxServer;
+import io.kymux.server.ServerConfig;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Runs one bench: a server (in-process unless a target is given), a synthetic publisher
+ * over HTTP ingest, N WebSocket viewers. Bounded: it publishes duration × fps frames,
+ * waits at most 5 s for queues to drain, and stops everything it started.
+ */
+public final class Bench {
+
+    private static final String STREAM = "bench";
+    private static final String FEED = "bench0";
+
+    private Bench() {
+    }
+
+    static BenchReport run(BenchOptions o) throws Exception {
+        KymuxServer server = null;
+        URI base = o.target();
+        if (base == null) {
+            QueueLimits q = QueueLimits.DEFAULT;
+            server = new KymuxServer(ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
+                    .withQueueLimits(new QueueLimits(q.maxFrames(), q.maxBytes(), o.latencyBudgetMs() * 1000))).start();
+            server.kymux().streams().put(STREAM, List.of(FEED)); // viewers join before the first frame
+            base = URI.create("http://127.0.0.1:" + server.port());
+        }
+        EventLoopGroup clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        Recorder normalLat = new Recorder(3);
+        Recorder slowLat = new Recorder(3);
+        List<BenchViewer> viewers = new ArrayList<>();
+        SyntheticStream stream = new SyntheticStream(new HttpUpload(base.resolve("/ingest/" + FEED)), o.bitrate(),
+                o.fps(), o.gop(), (long) o.durationSeconds() * o.fps());
+        Thread publisher = new Thread(stream, "bench-publisher");
+        ResourceSampler sampler = new ResourceSampler();
+        try {
+            if (server == null) {
+                publisher.start(); // a remote server knows the feed only once it is published
+                Thread.sleep(1000);
+            }
+            int slowCount = (int) Math.round(o.viewers() * o.slowFraction());
+            URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws/"
+                    + (server == null ? FEED : STREAM));
+            for (int i = 0; i < o.viewers(); i++) {
+                boolean slow = i < slowCount;
+                BenchViewer v = new BenchViewer(slow, slow ? slowLat : normalLat);
+                v.connect(clients, ws, (long) (o.bitrate() / 8 * o.slowRate()));
+                viewers.add(v);
+            }
+            Thread.sleep(500); // handshakes
+            sampler.start();
+            if (server != null) {
+                publisher.start();
+            }
+            publisher.join((o.durationSeconds() + 30) * 1000L);
+            awaitDrained(server, 5000);
+            sampler.stop();
+            return report(o, server, stream.published(), viewers, normalLat.getIntervalHistogram(),
+                    slowLat.getIntervalHistogram(), sampler);
+        } finally {
+            publisher.interrupt();
+            viewers.forEach(BenchViewer::close);
+            clients.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    private static void awaitDrained(KymuxServer server, long timeoutMs) throws InterruptedException {
+        long end = System.nanoTime() + timeoutMs * 1_000_000;
+        Thread.sleep(300);
+        while (server != null && System.nanoTime() < end
+                && server.kymux().sessions().stream().anyMatch(s -> s.stats().queuedFrames() > 0)) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static BenchReport report(BenchOptions o, KymuxServer server, long published, List<BenchViewer> viewers,
+                                      Histogram normal, Histogram slow, ResourceSampler res) {
+        long bytes = viewers.stream().mapToLong(BenchViewer::bytes).sum();
+        boolean checked = server != null;
+        boolean ok = true;
+        StringBuilder detail = new StringBuilder();
+        if (checked) {
+            for (Session s : server.kymux().sessions()) {
+                Session.SessionStats st = s.stats();
+                long accounted = st.delivered() + st.drops().total() + st.queuedFrames();
+                if (accounted != published) {
+                    ok = false;
+                    detail.append("session ").append(st.id()).append(": ").append(accounted).append(" of ")
+                            .append(published).append("; ");
+                }
+            }
+        }
+        return new BenchReport(o, published, group(viewers, false, normal), group(viewers, true, slow),
+                bytes * 8 / 1e6 / o.durationSeconds(), res.cpuPercentOfOneCore(), res.heapPeak(), res.heapAfterGc(),
+                checked, ok, detail.toString());
+    }
+
+    private static BenchReport.Group group(List<BenchViewer> viewers, boolean slow, Histogram h) {
+        List<BenchViewer> g = viewers.stream().filter(v -> v.slow == slow).toList();
+        return new BenchReport.Group(g.size(), g.stream().mapToLong(BenchViewer::frames).sum(),
+                g.stream().mapToLong(BenchViewer::gaps).sum(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+                h.getValueAtPercentile(99.9), h.getMaxValue());
+    }
+
+    /** Process CPU and heap, sampled while the bench runs. */
+    static final class ResourceSampler {
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private final MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        private volatile boolean running;
+        private volatile long heapPeak;
+        private long cpuStart;
+        private long wallStart;
+        private long cpuEnd;
+        private long wallEnd;
+        private Thread thread;
+
+        void start() {
+            running = true;
+            cpuStart = os.getProcessCpuTime();
+            wallStart = System.nanoTime();
+            thread = new Thread(() -> {
+                while (running) {
+                    heapPeak = Math.max(heapPeak, mem.getHeapMemoryUsage().getUsed());
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+            cpuEnd = os.getProcessCpuTime();
+            wallEnd = System.nanoTime();
+        }
+
+        double cpuPercentOfOneCore() {
+            return 100.0 * (cpuEnd - cpuStart) / Math.max(1, wallEnd - wallStart);
+        }
+
+        long heapPeak() {
+            return heapPeak;
+        }
+
+        long heapAfterGc() {
+            System.gc();
+            return mem.getHeapMemoryUsage().getUsed();
+        }
+    }
+}

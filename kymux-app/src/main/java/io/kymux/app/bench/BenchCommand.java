@@ -1,0 +1,60 @@
+package io.kymux.app.bench;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Load generator: a synthetic stream, N WebSocket viewers, latency percentiles.",
+            "Starts an in-process server unless --target is given. Bounded in time; stops by itself."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--viewers", defaultValue = "10", description = "viewers (default ${DEFAULT-VALUE})")
+    int viewers;
+
+    @Option(names = "--duration", defaultValue = "10", description = "seconds of publishing (default ${DEFAULT-VALUE})")
+    int duration;
+
+    @Option(names = "--bitrate", defaultValue = "4000000", description = "stream bits/s (default ${DEFAULT-VALUE})")
+    long bitrate;
+
+    @Option(names = "--fps", defaultValue = "60", description = "frames/s (default ${DEFAULT-VALUE})")
+    int fps;
+
+    @Option(names = "--gop", defaultValue = "120", description = "frames per GOP (default ${DEFAULT-VALUE})")
+    int gop;
+
+    @Option(names = "--slow-fraction", defaultValue = "0", description = "fraction of slow viewers, 0..1")
+    double slowFraction;
+
+    @Option(names = "--slow-rate", defaultValue = "0.5",
+            description = "slow viewers read at this fraction of the stream bitrate (default ${DEFAULT-VALUE})")
+    double slowRate;
+
+    @Option(names = "--latency-budget-ms", defaultValue = "150",
+            description = "in-process server's latency budget (default ${DEFAULT-VALUE})")
+    long latencyBudgetMs;
+
+    @Option(names = "--target", description = "an existing server, http://host:port (loopback or your own test hosts)")
+    URI target;
+
+    @Option(names = "--json", description = "also write the report as JSON to this file")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (duration < 1 || duration > 3600 || viewers < 1 || viewers > 10_000) {
+            throw new IllegalArgumentException("--duration 1..3600 and --viewers 1..10000");
+        }
+        BenchReport r = Bench.run(new BenchOptions(viewers, duration, bitrate, fps, gop, slowFraction, slowRate,
+                target, latencyBudgetMs));
+        System.out.print(r.table());
+        if (json != null) {
+            Files.writeString(json, r.json());
+        }
+        return r.accountingChecked() && !r.accountingOk() ? 1 : 0;
+    }
+}

@@ -1,0 +1,52 @@
+package io.kymux.app.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.Locale;
+
+/** What a bench run measured; printed as a table and written as JSON. */
+record BenchReport(BenchOptions options, long published, Group normal, Group slow, double egressMbps,
+                   double serverCpuPercent, long heapPeakBytes, long heapAfterGcBytes, boolean accountingChecked,
+                   boolean accountingOk, String accountingDetail) {
+
+    /** Figures of a group of viewers (all normal, or all slow). */
+    record Group(int viewers, long framesReceived, long framesDropped, long p50Us, long p99Us, long p999Us,
+                 long maxUs) {
+    }
+
+    String table() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "kymux bench: %d viewers (%d slow at %.0f%% of the stream), %.1f Mb/s,"
+                        + " %d fps, GOP %d, %d s%n", options.viewers(), slow.viewers(), options.slowRate() * 100,
+                options.bitrate() / 1e6, options.fps(), options.gop(), options.durationSeconds()));
+        b.append("latency = viewer receive - publisher send (PTS), through HTTP ingest, relay and WebSocket\n");
+        b.append(String.format(Locale.ROOT, "%-8s %12s %12s%n", "", "viewers", "slow viewers"));
+        row(b, "p50", normal.p50Us(), slow.p50Us());
+        row(b, "p99", normal.p99Us(), slow.p99Us());
+        row(b, "p99.9", normal.p999Us(), slow.p999Us());
+        row(b, "max", normal.maxUs(), slow.maxUs());
+        b.append(String.format(Locale.ROOT, "%-8s %12d %12d%n", "frames", normal.framesReceived(),
+                slow.framesReceived()));
+        b.append(String.format(Locale.ROOT, "%-8s %12d %12d%n", "dropped", normal.framesDropped(),
+                slow.framesDropped()));
+        b.append(String.format(Locale.ROOT, "published %d frames; egress %.1f Mb/s; process CPU %.0f%% of one core;"
+                + " heap peak %d MB, after GC %d MB%n", published, egressMbps, serverCpuPercent, heapPeakBytes >> 20,
+                heapAfterGcBytes >> 20));
+        b.append("accounting (published = delivered + dropped, per session): ")
+                .append(accountingChecked ? (accountingOk ? "ok" : "MISMATCH " + accountingDetail) : "not checked")
+                .append('\n');
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String name, long us, long slowUs) {
+        b.append(String.format(Locale.ROOT, "%-8s %9.3f ms %9.3f ms%n", name, us / 1000.0, slowUs / 1000.0));
+    }
+
+    String json() {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.kymux.app.bench;
+
+import io.kymux.core.browser.BrowserMessage;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.traffic.ChannelTrafficShapingHandler;
+import java.net.URI;
+import org.HdrHistogram.Recorder;
+
+/**
+ * One WebSocket viewer of the bench. A slow viewer reads through Netty's traffic shaper
+ * at a fixed byte rate, so TCP backpressure reaches the server as from a thin link.
+ */
+final class BenchViewer {
+
+    final boolean slow;
+    private final Recorder latencyUs;
+    private volatile long frames;
+    private volatile long bytes;
+    private volatile long lastSeq = -1;
+    private volatile long gaps;
+    private Channel channel;
+
+    BenchViewer(boolean slow, Recorder latencyUs) {
+        this.slow = slow;
+        this.latencyUs = latencyUs;
+    }
+
+    void connect(EventLoopGroup group, URI ws, long readBytesPerSecond) throws InterruptedException {
+        WebSocketClientProtocolConfig cfg = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(ws).maxFramePayloadLength(32 * 1024 * 1024).build();
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class);
+        if (slow) {
+            // a thin link buffers little; without this, loopback autotuning hides seconds of backlog
+            b.option(io.netty.channel.ChannelOption.SO_RCVBUF, 64 * 1024);
+        }
+        channel = b
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (slow) {
+                            ch.pipeline().addLast(new ChannelTrafficShapingHandler(0, readBytesPerSecond, 50));
+                        }
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                                new WebSocketClientProtocolHandler(cfg), new Reader());
+                    }
+                })
+                .connect(ws.getHost(), ws.getPort()).sync().channel();
+    }
+
+    private final class Reader extends SimpleChannelInboundHandler<WebSocketFrame> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame f) {
+            if (!(f instanceof BinaryWebSocketFrame)) {
+                return;
+            }
+            ByteBuf b = f.content();
+            int flags = b.getUnsignedByte(b.readerIndex() + 1);
+            if ((flags & BrowserMessage.FLAG_CONFIG) != 0) {
+                return;
+            }
+            long seq = b.getUnsignedInt(b.readerIndex() + 2);
+            long pts = b.getLong(b.readerIndex() + 6);
+            latencyUs.recordValue(Math.max(0, SyntheticStream.nowUs() - pts));
+            if (lastSeq >= 0 && seq > lastSeq + 1) {
+                gaps += seq - lastSeq - 1;
+            }
+            lastSeq = seq;
+            frames++;
+            bytes += b.readableBytes();
+        }
+    }
+
+    long frames() {
+        return frames;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    /** Frames skipped between received ones (dropped by the server for this viewer). */
+    long gaps() {
+        return gaps;
+    }
+
+    void close() {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+}

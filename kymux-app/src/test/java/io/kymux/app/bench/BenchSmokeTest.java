@@ -1,0 +1,41 @@
+package io.kymux.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A few seconds of `kymux bench`: the report exists and every frame is accounted for. No timing thresholds. */
+class BenchSmokeTest {
+
+    @Test
+    void shortRunProducesAReportWhoseFramesAddUp(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        int rc = new CommandLine(new BenchCommand()).execute("--viewers", "4", "--duration", "3", "--fps", "30",
+                "--bitrate", "1000000", "--gop", "30", "--slow-fraction", "0.25", "--slow-rate", "0.3",
+                "--json", json.toString());
+        assertThat(rc).isZero();
+        JsonNode r = new ObjectMapper().readTree(Files.readString(json));
+        assertThat(r.get("published").asLong()).isEqualTo(90);
+        assertThat(r.get("accountingChecked").asBoolean()).isTrue();
+        assertThat(r.get("accountingOk").asBoolean()).as(r.get("accountingDetail").asText()).isTrue();
+        assertThat(r.get("normal").get("viewers").asInt()).isEqualTo(3);
+        assertThat(r.get("slow").get("viewers").asInt()).isEqualTo(1);
+        assertThat(r.get("normal").get("framesReceived").asLong()).isPositive();
+        assertThat(r.get("normal").get("p99Us").asLong()).isPositive();
+        assertThat(r.get("heapPeakBytes").asLong()).isPositive();
+    }
+
+    @Test
+    void tableHasTheLabelledPercentileLines() throws Exception {
+        BenchReport r = Bench.run(new BenchOptions(2, 1, 500_000, 30, 30, 0, 0.5, null, 150));
+        assertThat(r.table()).containsPattern("(?m)^p50 ").containsPattern("(?m)^p99 ")
+                .containsPattern("(?m)^p99\\.9 ");
+        assertThat(r.normal().framesReceived() + r.normal().framesDropped()).isGreaterThan(0);
+    }
+}
