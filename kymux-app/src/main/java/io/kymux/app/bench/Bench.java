@@ -1,6 +1,8 @@
 package io.kymux.app.bench;
 
 import io.kymux.app.HttpUpload;
+import io.kymux.core.packet.PacketSink;
+import io.kymux.server.ingest.FeedPacketSink;
 import io.kymux.core.session.QueueLimits;
 import io.kymux.core.session.Session;
 import io.kymux.server.KymuxServer;
@@ -43,8 +45,14 @@ public final class Bench {
         Recorder normalLat = new Recorder(3);
         Recorder slowLat = new Recorder(3);
         List<BenchViewer> viewers = new ArrayList<>();
-        SyntheticStream stream = new SyntheticStream(new HttpUpload(base.resolve("/ingest/" + FEED)), o.bitrate(),
-                o.fps(), o.gop(), (long) o.durationSeconds() * o.fps());
+        // in-process: publish straight into the feed, so PTS is the ingest instant and the
+        // figure is exactly the relay's; against a target: over HTTP ingest
+        PacketSink sink = server != null
+                ? new FeedPacketSink(server.kymux().feeds().getOrCreate(FEED).orElseThrow(), server.kymux().clock(),
+                        null)
+                : new HttpUpload(base.resolve("/ingest/" + FEED));
+        SyntheticStream stream = new SyntheticStream(sink, o.bitrate(), o.fps(), o.gop(),
+                (long) (o.durationSeconds() + o.warmupSeconds()) * o.fps());
         Thread publisher = new Thread(stream, "bench-publisher");
         ResourceSampler sampler = new ResourceSampler();
         try {
@@ -53,11 +61,12 @@ public final class Bench {
                 Thread.sleep(1000);
             }
             int slowCount = (int) Math.round(o.viewers() * o.slowFraction());
+            long recordFromUs = SyntheticStream.nowUs() + o.warmupSeconds() * 1_000_000L;
             URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws/"
                     + (server == null ? FEED : STREAM));
             for (int i = 0; i < o.viewers(); i++) {
                 boolean slow = i < slowCount;
-                BenchViewer v = new BenchViewer(slow, slow ? slowLat : normalLat);
+                BenchViewer v = new BenchViewer(slow, slow ? slowLat : normalLat, recordFromUs);
                 v.connect(clients, ws, (long) (o.bitrate() / 8 * o.slowRate()));
                 viewers.add(v);
             }
@@ -108,7 +117,7 @@ public final class Bench {
             }
         }
         return new BenchReport(o, published, group(viewers, false, normal), group(viewers, true, slow),
-                bytes * 8 / 1e6 / o.durationSeconds(), res.cpuPercentOfOneCore(), res.heapPeak(), res.heapAfterGc(),
+                bytes * 8 / 1e6 / (o.durationSeconds() + o.warmupSeconds()), res.cpuPercentOfOneCore(), res.heapPeak(), res.heapAfterGc(),
                 checked, ok, detail.toString());
     }
 

@@ -18,6 +18,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "10", description = "seconds of publishing (default ${DEFAULT-VALUE})")
     int duration;
 
+    @Option(names = "--warmup", defaultValue = "2",
+            description = "seconds published before latency is recorded (JIT warm-up; default ${DEFAULT-VALUE})")
+    int warmup;
+
     @Option(names = "--bitrate", defaultValue = "4000000", description = "stream bits/s (default ${DEFAULT-VALUE})")
     long bitrate;
 
@@ -49,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (duration < 1 || duration > 3600 || viewers < 1 || viewers > 10_000) {
             throw new IllegalArgumentException("--duration 1..3600 and --viewers 1..10000");
         }
-        BenchReport r = Bench.run(new BenchOptions(viewers, duration, bitrate, fps, gop, slowFraction, slowRate,
+        BenchReport r = Bench.run(new BenchOptions(viewers, duration, warmup, bitrate, fps, gop, slowFraction, slowRate,
                 target, latencyBudgetMs));
         System.out.print(r.table());
         if (json != null) {

@@ -17,9 +17,12 @@ record BenchReport(BenchOptions options, long published, Group normal, Group slo
     String table() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "kymux bench: %d viewers (%d slow at %.0f%% of the stream), %.1f Mb/s,"
-                        + " %d fps, GOP %d, %d s%n", options.viewers(), slow.viewers(), options.slowRate() * 100,
-                options.bitrate() / 1e6, options.fps(), options.gop(), options.durationSeconds()));
-        b.append("latency = viewer receive - publisher send (PTS), through HTTP ingest, relay and WebSocket\n");
+                        + " %d fps, GOP %d, %d s after %d s warm-up%n", options.viewers(), slow.viewers(),
+                options.slowRate() * 100, options.bitrate() / 1e6, options.fps(), options.gop(),
+                options.durationSeconds(), options.warmupSeconds()));
+        b.append(options.target() == null
+                ? "latency = viewer receive - ingest (relay-added: feed, session queue, WebSocket, loopback TCP)\n"
+                : "latency = viewer receive - publisher send, through HTTP ingest, relay and WebSocket\n");
         b.append(String.format(Locale.ROOT, "%-8s %12s %12s%n", "", "viewers", "slow viewers"));
         row(b, "p50", normal.p50Us(), slow.p50Us());
         row(b, "p99", normal.p99Us(), slow.p99Us());

@@ -34,9 +34,13 @@ final class BenchViewer {
     private volatile long gaps;
     private Channel channel;
 
-    BenchViewer(boolean slow, Recorder latencyUs) {
+    private final long recordFromUs;
+
+    /** Latency is recorded for frames captured at or after {@code recordFromUs} (after warm-up). */
+    BenchViewer(boolean slow, Recorder latencyUs, long recordFromUs) {
         this.slow = slow;
         this.latencyUs = latencyUs;
+        this.recordFromUs = recordFromUs;
     }
 
     void connect(EventLoopGroup group, URI ws, long readBytesPerSecond) throws InterruptedException {
@@ -74,7 +78,9 @@ final class BenchViewer {
             }
             long seq = b.getUnsignedInt(b.readerIndex() + 2);
             long pts = b.getLong(b.readerIndex() + 6);
-            latencyUs.recordValue(Math.max(0, SyntheticStream.nowUs() - pts));
+            if (pts >= recordFromUs) {
+                latencyUs.recordValue(Math.max(0, SyntheticStream.nowUs() - pts));
+            }
             if (lastSeq >= 0 && seq > lastSeq + 1) {
                 gaps += seq - lastSeq - 1;
             }

@@ -16,7 +16,7 @@ class BenchSmokeTest {
     @Test
     void shortRunProducesAReportWhoseFramesAddUp(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
-        int rc = new CommandLine(new BenchCommand()).execute("--viewers", "4", "--duration", "3", "--fps", "30",
+        int rc = new CommandLine(new BenchCommand()).execute("--viewers", "4", "--duration", "2", "--warmup", "1", "--fps", "30",
                 "--bitrate", "1000000", "--gop", "30", "--slow-fraction", "0.25", "--slow-rate", "0.3",
                 "--json", json.toString());
         assertThat(rc).isZero();
@@ -33,7 +33,7 @@ class BenchSmokeTest {
 
     @Test
     void tableHasTheLabelledPercentileLines() throws Exception {
-        BenchReport r = Bench.run(new BenchOptions(2, 1, 500_000, 30, 30, 0, 0.5, null, 150));
+        BenchReport r = Bench.run(new BenchOptions(2, 1, 0, 500_000, 30, 30, 0, 0.5, null, 150));
         assertThat(r.table()).containsPattern("(?m)^p50 ").containsPattern("(?m)^p99 ")
                 .containsPattern("(?m)^p99\\.9 ");
         assertThat(r.normal().framesReceived() + r.normal().framesDropped()).isGreaterThan(0);
