@@ -14,7 +14,7 @@ import io.netty.buffer.CompositeByteBuf;
  *  +------+------+-------------+-----------------------+---------...
  *  |track |flags | seq (u32 BE)| pts µs (u64 BE)       | payload
  *  +------+------+-------------+-----------------------+---------...
- *  flags: 0x01 keyframe, 0x02 config
+ *  flags: 0x01 keyframe, 0x02 config, 0x04 replay (a cached GOP frame sent at join)
  * </pre>
  */
 public final class BrowserMessage {
@@ -22,6 +22,7 @@ public final class BrowserMessage {
     public static final int HEADER_SIZE = 14;
     public static final int FLAG_KEY = 0x01;
     public static final int FLAG_CONFIG = 0x02;
+    public static final int FLAG_REPLAY = 0x04;
 
     private BrowserMessage() {
     }
@@ -30,20 +31,20 @@ public final class BrowserMessage {
      * Header plus the frame's payload, without copying the payload: the result is a
      * composite holding a retained duplicate of it. The caller still owns {@code frame}.
      */
-    public static ByteBuf encode(int track, Frame frame, ByteBufAllocator alloc) {
+    public static ByteBuf encode(int track, Frame frame, boolean replay, ByteBufAllocator alloc) {
         ByteBuf header = alloc.buffer(HEADER_SIZE, HEADER_SIZE);
-        writeHeader(track, frame, header);
+        writeHeader(track, frame, replay, header);
         CompositeByteBuf msg = alloc.compositeBuffer(2);
         msg.addComponent(true, header);
         msg.addComponent(true, frame.payload().retainedDuplicate());
         return msg;
     }
 
-    public static void writeHeader(int track, Frame frame, ByteBuf out) {
+    public static void writeHeader(int track, Frame frame, boolean replay, ByteBuf out) {
         if (track < 0 || track > 255) {
             throw new IllegalArgumentException("track out of range: " + track);
         }
-        int flags = (frame.key() ? FLAG_KEY : 0) | (frame.config() ? FLAG_CONFIG : 0);
+        int flags = (frame.key() ? FLAG_KEY : 0) | (frame.config() ? FLAG_CONFIG : 0) | (replay ? FLAG_REPLAY : 0);
         out.writeByte(track);
         out.writeByte(flags);
         out.writeInt((int) frame.seq());

@@ -38,6 +38,7 @@ public final class Feed {
     private long bytesIn;
     private long keyframes;
     private long lastPtsUs;
+    private long lastReceivedUs;
     private Runnable keyframeRequester;
     private long lastKeyframeRequestUs = Long.MIN_VALUE;
     private long keyframeRequests;
@@ -83,6 +84,7 @@ public final class Feed {
         framesIn++;
         bytesIn += frame.size();
         lastPtsUs = frame.ptsUs();
+        lastReceivedUs = nowUs;
         rate.record(nowUs, frame.size());
         if (frame.key()) {
             keyframes++;
@@ -168,7 +170,7 @@ public final class Feed {
 
     public synchronized FeedStats stats() {
         return new FeedStats(framesIn, bytesIn, keyframes, lastPtsUs, rate.fps(), rate.bitrate(), sinks.size(),
-                gop.frameCount(), gop.bytes(), gop.overflows());
+                gop.frameCount(), gop.bytes(), gop.overflows(), framesIn == 0 ? 0 : lastReceivedUs - lastPtsUs);
     }
 
     /** Releases cached buffers; the feed is unusable afterwards. */

@@ -38,6 +38,7 @@ final class ApiJson {
             n.put("framesIn", s.framesIn());
             n.put("bytesIn", s.bytesIn());
             n.put("lastPtsUs", s.lastPtsUs());
+            n.put("ingestDelayMs", s.ingestDelayUs() / 1000.0);
             n.put("viewers", s.viewers());
             n.put("gopFrames", s.gopFrames());
             n.put("gopBytes", s.gopBytes());

@@ -65,7 +65,7 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
             } else if (item instanceof QueueItem.Media m) {
                 try {
                     kymux.metrics().frameOut(m.frame().size());
-                    channel.write(new BinaryWebSocketFrame(BrowserMessage.encode(m.track(), m.frame(), channel.alloc())));
+                    channel.write(new BinaryWebSocketFrame(BrowserMessage.encode(m.track(), m.frame(), m.replay(), channel.alloc())));
                 } finally {
                     m.frame().release();
                 }

@@ -11,11 +11,15 @@ const stats = {
   transport: 'websocket',
   connected: false,
   videoFramesDecoded: 0,
+  framesPainted: 0,
+  framesSkipped: 0, // decoded but replaced by a newer frame before it could be painted
   audioFramesDecoded: 0,
   droppedFrames: 0,
   waitingForKey: 0,
   latencyMs: null,
   fps: 0,
+  connectedAt: null, // performance.now() when the transport opened
+  firstFrameMs: null, // transport open → first decoded video frame
   errors: [],
   pendingLatencies: [], // reported to the server once a second
   recordLatency(ms) {
@@ -37,7 +41,12 @@ function setTrack(t) {
 }
 
 const handlers = {
-  connected(transport) { stats.transport = transport; stats.connected = true; },
+  connected(transport) {
+    stats.transport = transport;
+    stats.connected = true;
+    stats.connectedAt = performance.now();
+    stats.firstFrameMs = null;
+  },
   disconnected() { stats.connected = false; video.close(); audio.close(); tracks.clear(); },
   control(msg) {
     if (msg.type === 'hello') msg.tracks.forEach(setTrack);

@@ -9,6 +9,7 @@ export class VideoRenderer {
     this.codec = null;
     this.config = null;
     this.needKey = true;
+    this.replayUntil = -1; // PTS of the last replayed (cached, deliberately old) frame
   }
 
   configure(track) {
@@ -26,6 +27,7 @@ export class VideoRenderer {
   decode(msg) {
     if (msg.config) { this.config = msg.payload; return; }
     if (!this.decoder || this.decoder.state !== 'configured') return;
+    if (msg.replay) this.replayUntil = Math.max(this.replayUntil, msg.pts);
     let data = msg.payload;
     if (this.needKey) {
       if (!msg.key) { this.stats.waitingForKey++; return; }
@@ -39,7 +41,28 @@ export class VideoRenderer {
     this.decoder.decode(new EncodedVideoChunk({ type: msg.key ? 'key' : 'delta', timestamp: msg.pts, data }));
   }
 
+  // Output callback: keep only the newest decoded frame and paint it on the next
+  // animation frame; older ones are closed unseen (latency over completeness).
   draw(frame) {
+    this.stats.videoFramesDecoded++;
+    if (this.stats.firstFrameMs == null && this.stats.connectedAt != null) {
+      this.stats.firstFrameMs = performance.now() - this.stats.connectedAt;
+    }
+    // a joiner's cached GOP is old on purpose; its frames say nothing about latency
+    if (frame.timestamp > this.replayUntil) this.stats.recordLatency(Date.now() - frame.timestamp / 1000);
+    if (this.pending) {
+      this.pending.close();
+      this.stats.framesSkipped++;
+    } else {
+      requestAnimationFrame(() => this.paint());
+    }
+    this.pending = frame;
+  }
+
+  paint() {
+    const frame = this.pending;
+    this.pending = null;
+    if (!frame) return;
     const w = frame.displayWidth;
     const h = frame.displayHeight;
     if (this.canvas.width !== w || this.canvas.height !== h) {
@@ -47,12 +70,12 @@ export class VideoRenderer {
       this.canvas.height = h;
     }
     this.ctx.drawImage(frame, 0, 0, w, h);
-    this.stats.videoFramesDecoded++;
-    this.stats.recordLatency(Date.now() - frame.timestamp / 1000);
+    this.stats.framesPainted++;
     frame.close();
   }
 
   close() {
+    if (this.pending) { this.pending.close(); this.pending = null; }
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     this.decoder = null;
     this.codec = null;
