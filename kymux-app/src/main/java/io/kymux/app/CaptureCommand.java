@@ -88,12 +88,17 @@ final class CaptureCommand implements Callable<Integer> {
         Capture capture = new Capture(opts, sink);
         if (upload != null) {
             upload.response().whenComplete((r, e) -> {
-                System.err.println("kymux capture: server answered " + (e != null ? e : r.statusCode() + " " + r.body()));
+                System.err.println("kymux capture: server answered " + (e != null ? e : r.status() + " " + r.body()));
                 capture.stop();
             });
         }
         Runtime.getRuntime().addShutdownHook(new Thread(capture::stop));
-        capture.run();
+        try {
+            capture.run();
+        } catch (IllegalStateException e) {
+            System.err.println("kymux capture: " + e.getMessage());
+            return 1;
+        }
         return 0;
     }
 }
