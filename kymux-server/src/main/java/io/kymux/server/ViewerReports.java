@@ -60,13 +60,25 @@ public final class ViewerReports {
      * @throws IllegalArgumentException with a message saying what was wrong
      */
     public void accept(long session, String text) {
-        JsonNode n;
+        accept(session, parse(text));
+    }
+
+    /** Parses a viewer's text message; IllegalArgumentException says what was wrong. */
+    public static JsonNode parse(String text) {
         try {
-            n = JSON.readTree(text);
+            JsonNode n = JSON.readTree(text);
+            if (n == null || !n.isObject()) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            return n;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
         }
-        if (n == null || !"stats".equals(n.path("type").asText())) {
+    }
+
+    /** Applies a parsed {@code stats} message. */
+    public void accept(long session, JsonNode n) {
+        if (!"stats".equals(n.path("type").asText())) {
             throw new IllegalArgumentException("unknown message type " + (n == null ? null : n.path("type")));
         }
         JsonNode samples = n.path("latencyMs");

@@ -66,6 +66,9 @@ final class BenchViewer {
     }
 
     private final class Reader extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private int ackTrack;
+        private long ackSeq = -1;
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame f) {
             if (!(f instanceof BinaryWebSocketFrame)) {
@@ -87,6 +90,19 @@ final class BenchViewer {
             lastSeq = seq;
             frames++;
             bytes += b.readableBytes();
+            ackTrack = b.getUnsignedByte(b.readerIndex());
+            ackSeq = seq;
+        }
+
+        /** One ack per batch of reads: it covers every frame before it. */
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (ackSeq >= 0) {
+                ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
+                        "{\"type\":\"ack\",\"track\":" + ackTrack + ",\"seq\":" + ackSeq + "}"));
+                ackSeq = -1;
+            }
+            ctx.fireChannelReadComplete();
         }
     }
 

@@ -25,6 +25,7 @@ public final class Session implements FrameSink {
     private final String target;
     private final List<Feed> feeds;
     private final SessionQueue queue;
+    private final InFlight inFlight;
     private final Runnable wake;
     private long joinUs;
     private boolean closed;
@@ -34,6 +35,8 @@ public final class Session implements FrameSink {
         this.target = target;
         this.feeds = List.copyOf(feeds);
         this.queue = new SessionQueue(limits);
+        // a third of the budget in flight leaves the rest for queueing and decoding
+        this.inFlight = new InFlight(limits.latencyBudgetUs() / 3);
         this.wake = wake;
     }
 
@@ -92,12 +95,28 @@ public final class Session implements FrameSink {
         return item;
     }
 
+    /** False while the viewer acknowledges and its oldest unacknowledged frame is too old. */
+    public synchronized boolean mayWrite(long nowUs) {
+        return inFlight.mayWrite(nowUs);
+    }
+
+    /** The transport wrote a media frame of this track. */
+    public synchronized void sent(int track, Frame frame, long nowUs) {
+        inFlight.sent(track, frame.seq(), frame.size(), nowUs);
+    }
+
+    /** The viewer acknowledged media frame (track, seq) and everything before it. */
+    public synchronized void ack(int track, long seq, long nowUs) {
+        inFlight.ack(track, seq, nowUs);
+    }
+
     public synchronized boolean keyframeWanted() {
         return queue.keyframeWanted();
     }
 
     public synchronized SessionStats stats() {
-        return new SessionStats(id, target, queue.delivered(), queue.drops(), queue.mediaFrames(), queue.mediaBytes());
+        return new SessionStats(id, target, queue.delivered(), queue.drops(), queue.mediaFrames(), queue.mediaBytes(),
+                inFlight.acking(), inFlight.frames(), inFlight.bytes());
     }
 
     @Override
@@ -176,7 +195,7 @@ public final class Session implements FrameSink {
 
     /** Snapshot of a session's counters. */
     public record SessionStats(long id, String target, long delivered, DropCounters drops, int queuedFrames,
-                               long queuedBytes) {
+                               long queuedBytes, boolean acking, int inFlightFrames, long inFlightBytes) {
     }
 
     /** For tests and clocks: a {@link LongSupplier} of microseconds. */

@@ -62,6 +62,9 @@ final class ApiJson {
             n.put("dropped", st.drops().total());
             n.put("queuedFrames", st.queuedFrames());
             n.put("queuedBytes", st.queuedBytes());
+            n.put("acking", st.acking());
+            n.put("inFlightFrames", st.inFlightFrames());
+            n.put("inFlightBytes", st.inFlightBytes());
             ViewerReports.Viewer v = k.viewerReports().get(st.id());
             if (v != null) {
                 ViewerReports.Snapshot r = v.snapshot();

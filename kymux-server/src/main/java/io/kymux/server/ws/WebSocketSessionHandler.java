@@ -4,7 +4,9 @@ import io.kymux.core.browser.BrowserMessage;
 import io.kymux.core.feed.Feed;
 import io.kymux.core.session.QueueItem;
 import io.kymux.core.session.Session;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kymux.server.Kymux;
+import io.kymux.server.ViewerReports;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -54,7 +56,7 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
 
     private void drain() {
         boolean wrote = false;
-        while (channel.isActive() && channel.isWritable()) {
+        while (channel.isActive() && channel.isWritable() && session.mayWrite(kymux.nowUs())) {
             QueueItem item = session.poll(kymux.nowUs());
             if (item == null) {
                 break;
@@ -66,6 +68,9 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
                 try {
                     kymux.metrics().frameOut(m.frame().size());
                     channel.write(new BinaryWebSocketFrame(BrowserMessage.encode(m.track(), m.frame(), m.replay(), channel.alloc())));
+                    if (!m.frame().config()) {
+                        session.sent(m.track(), m.frame(), kymux.nowUs());
+                    }
                 } finally {
                     m.frame().release();
                 }
@@ -92,7 +97,13 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
         } else if (frame instanceof TextWebSocketFrame text) {
             try {
-                kymux.viewerReports().accept(session.id(), text.text());
+                JsonNode msg = ViewerReports.parse(text.text());
+                if ("ack".equals(msg.path("type").asText())) {
+                    session.ack(msg.path("track").asInt(-1), msg.path("seq").asLong(-1), kymux.nowUs());
+                    drain(); // the viewer caught up: frames held back may go now
+                } else {
+                    kymux.viewerReports().accept(session.id(), msg);
+                }
             } catch (IllegalArgumentException e) {
                 // a bad report costs the viewer its statistics, not its picture
                 kymux.metrics().badViewerMessage();

@@ -13,8 +13,14 @@ export function connectWebSocket(name, handlers) {
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => handlers.connected('websocket');
     ws.onmessage = (ev) => {
-      if (typeof ev.data === 'string') handlers.control(JSON.parse(ev.data));
-      else handlers.media(parseMediaMessage(ev.data));
+      if (typeof ev.data === 'string') {
+        handlers.control(JSON.parse(ev.data));
+        return;
+      }
+      const msg = parseMediaMessage(ev.data);
+      // acknowledging each frame lets the server keep no more in flight than we can take
+      if (!msg.config) ws.send(`{"type":"ack","track":${msg.track},"seq":${msg.seq}}`);
+      handlers.media(msg);
     };
     ws.onclose = () => {
       handlers.disconnected();
