@@ -41,7 +41,8 @@ public final class Bench {
             server.kymux().streams().put(STREAM, List.of(FEED)); // viewers join before the first frame
             base = URI.create("http://127.0.0.1:" + server.port());
         }
-        EventLoopGroup clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup clients = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                NioIoHandler.newFactory());
         Recorder normalLat = new Recorder(3);
         Recorder slowLat = new Recorder(3);
         List<BenchViewer> viewers = new ArrayList<>();
@@ -66,7 +67,7 @@ public final class Bench {
                     + (server == null ? FEED : STREAM));
             for (int i = 0; i < o.viewers(); i++) {
                 boolean slow = i < slowCount;
-                BenchViewer v = new BenchViewer(slow, slow ? slowLat : normalLat, recordFromUs);
+                BenchViewer v = new BenchViewer(slow, slow ? slowLat : normalLat, recordFromUs, o.ack());
                 v.connect(clients, ws, (long) (o.bitrate() / 8 * o.slowRate()));
                 viewers.add(v);
             }

@@ -42,6 +42,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "in-process server's latency budget (default ${DEFAULT-VALUE})")
     long latencyBudgetMs;
 
+    @Option(names = "--ack", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "viewers acknowledge frames, so the server paces them (default on; --no-ack to compare)")
+    boolean ack;
+
     @Option(names = "--target", description = "an existing server, http://host:port (loopback or your own test hosts)")
     URI target;
 
@@ -54,7 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--duration 1..3600 and --viewers 1..10000");
         }
         BenchReport r = Bench.run(new BenchOptions(viewers, duration, warmup, bitrate, fps, gop, slowFraction, slowRate,
-                target, latencyBudgetMs));
+                target, latencyBudgetMs, ack));
         System.out.print(r.table());
         if (json != null) {
             Files.writeString(json, r.json());

@@ -7,5 +7,5 @@ import java.net.URI;
  * runs warm-up + duration seconds; latency is recorded for the last {@code durationSeconds}.
  */
 record BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bitrate, int fps, int gop,
-                    double slowFraction, double slowRate, URI target, long latencyBudgetMs) {
+                    double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack) {
 }

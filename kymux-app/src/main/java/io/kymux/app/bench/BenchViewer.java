@@ -37,8 +37,11 @@ final class BenchViewer {
     private final long recordFromUs;
 
     /** Latency is recorded for frames captured at or after {@code recordFromUs} (after warm-up). */
-    BenchViewer(boolean slow, Recorder latencyUs, long recordFromUs) {
+    private final boolean ack;
+
+    BenchViewer(boolean slow, Recorder latencyUs, long recordFromUs, boolean ack) {
         this.slow = slow;
+        this.ack = ack;
         this.latencyUs = latencyUs;
         this.recordFromUs = recordFromUs;
     }
@@ -97,7 +100,7 @@ final class BenchViewer {
         /** One ack per batch of reads: it covers every frame before it. */
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (ackSeq >= 0) {
+            if (ack && ackSeq >= 0) {
                 ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
                         "{\"type\":\"ack\",\"track\":" + ackTrack + ",\"seq\":" + ackSeq + "}"));
                 ackSeq = -1;
