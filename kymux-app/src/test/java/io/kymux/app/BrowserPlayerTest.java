@@ -52,6 +52,37 @@ class BrowserPlayerTest {
     }
 
     @Test
+    void playerReconnectsByItselfWhenTheServerRestarts() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        io.kymux.server.ServerConfig cfg = io.kymux.server.ServerConfig.defaults().withBindHost("127.0.0.1")
+                .withPort(port);
+        try (Chromium browser = new Chromium()) {
+            int before;
+            try (Harness first = new Harness(cfg)) {
+                first.upload("cam", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 30, 300_000)));
+                first.awaitFeedFrames("cam", 1, 20_000);
+                browser.driver.get("http://localhost:" + port + "/watch/cam");
+                before = browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 30, Duration.ofSeconds(20))
+                        .get("videoFramesDecoded").asInt();
+                assertThat(before).isGreaterThanOrEqualTo(30);
+            }
+            assertThat(browser.awaitStats(n -> !n.get("connected").asBoolean(), Duration.ofSeconds(5))
+                    .get("connected").asBoolean()).as("noticed the server is gone").isFalse();
+            try (Harness second = new Harness(cfg)) {
+                second.upload("cam", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 30, 300_000)));
+                JsonNode s = browser.awaitStats(n -> n.get("connected").asBoolean()
+                        && n.get("videoFramesDecoded").asInt() >= before + 30, Duration.ofSeconds(30));
+                assertThat(s.get("videoFramesDecoded").asInt()).as("decoding again without a page reload")
+                        .isGreaterThanOrEqualTo(before + 30);
+                assertThat(s.get("errors")).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void indexListsFeedsAndStreams() throws Exception {
         try (Harness h = new Harness(); Chromium browser = new Chromium()) {
             h.upload("cam", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 15, 30, 100_000)));
