@@ -54,9 +54,9 @@ final class DemoCommand implements Callable<Integer> {
     static Capture start(Kymux k, String feedName, CaptureOptions opts) {
         Feed feed = k.feeds().getOrCreate(feedName).orElseThrow();
         k.claimProducer(feedName);
-        Capture[] self = new Capture[1];
-        Capture c = new Capture(opts, new FeedPacketSink(feed, k.clock(), () -> self[0].requestKeyframe()));
-        self[0] = c;
+        FeedPacketSink sink = new FeedPacketSink(feed, k.clock());
+        Capture c = new Capture(opts, sink);
+        sink.answerKeyframeRequestsWith(c::requestKeyframe);
         Thread t = new Thread(c, "capture-" + feedName);
         t.setDaemon(true);
         t.start();

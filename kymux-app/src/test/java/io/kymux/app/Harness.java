@@ -6,7 +6,6 @@ import io.kymux.core.feed.FeedLimits;
 import io.kymux.server.KymuxServer;
 import io.kymux.server.ServerConfig;
 import java.net.URI;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,8 +54,7 @@ final class Harness implements AutoCloseable {
     }
 
     static long nowUs() {
-        Instant n = Instant.now();
-        return n.getEpochSecond() * 1_000_000L + n.getNano() / 1000;
+        return io.kymux.core.media.RealtimeClock.nowUs();
     }
 
     @Override

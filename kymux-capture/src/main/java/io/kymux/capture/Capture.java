@@ -1,7 +1,7 @@
 package io.kymux.capture;
 
 import io.kymux.core.packet.PacketSink;
-import java.time.Instant;
+import io.kymux.core.media.RealtimeClock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,8 +60,7 @@ public final class Capture implements Runnable {
     }
 
     private long captureInstantUs(AVFrame frame) {
-        Instant now = Instant.now();
-        long us = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+        long us = RealtimeClock.nowUs();
         if (options.audio() && frame.sample_rate() > 0) {
             us -= frame.nb_samples() * 1_000_000L / frame.sample_rate(); // first sample, not last
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kymux.core.h264.H264Config;
 import io.kymux.core.packet.CodecId;
 import io.kymux.core.packet.MediaPacket;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -111,7 +110,6 @@ class CaptureTest {
     }
 
     static long nowUs() {
-        Instant n = Instant.now();
-        return n.getEpochSecond() * 1_000_000L + n.getNano() / 1000;
+        return io.kymux.core.media.RealtimeClock.nowUs();
     }
 }

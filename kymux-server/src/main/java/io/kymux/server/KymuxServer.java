@@ -33,7 +33,7 @@ public final class KymuxServer implements AutoCloseable {
     }
 
     public KymuxServer(ServerConfig config) {
-        this(config, io.kymux.core.session.Session.systemClockUs());
+        this(config, io.kymux.core.media.RealtimeClock::nowUs);
     }
 
     public Kymux kymux() {

@@ -49,8 +49,7 @@ public final class Bench {
         // in-process: publish straight into the feed, so PTS is the ingest instant and the
         // figure is exactly the relay's; against a target: over HTTP ingest
         PacketSink sink = server != null
-                ? new FeedPacketSink(server.kymux().feeds().getOrCreate(FEED).orElseThrow(), server.kymux().clock(),
-                        null)
+                ? new FeedPacketSink(server.kymux().feeds().getOrCreate(FEED).orElseThrow(), server.kymux().clock())
                 : new HttpUpload(base.resolve("/ingest/" + FEED));
         SyntheticStream stream = new SyntheticStream(sink, o.bitrate(), o.fps(), o.gop(),
                 (long) (o.durationSeconds() + o.warmupSeconds()) * o.fps());

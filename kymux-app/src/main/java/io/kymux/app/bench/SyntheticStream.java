@@ -7,7 +7,6 @@ import io.kymux.core.packet.CodecId;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import java.time.Instant;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -77,7 +76,6 @@ final class SyntheticStream implements Runnable {
     }
 
     static long nowUs() {
-        Instant n = Instant.now();
-        return n.getEpochSecond() * 1_000_000L + n.getNano() / 1000;
+        return io.kymux.core.media.RealtimeClock.nowUs();
     }
 }

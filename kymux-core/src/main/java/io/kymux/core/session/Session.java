@@ -8,7 +8,6 @@ import io.kymux.core.media.TrackInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 /**
  * One viewer of a set of feeds (one feed, or a stream's feeds) on any transport. It numbers
@@ -198,11 +197,4 @@ public final class Session implements FrameSink {
                                long queuedBytes, boolean acking, int inFlightFrames, long inFlightBytes) {
     }
 
-    /** For tests and clocks: a {@link LongSupplier} of microseconds. */
-    public static LongSupplier systemClockUs() {
-        return () -> {
-            java.time.Instant now = java.time.Instant.now();
-            return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-        };
-    }
 }

@@ -12,13 +12,17 @@ public final class FeedPacketSink implements PacketSink {
     private final Feed feed;
     private final LongSupplier clockUs;
 
-    private final Runnable keyframeRequester;
+    private volatile Runnable keyframeRequester;
 
-    /** {@code keyframeRequester} is how the feed asks this producer for a keyframe (may be null). */
-    public FeedPacketSink(Feed feed, LongSupplier clockUs, Runnable keyframeRequester) {
+    public FeedPacketSink(Feed feed, LongSupplier clockUs) {
         this.feed = feed;
         this.clockUs = clockUs;
-        this.keyframeRequester = keyframeRequester;
+    }
+
+    /** How the feed asks this producer for a keyframe; set before the producer opens the stream. */
+    public FeedPacketSink answerKeyframeRequestsWith(Runnable requester) {
+        this.keyframeRequester = requester;
+        return this;
     }
 
     @Override
