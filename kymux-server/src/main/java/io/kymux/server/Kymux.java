@@ -89,6 +89,41 @@ public final class Kymux {
         return feeds.get(name).map(List::of);
     }
 
+    /**
+     * Creates or replaces a stream (vw: update by re-posting). Every viewer of it follows
+     * at once: feeds left out are muted, feeds added are joined; nobody reconnects.
+     *
+     * @return the feeds that do not exist yet (allowed; reported to the caller)
+     */
+    public List<String> putStream(String name, List<String> feedNames) {
+        String key = StreamRegistry.normalize(name);
+        List<String> unknown = feedNames.stream().filter(f -> feeds.get(f).isEmpty()).toList();
+        streams.put(key, feedNames);
+        List<Feed> resolved = resolve(key).orElse(List.of());
+        for (Session s : sessions.values()) {
+            if (s.target().equals(key)) {
+                s.update(resolved, nowUs());
+            }
+        }
+        return unknown;
+    }
+
+    /** Deletes a stream; its viewers stay connected with every track muted. */
+    public boolean removeStream(String name) {
+        String key = StreamRegistry.normalize(name);
+        boolean removed = streams.remove(key);
+        for (Session s : sessions.values()) {
+            if (removed && s.target().equals(key)) {
+                s.update(List.of(), nowUs());
+            }
+        }
+        return removed;
+    }
+
+    public void removeAllStreams() {
+        streams.all().keySet().forEach(this::removeStream);
+    }
+
     public long nextSessionId() {
         return sessionIds.incrementAndGet();
     }

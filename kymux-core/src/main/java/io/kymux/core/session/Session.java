@@ -22,17 +22,21 @@ public final class Session implements FrameSink {
 
     private final long id;
     private final String target;
-    private final List<Feed> feeds;
+    /** Track number → feed; append-only, so numbers stay stable while a stream is re-posted. */
+    private final List<Feed> feeds = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The tracks currently subscribed (the others are muted). */
+    private final java.util.Set<Feed> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Per track: frames received before this instant are the cached GOP (replay). */
+    private final java.util.Map<Feed, Long> joinedUs = new java.util.concurrent.ConcurrentHashMap<>();
     private final SessionQueue queue;
     private final InFlight inFlight;
     private final Runnable wake;
-    private long joinUs;
     private boolean closed;
 
     public Session(long id, String target, List<Feed> feeds, QueueLimits limits, Runnable wake) {
         this.id = id;
         this.target = target;
-        this.feeds = List.copyOf(feeds);
+        this.feeds.addAll(feeds);
         this.queue = new SessionQueue(limits);
         // a third of the budget in flight leaves the rest for queueing and decoding
         this.inFlight = new InFlight(limits.latencyBudgetUs() / 3);
@@ -58,16 +62,43 @@ public final class Session implements FrameSink {
 
     /** Subscribes to every feed; cached config and GOP frames are queued at once. */
     public void start(long nowUs) {
-        synchronized (this) {
-            joinUs = nowUs;
-        }
         for (Feed f : feeds) {
-            f.subscribe(this, nowUs);
+            join(f, nowUs);
         }
+    }
+
+    /**
+     * The stream was re-posted with this feed list: feeds no longer listed are muted (the
+     * viewer gets a {@link SessionEvent.Muted}), listed ones are joined or unmuted (config
+     * and cached GOP first, as on a fresh join). Track numbers never change; a new feed
+     * gets the next number.
+     */
+    public void update(List<Feed> wanted, long nowUs) {
+        for (Feed f : feeds) {
+            if (!wanted.contains(f) && active.remove(f)) {
+                f.unsubscribe(this);
+                enqueueControl(new SessionEvent.Muted(feeds.indexOf(f), f.name()));
+            }
+        }
+        for (Feed f : wanted) {
+            if (!feeds.contains(f)) {
+                feeds.add(f);
+            }
+            if (!active.contains(f)) {
+                join(f, nowUs);
+            }
+        }
+    }
+
+    private void join(Feed f, long nowUs) {
+        joinedUs.put(f, nowUs);
+        active.add(f);
+        f.subscribe(this, nowUs);
     }
 
     public void close() {
         for (Feed f : feeds) {
+            active.remove(f);
             f.unsubscribe(this);
         }
         synchronized (this) {
@@ -120,8 +151,12 @@ public final class Session implements FrameSink {
 
     @Override
     public void onTrack(Feed feed, TrackInfo track) {
+        enqueueControl(new SessionEvent.TrackChanged(trackOf(feed), feed.name(), track));
+    }
+
+    private void enqueueControl(SessionEvent e) {
         enqueue(() -> {
-            queue.offerControl(new SessionEvent.TrackChanged(trackOf(feed), feed.name(), track));
+            queue.offerControl(e);
             return true;
         });
     }
@@ -132,12 +167,12 @@ public final class Session implements FrameSink {
         boolean video = feed.track().map(t -> t.kind() == MediaKind.VIDEO).orElse(false);
         boolean wakeNow;
         synchronized (this) {
-            if (closed) {
-                frame.release();
+            if (closed || !active.contains(feed)) {
+                frame.release(); // muted between the feed's fan-out and our unsubscribe
                 return;
             }
             boolean wasEmpty = queue.isEmpty();
-            if (!frame.config() && frame.receivedUs() < joinUs) {
+            if (!frame.config() && frame.receivedUs() < joinedUs.getOrDefault(feed, 0L)) {
                 // the cached GOP: without it the viewer sees nothing until the next keyframe
                 queue.offerReplay(track, video, frame);
                 wakeNow = wasEmpty;
@@ -153,10 +188,7 @@ public final class Session implements FrameSink {
 
     @Override
     public void onSourceEnded(Feed feed) {
-        enqueue(() -> {
-            queue.offerControl(new SessionEvent.SourceEnded(trackOf(feed), feed.name()));
-            return true;
-        });
+        enqueueControl(new SessionEvent.SourceEnded(trackOf(feed), feed.name()));
     }
 
     private interface Offer {

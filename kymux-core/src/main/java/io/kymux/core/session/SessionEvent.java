@@ -10,4 +10,8 @@ public sealed interface SessionEvent {
 
     record SourceEnded(int track, String feed) implements SessionEvent {
     }
+
+    /** The stream no longer includes this track's feed (vw's mute by re-posting). */
+    record Muted(int track, String feed) implements SessionEvent {
+    }
 }

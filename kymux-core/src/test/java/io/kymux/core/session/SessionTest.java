@@ -51,4 +51,45 @@ class SessionTest {
         s.close();
         feed.dispose();
     }
+
+    @Test
+    void updatingTheFeedListMutesAndUnmutesWithStableTrackNumbers() {
+        Feed video = new Feed("v", FeedLimits.DEFAULT);
+        Feed audio = new Feed("a", FeedLimits.DEFAULT);
+        video.open(StreamHeader.video(CodecId.H264, 320, 240));
+        audio.open(StreamHeader.audio(CodecId.OPUS));
+        Session s = new Session(1, "s", List.of(video, audio), QueueLimits.DEFAULT, () -> { });
+        s.start(0);
+        drainAll(s, 0);
+        s.update(List.of(video), 10);
+        audio.publish(new MediaPacket(20, false, true, Unpooled.wrappedBuffer(new byte[10])), 20);
+        assertThat(drainAll(s, 30)).containsExactly("muted 1 a");
+        s.update(List.of(video, audio), 40);
+        audio.publish(new MediaPacket(50, false, true, Unpooled.wrappedBuffer(new byte[10])), 50);
+        assertThat(drainAll(s, 60)).containsExactly("track 1 a", "media 1");
+        Feed extra = new Feed("x", FeedLimits.DEFAULT);
+        extra.open(StreamHeader.audio(CodecId.OPUS));
+        s.update(List.of(video, audio, extra), 70);
+        assertThat(drainAll(s, 80)).containsExactly("track 2 x");
+        assertThat(s.tracks()).extracting(Session.TrackSlot::feed).containsExactly("v", "a", "x");
+        s.close();
+        video.dispose();
+        audio.dispose();
+        extra.dispose();
+    }
+
+    private static List<String> drainAll(Session s, long now) {
+        List<String> out = new java.util.ArrayList<>();
+        for (QueueItem i; (i = s.poll(now)) != null; ) {
+            if (i instanceof QueueItem.Media m) {
+                out.add("media " + m.track());
+                m.frame().release();
+            } else if (((QueueItem.Control) i).event() instanceof SessionEvent.Muted e) {
+                out.add("muted " + e.track() + " " + e.feed());
+            } else if (((QueueItem.Control) i).event() instanceof SessionEvent.TrackChanged e) {
+                out.add("track " + e.track() + " " + e.feed());
+            }
+        }
+        return out;
+    }
 }

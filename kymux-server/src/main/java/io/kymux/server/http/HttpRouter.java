@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -48,6 +49,14 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             ingest(ctx, req, path.substring("/ingest/".length()));
             return;
         }
+        if (path.startsWith("/api/") && !req.method().equals(HttpMethod.GET)) {
+            // the API handler reads the whole (small, bounded) body, answers, and hands back
+            ctx.pipeline().addAfter(ctx.name(), "api-body", new HttpObjectAggregator(ApiHandler.MAX_BODY));
+            ctx.pipeline().addAfter("api-body", "api", new ApiHandler(kymux, files));
+            ctx.pipeline().remove(this);
+            ctx.fireChannelRead(req);
+            return;
+        }
         try {
             route(ctx, req, path);
         } finally {
@@ -66,6 +75,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             file(ctx, "watch.html");
         } else if (path.startsWith("/js/")) {
             file(ctx, path.substring(1));
+        } else if (path.startsWith("/api/streams") || path.startsWith("/api/destinations")) {
+            ApiHandler.get(ctx, kymux, path);
         } else if (path.equals("/api/feeds")) {
             Responses.json(ctx, HttpResponseStatus.OK, ApiJson.feeds(kymux));
         } else if (path.equals("/api/sessions")) {
@@ -117,6 +128,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             Responses.text(ctx, HttpResponseStatus.BAD_REQUEST, "WebSocket upgrade required", false);
             return;
         }
+        name = io.kymux.core.feed.StreamRegistry.normalize(name);
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
         WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, false, MAX_WS_FRAME)
                 .newHandshaker(req);

@@ -43,6 +43,10 @@ public final class ControlMessages {
             o.put("type", "ended");
             o.put("track", t.track());
             o.put("feed", t.feed());
+        } else if (e instanceof SessionEvent.Muted t) {
+            o.put("type", "mute");
+            o.put("track", t.track());
+            o.put("feed", t.feed());
         }
         return o.toString();
     }

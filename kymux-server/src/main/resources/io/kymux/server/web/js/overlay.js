@@ -13,6 +13,7 @@ export function startOverlay(el, stats) {
       `${stats.name} via ${stats.transport}${stats.connected ? '' : ' (reconnecting)'}`,
       `fps ${stats.fps}   latency ${lat}`,
       `video ${stats.videoFramesDecoded}   audio ${stats.audioFramesDecoded}   dropped ${stats.droppedFrames}`,
+      ...(stats.muted.length ? [`muted: ${stats.muted.join(', ')}`] : []),
     ].join('\n');
   }, 500);
 }

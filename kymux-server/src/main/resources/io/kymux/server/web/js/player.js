@@ -21,6 +21,7 @@ const stats = {
   connectedAt: null, // performance.now() when the transport opened
   firstFrameMs: null, // transport open → first decoded video frame
   errors: [],
+  muted: [], // feeds the stream currently leaves out (vw mute by re-posting)
   pendingLatencies: [], // reported to the server once a second
   recordLatency(ms) {
     this.latencyMs = this.latencyMs == null ? ms : this.latencyMs * 0.9 + ms * 0.1;
@@ -50,7 +51,10 @@ const handlers = {
   disconnected() { stats.connected = false; video.close(); audio.close(); tracks.clear(); },
   control(msg) {
     if (msg.type === 'hello') msg.tracks.forEach(setTrack);
-    else if (msg.type === 'track') setTrack(msg);
+    else if (msg.type === 'track') {
+      stats.muted = stats.muted.filter((f) => f !== msg.feed);
+      setTrack(msg);
+    } else if (msg.type === 'mute' && !stats.muted.includes(msg.feed)) stats.muted.push(msg.feed);
   },
   media(msg) {
     const t = tracks.get(msg.track);
