@@ -8,9 +8,14 @@ import picocli.CommandLine.Option;
 /** Server settings shared by {@code server} and {@code demo}: flags, each with an environment variable. */
 final class ServerOptions {
 
-    @Option(names = "--port", defaultValue = "${env:KYMUX_PORT:-8888}",
-            description = "HTTP port (env KYMUX_PORT, default 8888)")
+    @Option(names = "--port", defaultValue = "${env:KYMUX_PORT:-${env:VW_PORT:-8888}}",
+            description = "HTTP port (env KYMUX_PORT, or vw's VW_PORT; default 8888)")
     int port;
+
+    @Option(names = "--admin-token", defaultValue = "${env:KYMUX_ADMIN_TOKEN:-}",
+            description = {"token for changes through /api (env KYMUX_ADMIN_TOKEN). Without one, only",
+                "loopback clients may change anything; with one, every change needs 'Authorization: Bearer TOKEN'"})
+    String adminToken;
 
     @Option(names = "--bind", defaultValue = "${env:KYMUX_BIND:-0.0.0.0}",
             description = "address to listen on (env KYMUX_BIND, default 0.0.0.0)")
@@ -50,6 +55,7 @@ final class ServerOptions {
 
     ServerConfig toConfig() {
         return new ServerConfig(bind, port, new FeedLimits(gopMaxBytes, gopMaxAgeMs * 1000),
-                new QueueLimits(queueFrames, queueBytes, latencyBudgetMs * 1000), maxPacket, maxFeeds, sendBuffer);
+                new QueueLimits(queueFrames, queueBytes, latencyBudgetMs * 1000), maxPacket, maxFeeds, sendBuffer,
+                adminToken == null || adminToken.isBlank() ? null : adminToken);
     }
 }

@@ -9,7 +9,7 @@ import io.kymux.core.session.QueueLimits;
  * {@code kymux server --help}. {@code port} 0 picks a free port (tests).
  */
 public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, QueueLimits queueLimits,
-                           int maxPacketSize, int maxFeeds, int sendBufferBytes) {
+                           int maxPacketSize, int maxFeeds, int sendBufferBytes, String adminToken) {
 
     /** Kernel send buffer per connection: enough for 20 Mb/s at 100 ms RTT, small enough to stay fresh. */
     public static final int DEFAULT_SEND_BUFFER = 256 * 1024;
@@ -18,22 +18,27 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, FeedLimits.DEFAULT, QueueLimits.DEFAULT,
-                PacketStreamDecoder.DEFAULT_MAX_PACKET_SIZE, 256, DEFAULT_SEND_BUFFER);
+                PacketStreamDecoder.DEFAULT_MAX_PACKET_SIZE, 256, DEFAULT_SEND_BUFFER, null);
+    }
+
+    /** {@code token} null: API changes only from loopback; otherwise they need this bearer token. */
+    public ServerConfig withAdminToken(String token) {
+        return new ServerConfig(bindHost, port, feedLimits, queueLimits, maxPacketSize, maxFeeds, sendBufferBytes, token);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(bindHost, p, feedLimits, queueLimits, maxPacketSize, maxFeeds, sendBufferBytes);
+        return new ServerConfig(bindHost, p, feedLimits, queueLimits, maxPacketSize, maxFeeds, sendBufferBytes, adminToken);
     }
 
     public ServerConfig withBindHost(String h) {
-        return new ServerConfig(h, port, feedLimits, queueLimits, maxPacketSize, maxFeeds, sendBufferBytes);
+        return new ServerConfig(h, port, feedLimits, queueLimits, maxPacketSize, maxFeeds, sendBufferBytes, adminToken);
     }
 
     public ServerConfig withFeedLimits(FeedLimits l) {
-        return new ServerConfig(bindHost, port, l, queueLimits, maxPacketSize, maxFeeds, sendBufferBytes);
+        return new ServerConfig(bindHost, port, l, queueLimits, maxPacketSize, maxFeeds, sendBufferBytes, adminToken);
     }
 
     public ServerConfig withQueueLimits(QueueLimits l) {
-        return new ServerConfig(bindHost, port, feedLimits, l, maxPacketSize, maxFeeds, sendBufferBytes);
+        return new ServerConfig(bindHost, port, feedLimits, l, maxPacketSize, maxFeeds, sendBufferBytes, adminToken);
     }
 }

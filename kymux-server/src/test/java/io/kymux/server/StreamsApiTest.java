@@ -79,6 +79,28 @@ class StreamsApiTest {
         assertThat(call("GET", "/healthz", null).body()).startsWith("ok"); // same connection still served
     }
 
+    @Test
+    void withAnAdminTokenChangesNeedTheBearerToken() throws Exception {
+        server.close();
+        server = new KymuxServer(ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
+                .withAdminToken("s3cret")).start();
+        String body = "{\"stream\":\"s\",\"feeds\":[\"v\"]}";
+        HttpResponse<String> anonymous = call("POST", "/api/streams", body);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("Bearer");
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/api/streams"))
+                .header("Authorization", "Bearer nope").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        HttpResponse<String> right = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/api/streams"))
+                .header("Authorization", "Bearer s3cret").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(right.statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/streams/all", null).body()).isEqualTo("{\"s\":[\"v\"]}");
+    }
+
     private void assertBad(String body, String reason) throws Exception {
         HttpResponse<String> r = call("POST", "/api/streams", body);
         assertThat(r.statusCode()).as(body).isEqualTo(400);

@@ -50,6 +50,12 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         if (path.startsWith("/api/") && !req.method().equals(HttpMethod.GET)) {
+            String denied = AdminGuard.check(kymux.config().adminToken(), req, ctx.channel().remoteAddress());
+            if (denied != null) {
+                ReferenceCountUtil.release(req);
+                ApiHandler.error(ctx, HttpResponseStatus.UNAUTHORIZED, denied);
+                return;
+            }
             // the API handler reads the whole (small, bounded) body, answers, and hands back
             ctx.pipeline().addAfter(ctx.name(), "api-body", new HttpObjectAggregator(ApiHandler.MAX_BODY));
             ctx.pipeline().addAfter("api-body", "api", new ApiHandler(kymux, files));
