@@ -26,7 +26,8 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--audio", description = "with 'test': generate a tone instead of a picture")
     boolean audio;
 
-    @Option(names = "--to", description = "upload to this ingest URL instead of writing to stdout")
+    @Option(names = "--to", description = {"upload instead of writing to stdout: http://host:port/ingest/FEED",
+        "(chunked POST) or ws://host:port/ingest/FEED (WebSocket; the server can then ask for keyframes)"})
     URI to;
 
     @Option(names = "--encoder", description = "FFmpeg encoder (default libx264, or libopus for audio)")
@@ -79,13 +80,20 @@ final class CaptureCommand implements Callable<Integer> {
                 Integer.parseInt(xy[1].trim()), enc);
         PacketSink sink;
         HttpUpload upload = null;
-        if (to != null) {
+        WebSocketUpload wsUpload = null;
+        if (to != null && ("ws".equals(to.getScheme()) || "wss".equals(to.getScheme()))) {
+            wsUpload = new WebSocketUpload(to);
+            sink = wsUpload;
+        } else if (to != null) {
             upload = new HttpUpload(to);
             sink = upload;
         } else {
             sink = new PacketStreamWriter(new FileOutputStream(FileDescriptor.out));
         }
         Capture capture = new Capture(opts, sink);
+        if (wsUpload != null) {
+            wsUpload.onKeyframeRequest(capture::requestKeyframe);
+        }
         if (upload != null) {
             upload.response().whenComplete((r, e) -> {
                 System.err.println("kymux capture: server answered " + (e != null ? e : r.status() + " " + r.body()));

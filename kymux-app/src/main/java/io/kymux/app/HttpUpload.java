@@ -1,20 +1,12 @@
 package io.kymux.app;
 
-import io.kymux.core.packet.MediaPacket;
-import io.kymux.core.packet.PacketSink;
-import io.kymux.core.packet.PacketStreamEncoder;
-import io.kymux.core.packet.StreamHeader;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -34,20 +26,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends a packet stream as one endless chunked {@code POST /ingest/{feed}} over Netty: each
- * packet is written and flushed as its own chunk the moment it is encoded. The capture
- * thread waits (bounded) only when the socket is backed up. The server's answer, which a
- * healthy ingest gets only at the end, completes {@link #response()}.
+ * Sends a packet stream as one endless chunked {@code POST /ingest/{feed}}: each packet
+ * is its own flushed chunk. The server's answer, which a healthy ingest gets only at the
+ * end, completes {@link #response()}.
  */
-public final class HttpUpload implements PacketSink {
+public final class HttpUpload extends StreamingUpload {
 
     /** The server's answer: status and body text. */
     public record Answer(int status, String body) {
     }
 
-    private static final long WRITABLE_WAIT_MS = 5000;
-
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final CompletableFuture<Answer> response = new CompletableFuture<>();
     private final Channel channel;
 
@@ -95,39 +83,18 @@ public final class HttpUpload implements PacketSink {
     }
 
     @Override
-    public void open(StreamHeader header) {
-        ByteBuf b = Unpooled.buffer(header.encodedSize());
-        PacketStreamEncoder.writeHeader(header, b);
-        send(b);
+    protected Channel channel() {
+        return channel;
     }
 
     @Override
-    public void accept(MediaPacket p) {
-        ByteBuf head = Unpooled.buffer(PacketStreamEncoder.PACKET_HEADER_SIZE);
-        PacketStreamEncoder.writePacketHeader(p.ptsUs(), p.config(), p.key(), p.size(), head);
-        send(Unpooled.wrappedBuffer(head, p.payload()));
+    protected Object wrap(ByteBuf chunk) {
+        return new DefaultHttpContent(chunk);
     }
 
-    private void send(ByteBuf chunk) {
-        if (!channel.isActive()) {
-            chunk.release();
-            throw new IllegalStateException("ingest connection closed: " + response.getNow(new Answer(0, "")));
-        }
-        awaitWritable();
-        channel.writeAndFlush(new DefaultHttpContent(chunk));
-    }
-
-    /** Backpressure for the producer thread (never an event loop): wait while the socket is full. */
-    private void awaitWritable() {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WRITABLE_WAIT_MS);
-        while (!channel.isWritable() && channel.isActive() && System.nanoTime() < end) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+    @Override
+    protected String closedReason() {
+        return String.valueOf(response.getNow(new Answer(0, "")));
     }
 
     @Override
@@ -136,7 +103,6 @@ public final class HttpUpload implements PacketSink {
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
             response.completeOnTimeout(new Answer(0, "no answer"), 2, TimeUnit.SECONDS).join();
         }
-        channel.close();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        shutdown();
     }
 }

@@ -3,6 +3,7 @@ package io.kymux.server.http;
 import io.kymux.core.feed.Feed;
 import io.kymux.server.Kymux;
 import io.kymux.server.ingest.IngestHandler;
+import io.kymux.server.ingest.WebSocketIngestHandler;
 import io.kymux.server.web.StaticFiles;
 import io.kymux.server.ws.WebSocketSessionHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -45,7 +46,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         String path = new QueryStringDecoder(req.uri()).path();
-        if (path.startsWith("/ingest/") && req.method().equals(HttpMethod.POST)) {
+        if (path.startsWith("/ingest/") && (req.method().equals(HttpMethod.POST) || isUpgrade(req))) {
             ingest(ctx, req, path.substring("/ingest/".length()));
             return;
         }
@@ -118,10 +119,29 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                     : HttpResponseStatus.BAD_REQUEST, error, true);
             return;
         }
+        if (isUpgrade(req)) {
+            WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(
+                    "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri(), null, false,
+                    kymux.config().maxPacketSize() + 64).newHandshaker(req);
+            if (hs == null) {
+                kymux.releaseProducer(name);
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                ReferenceCountUtil.release(req);
+                return;
+            }
+            ctx.pipeline().replace(this, "ingest", new WebSocketIngestHandler(kymux, feed.get(), hs, ctx.channel()));
+            hs.handshake(ctx.channel(), req);
+            ReferenceCountUtil.release(req);
+            return;
+        }
         IngestHandler h = new IngestHandler(kymux, feed.get(), ctx);
         ctx.pipeline().addAfter(ctx.name(), "ingest", h);
         ctx.pipeline().remove(this);
         ctx.fireChannelRead(req); // a FullHttpRequest also carries the first bytes
+    }
+
+    private static boolean isUpgrade(HttpRequest req) {
+        return HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE, ""));
     }
 
     private void websocket(ChannelHandlerContext ctx, HttpRequest req, String name) {
