@@ -37,13 +37,10 @@ public final class HttpUpload extends StreamingUpload {
     }
 
     private final CompletableFuture<Answer> response = new CompletableFuture<>();
-    private final Channel channel;
 
     public HttpUpload(URI target) {
         int port = target.getPort() > 0 ? target.getPort() : 80;
-        try {
-            channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
+        Channel channel = connect(new Bootstrap()
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -61,16 +58,7 @@ public final class HttpUpload extends StreamingUpload {
                                         }
                                     });
                         }
-                    })
-                    .connect(target.getHost(), port).sync().channel();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.shutdownGracefully();
-            throw new IllegalStateException("interrupted connecting to " + target, e);
-        } catch (RuntimeException e) {
-            group.shutdownGracefully();
-            throw new IllegalStateException("cannot connect to " + target + ": " + e.getMessage(), e);
-        }
+                    }), target);
         HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, target.getRawPath());
         req.headers().set(HttpHeaderNames.HOST, target.getHost() + ":" + port);
         req.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -80,11 +68,6 @@ public final class HttpUpload extends StreamingUpload {
 
     public CompletableFuture<Answer> response() {
         return response;
-    }
-
-    @Override
-    protected Channel channel() {
-        return channel;
     }
 
     @Override
@@ -99,8 +82,8 @@ public final class HttpUpload extends StreamingUpload {
 
     @Override
     public void close() {
-        if (channel.isActive()) {
-            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        if (channel().isActive()) {
+            channel().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
             response.completeOnTimeout(new Answer(0, "no answer"), 2, TimeUnit.SECONDS).join();
         }
         shutdown();

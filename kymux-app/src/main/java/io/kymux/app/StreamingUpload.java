@@ -6,7 +6,11 @@ import io.kymux.core.packet.PacketStreamEncoder;
 import io.kymux.core.packet.StreamHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.URI;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -23,9 +27,28 @@ abstract class StreamingUpload implements PacketSink {
     private static final long WRITABLE_WAIT_MS = 5000;
 
     protected final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private Channel channel;
+
+    /** Connects (blocking: called on the producer's thread) and keeps the channel. */
+    protected final Channel connect(Bootstrap b, URI target) {
+        try {
+            channel = b.group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+                    .connect(target.getHost(), target.getPort() > 0 ? target.getPort() : 80).sync().channel();
+            return channel;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            group.shutdownGracefully();
+            throw new IllegalStateException("interrupted connecting to " + target, e);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully();
+            throw new IllegalStateException("cannot connect to " + target + ": " + e.getMessage(), e);
+        }
+    }
 
     /** The connected channel, ready for {@link #wrap}ped chunks. */
-    protected abstract Channel channel();
+    protected final Channel channel() {
+        return channel;
+    }
 
     /** A message carrying these packet-stream bytes. */
     protected abstract Object wrap(ByteBuf chunk);

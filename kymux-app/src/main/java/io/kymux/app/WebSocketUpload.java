@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WebSocketUpload extends StreamingUpload {
 
-    private final Channel channel;
     private volatile Runnable onKeyframeRequest = () -> { };
     private volatile String closeReason = "connection closed";
 
@@ -35,9 +34,7 @@ public final class WebSocketUpload extends StreamingUpload {
         WebSocketClientProtocolConfig cfg = WebSocketClientProtocolConfig.newBuilder().webSocketUri(target)
                 .handshakeTimeoutMillis(10_000).build();
         WebSocketClientProtocolHandler protocol = new WebSocketClientProtocolHandler(cfg);
-        try {
-            channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
+        Channel channel = connect(new Bootstrap()
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -53,20 +50,16 @@ public final class WebSocketUpload extends StreamingUpload {
                                         }
                                     });
                         }
-                    })
-                    .connect(target.getHost(), target.getPort() > 0 ? target.getPort() : 80).sync().channel();
-            // media may only go once the upgrade completed
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!protocol.handshaker().isHandshakeComplete() && channel.isActive() && System.nanoTime() < end) {
+                    }), target);
+        // media may only go once the upgrade completed
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!protocol.handshaker().isHandshakeComplete() && channel.isActive() && System.nanoTime() < end) {
+            try {
                 Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.shutdownGracefully();
-            throw new IllegalStateException("interrupted connecting to " + target, e);
-        } catch (RuntimeException e) {
-            group.shutdownGracefully();
-            throw new IllegalStateException("cannot connect to " + target + ": " + e.getMessage(), e);
         }
         if (!protocol.handshaker().isHandshakeComplete()) {
             shutdown();
@@ -81,11 +74,6 @@ public final class WebSocketUpload extends StreamingUpload {
     }
 
     @Override
-    protected Channel channel() {
-        return channel;
-    }
-
-    @Override
     protected Object wrap(ByteBuf chunk) {
         return new BinaryWebSocketFrame(chunk);
     }
@@ -97,8 +85,8 @@ public final class WebSocketUpload extends StreamingUpload {
 
     @Override
     public void close() {
-        if (channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame(1000, "end of stream"));
+        if (channel().isActive()) {
+            channel().writeAndFlush(new CloseWebSocketFrame(1000, "end of stream"));
         }
         shutdown();
     }

@@ -7,13 +7,12 @@ import io.kymux.core.packet.PacketStreamEvent;
 import io.kymux.core.packet.PacketStreamException;
 import io.kymux.core.packet.StreamHeader;
 import io.kymux.server.Kymux;
+import io.kymux.server.ws.ControlFrames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -49,11 +48,10 @@ public final class WebSocketIngestHandler extends SimpleChannelInboundHandler<We
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (frame instanceof CloseWebSocketFrame) {
-            handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
-        } else if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-        } else if (frame instanceof BinaryWebSocketFrame && !ended) {
+        if (ControlFrames.answer(ctx, frame, handshaker)) {
+            return;
+        }
+        if (frame instanceof BinaryWebSocketFrame && !ended) {
             try {
                 decoder.decode(frame.content(), events);
                 deliver(ctx.channel());
