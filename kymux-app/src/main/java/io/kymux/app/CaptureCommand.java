@@ -33,8 +33,9 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--encoder", description = "FFmpeg encoder (default libx264, or libopus for audio)")
     String encoder;
 
-    @Option(names = "--size", defaultValue = "1280x720", description = "video size WxH (default ${DEFAULT-VALUE})")
-    String size;
+    @Option(names = "--size", defaultValue = "1280x720", converter = VideoSize.Converter.class,
+            description = "video size WxH (default ${DEFAULT-VALUE})")
+    VideoSize size;
 
     @Option(names = "--fps", defaultValue = "30", description = "frames per second (default ${DEFAULT-VALUE})")
     int fps;
@@ -68,13 +69,12 @@ final class CaptureCommand implements Callable<Integer> {
         FfmpegLogging.quiet();
         SourceKind kind = SourceKind.valueOf(source.toUpperCase());
         boolean isAudio = audio || kind == SourceKind.AUDIO;
-        String[] wh = size.split("x");
         String[] xy = offset.split(",");
         EncoderSettings enc = isAudio
                 ? new EncoderSettings(encoder == null ? "libopus" : encoder, 0, 0, 0, 0,
                         bitrate == null ? 64_000 : bitrate, "", "", "")
-                : new EncoderSettings(encoder == null ? "libx264" : encoder, Integer.parseInt(wh[0]),
-                        Integer.parseInt(wh[1]), fps, gop, bitrate == null ? 2_000_000 : bitrate, preset, tune,
+                : new EncoderSettings(encoder == null ? "libx264" : encoder, size.width(),
+                        size.height(), fps, gop, bitrate == null ? 2_000_000 : bitrate, preset, tune,
                         x264Params);
         CaptureOptions opts = new CaptureOptions(kind, isAudio, device, backend, Integer.parseInt(xy[0].trim()),
                 Integer.parseInt(xy[1].trim()), enc);

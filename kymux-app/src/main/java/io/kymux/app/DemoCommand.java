@@ -21,8 +21,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
 
-    @Option(names = "--size", defaultValue = "1280x720", description = "video size (default ${DEFAULT-VALUE})")
-    String size;
+    @Option(names = "--size", defaultValue = "1280x720", converter = VideoSize.Converter.class,
+            description = "video size WxH (default ${DEFAULT-VALUE})")
+    VideoSize size;
 
     @Option(names = "--fps", defaultValue = "30", description = "frames per second (default ${DEFAULT-VALUE})")
     int fps;
@@ -30,11 +31,10 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FfmpegLogging.quiet();
-        String[] wh = size.split("x");
         try (KymuxServer server = new KymuxServer(options.toConfig()).start()) {
             Kymux k = server.kymux();
             Capture video = start(k, "video0", CaptureOptions.testVideo(
-                    EncoderSettings.h264(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]), fps, fps * 2, 2_000_000)));
+                    EncoderSettings.h264(size.width(), size.height(), fps, fps * 2, 2_000_000)));
             Capture audio = start(k, "audio0", CaptureOptions.testAudio(EncoderSettings.opus(64_000)));
             k.streams().put("demo", List.of("video0", "audio0"));
             System.out.println("kymux demo: watch http://localhost:" + server.port() + "/watch/demo");

@@ -95,10 +95,6 @@ final class Encoder implements AutoCloseable {
         }
     }
 
-    int frameSize() {
-        return ctx.frame_size();
-    }
-
     /** Encodes one frame stamped {@code ptsUs}; {@code forceKey} asks for an IDR now. */
     void encode(AVFrame frame, long ptsUs, boolean forceKey) {
         frame.pts(ptsUs);

@@ -30,6 +30,9 @@ import org.bytedeco.javacpp.BytePointer;
  */
 public final class PacketDecoder implements AutoCloseable {
 
+    /** AV_INPUT_BUFFER_PADDING_SIZE: zeroed bytes FFmpeg may read past a packet. */
+    private static final int PADDING = 64;
+
     private final AVCodecContext ctx;
     private final AVPacket pkt = av_packet_alloc();
     private final AVFrame frame = av_frame_alloc();
@@ -56,11 +59,9 @@ public final class PacketDecoder implements AutoCloseable {
     /** Decodes one packet (config or media); returns how many frames came out. */
     public int decode(ByteBuf payload, long ptsUs) {
         int n = payload.readableBytes();
-        BytePointer data = new BytePointer(av_malloc(n + 64)).capacity(n + 64);
-        byte[] bytes = new byte[n];
-        payload.getBytes(payload.readerIndex(), bytes);
-        data.put(bytes, 0, n);
-        data.position(n).put(new byte[64], 0, 64).position(0); // zeroed padding FFmpeg requires
+        BytePointer data = new BytePointer(av_malloc(n + PADDING)).capacity(n + PADDING);
+        payload.getBytes(payload.readerIndex(), data.asByteBuffer().limit(n));
+        org.bytedeco.javacpp.Pointer.memset(data.position(n), 0, PADDING).position(0); // FFmpeg reads past the end
         org.bytedeco.ffmpeg.global.avcodec.av_packet_from_data(pkt, data, n);
         pkt.pts(ptsUs);
         int out = 0;

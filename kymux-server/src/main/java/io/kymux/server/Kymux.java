@@ -32,11 +32,13 @@ public final class Kymux {
     private final ServerMetrics metrics = new ServerMetrics();
     private final ViewerReports viewerReports = new ViewerReports(metrics);
     private final LongSupplier clockUs;
+    private final AtomicLong closedSessionDrops = new AtomicLong();
 
     public Kymux(ServerConfig config, LongSupplier clockUs) {
         this.config = config;
         this.clockUs = clockUs;
         this.feeds = new FeedRegistry(config.feedLimits(), config.maxFeeds());
+        metrics.dropsFrom(this, Kymux::framesDropped);
     }
 
     public static boolean validName(String name) {
@@ -140,8 +142,18 @@ public final class Kymux {
     public void unregister(Session s) {
         viewerReports.remove(s.id());
         if (sessions.remove(s.id()) != null) {
+            closedSessionDrops.addAndGet(s.stats().drops().total());
             metrics.sessionClosed();
         }
+    }
+
+    /** Frames dropped for viewers, closed sessions included. */
+    public double framesDropped() {
+        long live = 0;
+        for (Session s : sessions.values()) {
+            live += s.stats().drops().total();
+        }
+        return closedSessionDrops.get() + live;
     }
 
     public Collection<Session> sessions() {

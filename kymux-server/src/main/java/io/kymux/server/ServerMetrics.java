@@ -15,13 +15,11 @@ public final class ServerMetrics {
     private final Counter framesIn;
     private final Counter framesOut;
     private final Counter bytesOut;
-    private final Counter framesDropped;
 
     public ServerMetrics() {
         framesIn = registry.counter("kymux.frames.in");
         framesOut = registry.counter("kymux.frames.out");
         bytesOut = registry.counter("kymux.bytes.out");
-        framesDropped = registry.counter("kymux.frames.dropped");
         Gauge.builder("kymux.sessions", sessions, AtomicInteger::get).register(registry);
     }
 
@@ -52,8 +50,9 @@ public final class ServerMetrics {
         bytesOut.increment(bytes);
     }
 
-    public void framesDropped(long n) {
-        framesDropped.increment(n);
+    /** Frames not sent to viewers, read at scrape time so it counts live sessions too. */
+    public <T> void dropsFrom(T source, java.util.function.ToDoubleFunction<T> total) {
+        io.micrometer.core.instrument.FunctionCounter.builder("kymux.frames.dropped", source, total).register(registry);
     }
 
     public void sessionOpened() {

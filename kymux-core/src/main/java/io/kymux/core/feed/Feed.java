@@ -41,7 +41,6 @@ public final class Feed {
     private long lastReceivedUs;
     private Runnable keyframeRequester;
     private long lastKeyframeRequestUs = Long.MIN_VALUE;
-    private long keyframeRequests;
 
     /** At most one keyframe request to the producer per this interval. */
     public static final long KEYFRAME_REQUEST_INTERVAL_US = 500_000;
@@ -116,13 +115,8 @@ public final class Feed {
             return false;
         }
         lastKeyframeRequestUs = nowUs;
-        keyframeRequests++;
         keyframeRequester.run();
         return true;
-    }
-
-    public synchronized long keyframeRequests() {
-        return keyframeRequests;
     }
 
     /** The producer went away. Viewers stay subscribed and resume if it returns. */
@@ -158,6 +152,11 @@ public final class Feed {
 
     public synchronized void unsubscribe(FrameSink sink) {
         sinks.remove(sink);
+    }
+
+    /** True for a video feed; false for audio or before a producer opened it. */
+    public synchronized boolean isVideo() {
+        return header != null && header.kind() == MediaKind.VIDEO;
     }
 
     public synchronized Optional<TrackInfo> track() {

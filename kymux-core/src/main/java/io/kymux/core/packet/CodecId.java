@@ -46,13 +46,4 @@ public enum CodecId {
         }
         return Optional.empty();
     }
-
-    public static Optional<CodecId> fromName(String name) {
-        for (CodecId c : values()) {
-            if (c.shortName.equalsIgnoreCase(name)) {
-                return Optional.of(c);
-            }
-        }
-        return Optional.empty();
-    }
 }

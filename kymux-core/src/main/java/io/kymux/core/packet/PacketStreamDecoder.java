@@ -79,10 +79,6 @@ public final class PacketStreamDecoder implements AutoCloseable {
         return codec;
     }
 
-    public long bytesRead() {
-        return offset;
-    }
-
     @Override
     public void close() {
         fail();

@@ -3,7 +3,6 @@ package io.kymux.core.session;
 import io.kymux.core.feed.Feed;
 import io.kymux.core.feed.FrameSink;
 import io.kymux.core.media.Frame;
-import io.kymux.core.media.MediaKind;
 import io.kymux.core.media.TrackInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,7 +163,7 @@ public final class Session implements FrameSink {
     @Override
     public void onFrame(Feed feed, Frame frame) {
         int track = trackOf(feed);
-        boolean video = feed.track().map(t -> t.kind() == MediaKind.VIDEO).orElse(false);
+        boolean video = feed.isVideo();
         boolean wakeNow;
         synchronized (this) {
             if (closed || !active.contains(feed)) {

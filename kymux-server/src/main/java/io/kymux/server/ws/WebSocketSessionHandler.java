@@ -53,8 +53,9 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
 
     private void drain() {
         boolean wrote = false;
-        while (channel.isActive() && channel.isWritable() && session.mayWrite(kymux.nowUs())) {
-            QueueItem item = session.poll(kymux.nowUs());
+        long now = kymux.nowUs(); // one reading per pass: a pass takes microseconds
+        while (channel.isActive() && channel.isWritable() && session.mayWrite(now)) {
+            QueueItem item = session.poll(now);
             if (item == null) {
                 break;
             }
@@ -66,7 +67,7 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
                     kymux.metrics().frameOut(m.frame().size());
                     channel.write(new BinaryWebSocketFrame(BrowserMessage.encode(m.track(), m.frame(), m.replay(), channel.alloc())));
                     if (!m.frame().config()) {
-                        session.sent(m.track(), m.frame(), kymux.nowUs());
+                        session.sent(m.track(), m.frame(), now);
                     }
                 } finally {
                     m.frame().release();
@@ -111,7 +112,6 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         session.close();
-        kymux.metrics().framesDropped(session.stats().drops().total());
         kymux.unregister(session);
         log.info("session {} closed: {}", session.id(), session.stats());
         ctx.fireChannelInactive();

@@ -1,0 +1,37 @@
+package io.kymux.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kymux.core.feed.Feed;
+import io.kymux.core.packet.CodecId;
+import io.kymux.core.packet.MediaPacket;
+import io.kymux.core.packet.StreamHeader;
+import io.kymux.core.session.QueueLimits;
+import io.kymux.core.session.Session;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** kymux_frames_dropped_total counts drops of connected viewers, not only of closed ones. */
+class KymuxMetricsTest {
+
+    @Test
+    void droppedFramesOfLiveAndClosedSessionsAreCounted() {
+        Kymux k = new Kymux(ServerConfig.defaults(), () -> 0L);
+        Feed feed = k.feeds().getOrCreate("v").orElseThrow();
+        feed.open(StreamHeader.video(CodecId.H264, 320, 240));
+        Session s = new Session(k.nextSessionId(), "v", List.of(feed), new QueueLimits(2, 1 << 20, 150_000), () -> { });
+        k.register(s);
+        s.start(0);
+        for (int i = 0; i < 5; i++) { // nobody drains: the third frame overflows, the rest wait for a keyframe
+            feed.publish(new MediaPacket(i, false, i == 0, Unpooled.wrappedBuffer(new byte[10])), i);
+        }
+        long dropped = s.stats().drops().total();
+        assertThat(dropped).isPositive();
+        assertThat(k.metrics().scrape()).contains("kymux_frames_dropped_total " + (double) dropped);
+        s.close();
+        k.unregister(s);
+        assertThat(k.metrics().scrape()).contains("kymux_frames_dropped_total " + (double) dropped);
+        feed.dispose();
+    }
+}
