@@ -1,9 +1,12 @@
 package io.kymux.server;
 
+import io.kymux.core.feed.BoundedRegistry;
 import io.kymux.core.feed.Feed;
 import io.kymux.core.feed.FeedRegistry;
 import io.kymux.core.feed.StreamRegistry;
 import io.kymux.core.session.Session;
+import io.kymux.core.ts.TsFeed;
+import io.kymux.server.destination.Destinations;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,6 +28,9 @@ public final class Kymux {
 
     private final ServerConfig config;
     private final FeedRegistry feeds;
+    private final BoundedRegistry<TsFeed> tsFeeds;
+    /** Things other than sessions that watch a stream by name and follow its re-posts. */
+    private final Set<StreamFollower> followers = ConcurrentHashMap.newKeySet();
     private final StreamRegistry streams = new StreamRegistry();
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     private final Set<String> producing = ConcurrentHashMap.newKeySet();
@@ -33,16 +39,27 @@ public final class Kymux {
     private final ViewerReports viewerReports = new ViewerReports(metrics);
     private final LongSupplier clockUs;
     private final AtomicLong closedSessionDrops = new AtomicLong();
+    private volatile Destinations destinations;
 
     public Kymux(ServerConfig config, LongSupplier clockUs) {
         this.config = config;
         this.clockUs = clockUs;
         this.feeds = new FeedRegistry(config.feedLimits(), config.maxFeeds());
+        this.tsFeeds = new BoundedRegistry<>(config.maxFeeds(), TsFeed::new);
         metrics.dropsFrom(this, Kymux::framesDropped);
     }
 
     public static boolean validName(String name) {
         return NAME.matcher(name).matches();
+    }
+
+    /** Outgoing pushes need the server's event loops, so the server attaches them after construction. */
+    public void attach(Destinations d) {
+        this.destinations = d;
+    }
+
+    public Destinations destinations() {
+        return destinations;
     }
 
     public ServerConfig config() {
@@ -51,6 +68,11 @@ public final class Kymux {
 
     public FeedRegistry feeds() {
         return feeds;
+    }
+
+    /** MPEG-TS feeds (vw / jsmpeg), a namespace apart from packet-stream feeds. */
+    public BoundedRegistry<TsFeed> tsFeeds() {
+        return tsFeeds;
     }
 
     public StreamRegistry streams() {
@@ -76,6 +98,37 @@ public final class Kymux {
 
     public void releaseProducer(String feed) {
         producing.remove(feed);
+    }
+
+    /** The same for an MPEG-TS feed. */
+    public boolean claimTsProducer(String feed) {
+        return producing.add("ts:" + feed);
+    }
+
+    public void releaseTsProducer(String feed) {
+        producing.remove("ts:" + feed);
+    }
+
+    /** The feed names a viewer or destination of {@code name} gets: a stream's feeds, or the name itself. */
+    public List<String> feedNames(String name) {
+        return streams.get(name).orElseGet(() -> validName(name) ? List.of(name) : List.of());
+    }
+
+    /** The TS feeds behind a stream or feed name, created empty where no producer came yet. */
+    public List<TsFeed> resolveTs(String name) {
+        List<TsFeed> out = new ArrayList<>();
+        for (String f : feedNames(name)) {
+            tsFeeds.getOrCreate(f).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    public void follow(StreamFollower f) {
+        followers.add(f);
+    }
+
+    public void unfollow(StreamFollower f) {
+        followers.remove(f);
     }
 
     /** The feeds a viewer of {@code name} gets: a stream's feeds, or one feed; empty if neither. */
@@ -107,6 +160,7 @@ public final class Kymux {
                 s.update(resolved, nowUs());
             }
         }
+        tellFollowers(key, feedNames);
         return unknown;
     }
 
@@ -119,7 +173,18 @@ public final class Kymux {
                 s.update(List.of(), nowUs());
             }
         }
+        if (removed) {
+            tellFollowers(key, List.of());
+        }
         return removed;
+    }
+
+    private void tellFollowers(String stream, List<String> feedNames) {
+        for (StreamFollower f : followers) {
+            if (f.target().equals(stream)) {
+                f.streamChanged(feedNames);
+            }
+        }
     }
 
     public void removeAllStreams() {

@@ -1,5 +1,7 @@
 package io.kymux.server;
 
+import io.kymux.server.destination.Backoff;
+import io.kymux.server.destination.Destinations;
 import io.kymux.server.http.HttpRouter;
 import io.kymux.server.web.StaticFiles;
 import io.netty.bootstrap.ServerBootstrap;
@@ -30,6 +32,7 @@ public final class KymuxServer implements AutoCloseable {
 
     public KymuxServer(ServerConfig config, LongSupplier clockUs) {
         this.kymux = new Kymux(config, clockUs);
+        kymux.attach(new Destinations(kymux, workers, Backoff.DEFAULT));
     }
 
     public KymuxServer(ServerConfig config) {
@@ -72,6 +75,7 @@ public final class KymuxServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        kymux.destinations().removeAll();
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         kymux.feeds().disposeAll();

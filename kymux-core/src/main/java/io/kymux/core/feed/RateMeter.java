@@ -1,7 +1,7 @@
 package io.kymux.core.feed;
 
 /** Frames and bits per second over the last complete one-second window, driven by {@code now}. */
-final class RateMeter {
+public final class RateMeter {
 
     private static final long WINDOW_US = 1_000_000;
     private long windowStartUs = Long.MIN_VALUE;
@@ -10,7 +10,7 @@ final class RateMeter {
     private double fps;
     private double bitrate;
 
-    void record(long nowUs, int size) {
+    public void record(long nowUs, int size) {
         if (windowStartUs == Long.MIN_VALUE) {
             windowStartUs = nowUs;
         }
@@ -26,11 +26,11 @@ final class RateMeter {
         bytes += size;
     }
 
-    double fps() {
+    public double fps() {
         return fps;
     }
 
-    double bitrate() {
+    public double bitrate() {
         return bitrate;
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kymux.core.feed.StreamRegistry;
 import io.kymux.server.Kymux;
+import io.kymux.server.destination.DestinationRule;
+import io.kymux.server.destination.Destinations;
 import io.kymux.server.web.StaticFiles;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -18,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The vw-compatible control API (docs/api.md): {@code /api/streams}. Request bodies are
+ * The vw-compatible control API (docs/api.md): {@code /api/streams} and {@code /api/destinations}. Request bodies are
  * small JSON documents; a bad one gets {@code 400 {"error": "..."}} saying what was wrong.
  * After answering, the connection goes back to the router for its next request.
  */
@@ -43,6 +45,18 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             if (req.method().equals(HttpMethod.POST) && path.equals("/api/streams")) {
                 postStream(ctx, req.content().toString(StandardCharsets.UTF_8));
+            } else if (req.method().equals(HttpMethod.POST) && path.equals("/api/destinations")) {
+                postDestination(ctx, req.content().toString(StandardCharsets.UTF_8));
+            } else if (req.method().equals(HttpMethod.DELETE) && path.equals("/api/destinations/all")) {
+                kymux.destinations().removeAll();
+                Responses.json(ctx, HttpResponseStatus.OK, "{}".getBytes(StandardCharsets.UTF_8));
+            } else if (req.method().equals(HttpMethod.DELETE) && path.startsWith("/api/destinations/")) {
+                String id = path.substring("/api/destinations/".length());
+                if (kymux.destinations().remove(id)) {
+                    Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(id));
+                } else {
+                    error(ctx, HttpResponseStatus.NOT_FOUND, "no destination with id " + id);
+                }
             } else if (req.method().equals(HttpMethod.DELETE) && path.equals("/api/streams/all")) {
                 kymux.removeAllStreams();
                 Responses.json(ctx, HttpResponseStatus.OK, "{}".getBytes(StandardCharsets.UTF_8));
@@ -64,16 +78,54 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private void postStream(ChannelHandlerContext ctx, String body) throws com.fasterxml.jackson.core.JsonProcessingException {
+    private void postDestination(ChannelHandlerContext ctx, String body) throws com.fasterxml.jackson.core.JsonProcessingException {
+        JsonNode n = parseObject(ctx, body, "{\"stream\":\"stream/a\",\"destination\":\"wss://relay/in/a\",\"id\":\"0\"}");
+        if (n == null) {
+            return;
+        }
+        String stream = text(n, "stream");
+        String url = text(n, "destination");
+        String id = text(n, "id");
+        String problem = stream == null || StreamRegistry.normalize(stream).isEmpty() ? "field 'stream' must be a non-empty string"
+                : url == null ? "field 'destination' must be a ws:// or wss:// URL"
+                : id == null || !Kymux.validName(id) ? "field 'id' must be a string of 1-64 of A-Z a-z 0-9 . _ -"
+                : DestinationRule.problemWith(url);
+        if (problem != null) {
+            error(ctx, HttpResponseStatus.BAD_REQUEST, problem);
+            return;
+        }
+        var stored = kymux.destinations().put(new DestinationRule(id, stream, url));
+        if (stored.isEmpty()) {
+            error(ctx, HttpResponseStatus.BAD_REQUEST, "too many destinations (limit " + Destinations.MAX + ")");
+            return;
+        }
+        Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(stored.get()));
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v != null && v.isTextual() ? v.asText() : null;
+    }
+
+    /** The body as a JSON object, or null after answering 400 (with an example of what is expected). */
+    private static JsonNode parseObject(ChannelHandlerContext ctx, String body, String example) {
         JsonNode n;
         try {
             n = JSON.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             error(ctx, HttpResponseStatus.BAD_REQUEST, "invalid JSON: " + e.getOriginalMessage());
-            return;
+            return null;
         }
         if (n == null || !n.isObject()) {
-            error(ctx, HttpResponseStatus.BAD_REQUEST, "expected a JSON object like {\"stream\":\"stream/a\",\"feeds\":[\"video0\"]}");
+            error(ctx, HttpResponseStatus.BAD_REQUEST, "expected a JSON object like " + example);
+            return null;
+        }
+        return n;
+    }
+
+    private void postStream(ChannelHandlerContext ctx, String body) throws com.fasterxml.jackson.core.JsonProcessingException {
+        JsonNode n = parseObject(ctx, body, "{\"stream\":\"stream/a\",\"feeds\":[\"video0\"]}");
+        if (n == null) {
             return;
         }
         JsonNode stream = n.get("stream");
@@ -115,10 +167,22 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(out));
     }
 
-    /** GET /api/streams/all and /api/streams/{name}. */
+    /** GET /api/streams/all, /api/streams/{name}, /api/destinations/all and /api/destinations/{id}. */
     static void get(ChannelHandlerContext ctx, Kymux kymux, String path) {
         try {
-            if (path.equals("/api/streams/all") || path.equals("/api/streams")) {
+            if (path.equals("/api/destinations/all") || path.equals("/api/destinations")) {
+                Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(kymux.destinations().all()));
+            } else if (path.startsWith("/api/destinations/")) {
+                String id = path.substring("/api/destinations/".length());
+                var rule = kymux.destinations().get(id);
+                if (rule.isPresent()) {
+                    ObjectNode o = JSON.valueToTree(rule.get());
+                    o.set("links", JSON.valueToTree(kymux.destinations().status(id).orElse(Map.of())));
+                    Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(o));
+                } else {
+                    error(ctx, HttpResponseStatus.NOT_FOUND, "no destination with id " + id);
+                }
+            } else if (path.equals("/api/streams/all") || path.equals("/api/streams")) {
                 Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(kymux.streams().all()));
             } else if (path.startsWith("/api/streams/")) {
                 String name = StreamRegistry.normalize(path.substring("/api/streams/".length()));

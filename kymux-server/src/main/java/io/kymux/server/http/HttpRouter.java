@@ -1,9 +1,13 @@
 package io.kymux.server.http;
 
 import io.kymux.core.feed.Feed;
+import io.kymux.core.feed.StreamRegistry;
+import io.kymux.core.ts.TsFeed;
 import io.kymux.server.Kymux;
 import io.kymux.server.ingest.IngestHandler;
 import io.kymux.server.ingest.WebSocketIngestHandler;
+import io.kymux.server.ts.TsIngestHandler;
+import io.kymux.server.ts.TsViewerHandler;
 import io.kymux.server.web.StaticFiles;
 import io.kymux.server.ws.WebSocketSessionHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -50,6 +54,10 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             ingest(ctx, req, path.substring("/ingest/".length()));
             return;
         }
+        if (path.startsWith("/ts/") && req.method().equals(HttpMethod.POST)) {
+            tsIngest(ctx, req, path.substring("/ts/".length()));
+            return;
+        }
         if (path.startsWith("/api/") && !req.method().equals(HttpMethod.GET)) {
             String denied = AdminGuard.check(kymux.config().adminToken(), req, ctx.channel().remoteAddress());
             if (denied != null) {
@@ -76,6 +84,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             Responses.text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, req.method() + " not allowed on " + path, true);
         } else if (path.startsWith("/ws/")) {
             websocket(ctx, req, path.substring("/ws/".length()));
+        } else if (path.startsWith("/ts/")) {
+            tsViewer(ctx, req, StreamRegistry.normalize(path.substring("/ts/".length())));
         } else if (path.equals("/") || path.equals("/index.html")) {
             file(ctx, "index.html");
         } else if (path.startsWith("/watch/")) {
@@ -109,23 +119,13 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private void ingest(ChannelHandlerContext ctx, HttpRequest req, String name) {
         Optional<Feed> feed = Kymux.validName(name) ? kymux.feeds().getOrCreate(name) : Optional.empty();
-        String error = !Kymux.validName(name) ? "bad feed name '" + name + "': use 1-64 of A-Z a-z 0-9 . _ -"
-                : feed.isEmpty() ? "too many feeds (limit " + kymux.config().maxFeeds() + ")"
-                : !kymux.claimProducer(name) ? "feed " + name + " already has a producer" : null;
-        if (error != null) {
-            ReferenceCountUtil.release(req);
-            kymux.metrics().ingestError("rejected");
-            Responses.text(ctx, error.startsWith("feed ") ? HttpResponseStatus.CONFLICT
-                    : HttpResponseStatus.BAD_REQUEST, error, true);
+        if (!claimed(ctx, req, name, feed, kymux::claimProducer)) {
             return;
         }
         if (isUpgrade(req)) {
-            WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(
-                    "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri(), null, false,
-                    kymux.config().maxPacketSize() + 64).newHandshaker(req);
+            WebSocketServerHandshaker hs = handshaker(ctx, req, kymux.config().maxPacketSize() + 64);
             if (hs == null) {
                 kymux.releaseProducer(name);
-                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
                 ReferenceCountUtil.release(req);
                 return;
             }
@@ -138,6 +138,68 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         ctx.pipeline().addAfter(ctx.name(), "ingest", h);
         ctx.pipeline().remove(this);
         ctx.fireChannelRead(req); // a FullHttpRequest also carries the first bytes
+    }
+
+    /**
+     * Whether a producer may publish to feed {@code name}: a valid name, room in the registry
+     * ({@code feed} present) and no other producer. Otherwise answers 400/409 and closes.
+     */
+    private boolean claimed(ChannelHandlerContext ctx, HttpRequest req, String name, Optional<?> feed,
+                            java.util.function.Predicate<String> claim) {
+        String error = !Kymux.validName(name) ? "bad feed name '" + name + "': use 1-64 of A-Z a-z 0-9 . _ -"
+                : feed.isEmpty() ? "too many feeds (limit " + kymux.config().maxFeeds() + ")"
+                : !claim.test(name) ? "feed " + name + " already has a producer" : null;
+        if (error == null) {
+            return true;
+        }
+        ReferenceCountUtil.release(req);
+        kymux.metrics().ingestError("rejected");
+        Responses.text(ctx, error.startsWith("feed ") ? HttpResponseStatus.CONFLICT : HttpResponseStatus.BAD_REQUEST,
+                error, true);
+        return false;
+    }
+
+    /** A handshaker for this upgrade request, or null after answering that the version is unsupported. */
+    private static WebSocketServerHandshaker handshaker(ChannelHandlerContext ctx, HttpRequest req, int maxFrame) {
+        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
+        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, false, maxFrame).newHandshaker(req);
+        if (hs == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+        }
+        return hs;
+    }
+
+    private void tsIngest(ChannelHandlerContext ctx, HttpRequest req, String name) {
+        Optional<TsFeed> feed = Kymux.validName(name) ? kymux.tsFeeds().getOrCreate(name) : Optional.empty();
+        if (!claimed(ctx, req, name, feed, kymux::claimTsProducer)) {
+            return;
+        }
+        ctx.pipeline().addAfter(ctx.name(), "ts-ingest", new TsIngestHandler(kymux, feed.get(), ctx));
+        ctx.pipeline().remove(this);
+        ctx.fireChannelRead(req);
+    }
+
+    private void tsViewer(ChannelHandlerContext ctx, HttpRequest req, String name) {
+        if (!isUpgrade(req)) {
+            Responses.text(ctx, HttpResponseStatus.BAD_REQUEST, "WebSocket upgrade required (jsmpeg: new JSMpeg.Player('ws://host/ts/"
+                    + name + "'))", false);
+            return;
+        }
+        if (kymux.streams().get(name).isEmpty() && !Kymux.validName(name)) {
+            Responses.text(ctx, HttpResponseStatus.NOT_FOUND, "no stream or feed named " + name, false);
+            return;
+        }
+        WebSocketServerHandshaker hs = handshaker(ctx, req, MAX_WS_FRAME);
+        if (hs == null) {
+            return;
+        }
+        TsViewerHandler viewer = new TsViewerHandler(kymux, hs, ctx.channel(), name);
+        ctx.pipeline().replace(this, "ts-viewer", viewer);
+        hs.handshake(ctx.channel(), req).addListener(f -> {
+            if (f.isSuccess()) {
+                viewer.start();
+            }
+        });
     }
 
     private static boolean isUpgrade(HttpRequest req) {
@@ -154,12 +216,9 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             Responses.text(ctx, HttpResponseStatus.BAD_REQUEST, "WebSocket upgrade required", false);
             return;
         }
-        name = io.kymux.core.feed.StreamRegistry.normalize(name);
-        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
-        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, false, MAX_WS_FRAME)
-                .newHandshaker(req);
+        name = StreamRegistry.normalize(name);
+        WebSocketServerHandshaker hs = handshaker(ctx, req, MAX_WS_FRAME);
         if (hs == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
         WebSocketSessionHandler session = new WebSocketSessionHandler(kymux, hs, ctx.channel(), name, feeds.get());
