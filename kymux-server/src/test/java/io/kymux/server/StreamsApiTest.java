@@ -2,9 +2,6 @@ package io.kymux.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,11 +11,10 @@ import org.junit.jupiter.api.Test;
 class StreamsApiTest {
 
     private KymuxServer server;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
     void start() throws Exception {
-        server = new KymuxServer(ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)).start();
+        server = TestServers.start();
     }
 
     @AfterEach
@@ -26,12 +22,8 @@ class StreamsApiTest {
         server.close();
     }
 
-    private HttpResponse<String> call(String method, String path, String json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Content-Type", "application/json");
-        b = json == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
-                : b.method(method, HttpRequest.BodyPublishers.ofString(json));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> call(String method, String path, String json) {
+        return TestServers.call(server, method, path, json);
     }
 
     @Test

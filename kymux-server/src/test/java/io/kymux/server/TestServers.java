@@ -28,12 +28,19 @@ public final class TestServers {
     }
 
     /** One HTTP call with an optional JSON body. */
-    public static HttpResponse<String> call(KymuxServer s, String method, String path, String json) throws Exception {
+    public static HttpResponse<String> call(KymuxServer s, String method, String path, String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
                 .header("Content-Type", "application/json");
         b = json == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
                 : b.method(method, HttpRequest.BodyPublishers.ofString(json));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Waits (bounded) for a condition; returns whether it became true. */

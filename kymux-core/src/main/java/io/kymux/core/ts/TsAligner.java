@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * Cuts an MPEG-TS byte stream, arriving in pieces of any size, into runs of whole
  * 188-byte packets. A packet starts with the sync byte 0x47; when a packet boundary does
- * not hold one (a producer restarted mid-packet, bytes were lost), the aligner skips to
- * the next 0x47 that is followed, 188 bytes later, by another. Sans-I/O; keeps at most one
+ * not hold one, or the next boundary does not (a producer restarted mid-packet, bytes were
+ * lost), the aligner drops bytes up to the next 0x47 that is followed, 188 bytes later,
+ * by another. A torn packet that happens to end the data is only caught with the next. Sans-I/O; keeps at most one
  * packet's worth of bytes between calls.
  */
 public final class TsAligner {
@@ -45,8 +46,11 @@ public final class TsAligner {
         int limit = data.writerIndex();
         int runStart = -1;
         while (limit - i >= PACKET) {
-            boolean trusted = data.getByte(i) == SYNC
-                    && (inSync || runStart >= 0 || (limit - i > PACKET && data.getByte(i + PACKET) == SYNC));
+            // a packet is confirmed by the sync byte of the next one; the last packet of the
+            // data is taken on trust while in sync rather than held back (latency)
+            boolean trusted = data.getByte(i) == SYNC && (limit - i > PACKET
+                    ? data.getByte(i + PACKET) == SYNC
+                    : inSync || runStart >= 0);
             if (trusted) {
                 if (runStart < 0) {
                     runStart = i;

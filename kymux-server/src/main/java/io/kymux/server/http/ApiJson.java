@@ -43,10 +43,21 @@ final class ApiJson {
             n.put("gopFrames", s.gopFrames());
             n.put("gopBytes", s.gopBytes());
         }
+        ArrayNode ts = JSON.createArrayNode();
+        for (io.kymux.core.ts.TsFeed f : k.tsFeeds().all()) {
+            io.kymux.core.ts.TsFeed.Stats st = f.stats();
+            ObjectNode n = ts.addObject();
+            n.put("name", f.name());
+            n.put("live", st.live());
+            n.put("bytesIn", st.bytesIn());
+            n.put("bitrate", Math.round(st.bitrateBps()));
+            n.put("viewers", st.viewers());
+        }
         ObjectNode streams = JSON.createObjectNode();
         k.streams().all().forEach((name, feeds) -> feeds.forEach(streams.putArray(name)::add));
         ObjectNode o = JSON.createObjectNode();
         o.set("feeds", arr);
+        o.set("tsFeeds", ts);
         o.set("streams", streams);
         return o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }

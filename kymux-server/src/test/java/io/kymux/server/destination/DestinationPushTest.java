@@ -89,12 +89,12 @@ class DestinationPushTest {
             try {
                 assertThat(await(() -> framesAt(remote) > 20, 10_000)).isTrue();
                 remote.close(); // the relay dies
-                assertThat(await(() -> get(source, "/api/destinations/up").contains("\"connected\":false"), 5_000))
+                assertThat(await(() -> call(source, "GET", "/api/destinations/up", null).body().contains("\"connected\":false"), 5_000))
                         .isTrue();
                 Thread.sleep(500); // a few failed attempts with backoff
                 try (KymuxServer back = TestServers.start(port)) {
                     assertThat(await(() -> framesAt(back) > 20, 20_000)).as("resumed on the new relay").isTrue();
-                    String status = get(source, "/api/destinations/up");
+                    String status = call(source, "GET", "/api/destinations/up", null).body();
                     assertThat(status).contains("\"connected\":true");
                     assertThat(back.kymux().feeds().get("video0").orElseThrow().track()).isPresent();
                 }
@@ -102,14 +102,6 @@ class DestinationPushTest {
                 run.set(false);
                 producer.join(5_000);
             }
-        }
-    }
-
-    private static String get(KymuxServer s, String path) {
-        try {
-            return TestServers.call(s, "GET", path, null).body();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }
