@@ -18,9 +18,10 @@ import java.util.Map;
  * MPEG-TS feeds. Links connect only once their feed has something to send, so a name
  * that turns out to be a TS feed costs no connection on the packet side and vice versa.
  *
- * <p>URLs: the TS link uses the destination as given (crossbar: {@code wss://relay/in/video0}).
- * A packet link replaces {@code {feed}} in it with its feed's name, so one rule can push a
- * two-track stream to {@code ws://relay/ingest/{feed}}.
+ * <p>URLs: {@code {feed}} in the destination is replaced by the feed's name for a packet
+ * link, so one rule pushes a two-track stream to {@code ws://relay/ingest/{feed}}, and by
+ * the stream's name for the TS link; without it the URL is used as given (crossbar:
+ * {@code wss://relay/in/video0}).
  */
 final class Destination implements StreamFollower {
 
@@ -39,7 +40,7 @@ final class Destination implements StreamFollower {
         this.backoff = backoff;
         this.rule = rule;
         this.target = StreamRegistry.normalize(rule.stream());
-        this.tsLink = new TsLink(loop, label("ts"), rule.uri(), backoff);
+        this.tsLink = new TsLink(loop, label("ts"), rule.uri(target), backoff);
     }
 
     void start() {
@@ -86,7 +87,7 @@ final class Destination implements StreamFollower {
     /** Same stream, new URL: every link swaps without a gap. */
     synchronized void retarget(DestinationRule next) {
         rule = next;
-        tsLink.retarget(next.uri());
+        tsLink.retarget(next.uri(target));
         packetLinks.forEach((name, link) -> link.retarget(packetUrl(next, name)));
     }
 
@@ -99,7 +100,7 @@ final class Destination implements StreamFollower {
     }
 
     private static URI packetUrl(DestinationRule r, String feed) {
-        return URI.create(r.destination().replace("{feed}", feed));
+        return r.uri(feed);
     }
 
     private String label(String part) {

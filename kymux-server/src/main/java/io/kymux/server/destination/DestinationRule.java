@@ -9,16 +9,19 @@ import java.net.URI;
  */
 public record DestinationRule(String id, String stream, String destination) {
 
-    /** The destination as a URI: ws:// or wss:// with a host. */
-    public URI uri() {
-        return URI.create(destination);
+    /** The placeholder a destination URL may contain, replaced per feed. */
+    public static final String FEED = "{feed}";
+
+    /** The destination as a URI, with {@code {feed}} replaced by {@code feed}. */
+    public URI uri(String feed) {
+        return URI.create(destination.replace(FEED, feed));
     }
 
     /** Why {@code url} cannot be a destination, or null if it can. */
     public static String problemWith(String url) {
         URI u;
         try {
-            u = new URI(url);
+            u = new URI(url.replace(FEED, "feed"));
         } catch (java.net.URISyntaxException e) {
             return "destination is not a URL: " + e.getMessage();
         }
