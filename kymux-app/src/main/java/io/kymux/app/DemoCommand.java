@@ -31,6 +31,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FfmpegLogging.quiet();
+        options.applyLogLevel();
         try (KymuxServer server = new KymuxServer(options.toConfig()).start()) {
             Kymux k = server.kymux();
             Capture video = start(k, "video0", CaptureOptions.testVideo(

@@ -6,8 +6,17 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "server", mixinStandardHelpOptions = true,
-        description = "Run the kymux server: ingest at POST /ingest/FEED, viewers at /ws/NAME and /watch/NAME.")
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run the kymux server. Every flag can also be set by the environment variable named with it.",
+        footerHeading = "%nEndpoints (one HTTP port; docs/api.md):%n",
+        footer = {
+            "  POST /ingest/FEED, ws://HOST/ingest/FEED  packet-stream ingest",
+            "  POST /ts/FEED        MPEG-TS ingest (ffmpeg ... -f mpegts http://HOST:PORT/ts/FEED)",
+            "  ws://HOST/ts/NAME    MPEG-TS for jsmpeg (a stream or a feed)",
+            "  /watch/NAME          web player; its WebSocket is ws://HOST/ws/NAME",
+            "  /api/streams         vw rules: POST, GET /all, DELETE /NAME, DELETE /all",
+            "  /api/destinations    vw rules: POST, GET /all, GET /ID, DELETE /ID, DELETE /all",
+            "  /api/feeds, /api/sessions, /metrics, /healthz"})
 final class ServerCommand implements Callable<Integer> {
 
     @Mixin
@@ -15,6 +24,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        options.applyLogLevel();
         try (KymuxServer server = new KymuxServer(options.toConfig()).start()) {
             System.err.println("kymux server on http://localhost:" + server.port() + "/");
             CountDownLatch stop = new CountDownLatch(1);

@@ -13,8 +13,8 @@ final class ServerOptions {
     int port;
 
     @Option(names = "--admin-token", defaultValue = "${env:KYMUX_ADMIN_TOKEN:-}",
-            description = {"token for changes through /api (env KYMUX_ADMIN_TOKEN). Without one, only",
-                "loopback clients may change anything; with one, every change needs 'Authorization: Bearer TOKEN'"})
+            description = "changes through /api need 'Authorization: Bearer TOKEN' (env KYMUX_ADMIN_TOKEN); "
+                    + "without a token only loopback clients may change anything")
     String adminToken;
 
     @Option(names = "--bind", defaultValue = "${env:KYMUX_BIND:-0.0.0.0}",
@@ -52,6 +52,15 @@ final class ServerOptions {
     @Option(names = "--send-buffer-bytes", defaultValue = "${env:KYMUX_SEND_BUFFER_BYTES:-262144}",
             description = "kernel send buffer per connection (env KYMUX_SEND_BUFFER_BYTES, default 256 KiB)")
     int sendBuffer;
+
+    @Option(names = "--log-level", defaultValue = "${env:KYMUX_LOG_LEVEL:-${env:VW_LOGLEVEL:-info}}",
+            description = "error, warn, info, debug or trace (env KYMUX_LOG_LEVEL, or vw's VW_LOGLEVEL; default info)")
+    String logLevel;
+
+    /** Applies the log level; must run before the first logger is created. */
+    void applyLogLevel() {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel.toLowerCase(java.util.Locale.ROOT));
+    }
 
     ServerConfig toConfig() {
         return new ServerConfig(bind, port, new FeedLimits(gopMaxBytes, gopMaxAgeMs * 1000),
