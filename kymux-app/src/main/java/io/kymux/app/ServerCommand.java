@@ -11,11 +11,11 @@ import picocli.CommandLine.Mixin;
         footerHeading = "%nEndpoints (one HTTP port; docs/api.md):%n",
         footer = {
             "  POST /ingest/FEED, ws://HOST/ingest/FEED  packet-stream ingest",
-            "  POST /ts/FEED        MPEG-TS ingest (ffmpeg ... -f mpegts http://HOST:PORT/ts/FEED)",
+            "  POST /ts/FEED        MPEG-TS ingest (ffmpeg -f mpegts http://HOST:PORT/ts/FEED)",
             "  ws://HOST/ts/NAME    MPEG-TS for jsmpeg (a stream or a feed)",
             "  /watch/NAME          web player; its WebSocket is ws://HOST/ws/NAME",
             "  /api/streams         vw rules: POST, GET /all, DELETE /NAME, DELETE /all",
-            "  /api/destinations    vw rules: POST, GET /all, GET /ID, DELETE /ID, DELETE /all",
+            "  /api/destinations    vw rules: POST, GET /all or /ID, DELETE /ID or /all",
             "  /api/feeds, /api/sessions, /metrics, /healthz"})
 final class ServerCommand implements Callable<Integer> {
 
