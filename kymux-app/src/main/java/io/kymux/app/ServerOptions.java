@@ -33,6 +33,11 @@ final class ServerOptions {
             description = "max bytes queued per viewer (env KYMUX_QUEUE_BYTES, default 8 MiB)")
     long queueBytes;
 
+    @Option(names = "--destination-budget-ms", defaultValue = "${env:KYMUX_DESTINATION_BUDGET_MS:-1000}",
+            description = "a frame older than this waiting for a destination's push is dropped "
+                    + "(env KYMUX_DESTINATION_BUDGET_MS, default 1000)")
+    long destinationBudgetMs;
+
     @Option(names = "--gop-max-bytes", defaultValue = "${env:KYMUX_GOP_MAX_BYTES:-33554432}",
             description = "GOP cache bound per feed (env KYMUX_GOP_MAX_BYTES, default 32 MiB)")
     long gopMaxBytes;
@@ -64,7 +69,8 @@ final class ServerOptions {
 
     ServerConfig toConfig() {
         return new ServerConfig(bind, port, new FeedLimits(gopMaxBytes, gopMaxAgeMs * 1000),
-                new QueueLimits(queueFrames, queueBytes, latencyBudgetMs * 1000), maxPacket, maxFeeds, sendBuffer,
+                new QueueLimits(queueFrames, queueBytes, latencyBudgetMs * 1000),
+                new QueueLimits(2 * queueFrames, 2 * queueBytes, destinationBudgetMs * 1000).forRelay(), maxPacket, maxFeeds, sendBuffer,
                 adminToken == null || adminToken.isBlank() ? null : adminToken);
     }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  *       count against the bounds (the feed's GOP cache bounds them); only a newer keyframe
  *       of their track supersedes them.</li>
  *   <li>A new video keyframe supersedes the queued frames of its track before it: they
- *       are dropped at once.</li>
+ *       are dropped at once (unless the limits are a relay's).</li>
  *   <li>A video frame past its deadline at {@link #poll} makes its track skip to the next
  *       queued keyframe, or drop everything and wait for one; a late audio frame is
  *       dropped alone.</li>
@@ -64,7 +64,9 @@ public final class SessionQueue {
         if (video) {
             if (frame.key()) {
                 waitingForKey.remove(track);
-                dropSuperseded += dropTrack(track, false);
+                if (limits.keyframeSupersedes()) {
+                    dropSuperseded += dropTrack(track, false);
+                }
             } else if (waitingForKey.contains(track)) {
                 dropWaiting++;
                 frame.release();

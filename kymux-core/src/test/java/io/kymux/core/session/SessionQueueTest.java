@@ -100,6 +100,16 @@ class SessionQueueTest {
     }
 
     @Test
+    void aRelayKeepsWhatANewKeyframeWouldSupersede() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT.forRelay());
+        offer(q, V, frame(true, 10, 0));
+        offer(q, V, frame(false, 10, 1));
+        offer(q, V, frame(true, 10, 2));
+        assertThat(drain(q, 3)).extracting(m -> m.frame().seq()).containsExactly(0L, 1L, 2L);
+        assertThat(q.drops().total()).isZero();
+    }
+
+    @Test
     void overflowDropsQueuedMediaAndVideoWaitsForAKeyframe() {
         SessionQueue q = new SessionQueue(new QueueLimits(3, 1 << 20, BUDGET));
         offer(q, V, frame(true, 10, 0));

@@ -79,7 +79,7 @@ final class Destination implements StreamFollower {
 
     private void addPacketLink(Feed feed) {
         PacketLink link = new PacketLink(loop, label(feed.name()), packetUrl(rule, feed.name()), backoff,
-                kymux.nextSessionId(), feed, kymux.config().queueLimits(), kymux.clock());
+                kymux.nextSessionId(), feed, kymux.config().destinationLimits(), kymux.clock());
         packetLinks.put(feed.name(), link);
         link.start();
     }
@@ -118,6 +118,7 @@ final class Destination implements StreamFollower {
             m.put("connects", s.connects());
             m.put("framesSent", link.framesSent());
             m.put("framesDropped", st.drops().total());
+            m.put("drops", st.drops());
             m.put("queuedFrames", st.queuedFrames());
             if (s.lastError() != null) {
                 m.put("lastError", s.lastError());
