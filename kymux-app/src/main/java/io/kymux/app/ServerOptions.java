@@ -58,6 +58,32 @@ final class ServerOptions {
             description = "kernel send buffer per connection (env KYMUX_SEND_BUFFER_BYTES, default 256 KiB)")
     int sendBuffer;
 
+    @Option(names = "--quic-port", defaultValue = "${env:KYMUX_QUIC_PORT:--1}",
+            description = "UDP port of kymux/1 over QUIC (env KYMUX_QUIC_PORT; default -1: the HTTP port's number)")
+    int quicPort;
+
+    @Option(names = "--congestion", defaultValue = "${env:KYMUX_CONGESTION:-cubic}",
+            description = "QUIC congestion control: cubic, bbr or reno (env KYMUX_CONGESTION, default cubic)")
+    String congestion;
+
+    @Option(names = "--cert", defaultValue = "${env:KYMUX_CERT:-}",
+            description = "PEM certificate for QUIC (env KYMUX_CERT); default: a self-signed ECDSA P-256 one made at "
+                    + "start, valid 14 days, whose SHA-256 fingerprint is printed and served at /api/server")
+    String cert;
+
+    @Option(names = "--key", defaultValue = "${env:KYMUX_KEY:-}",
+            description = "PEM private key of --cert (env KYMUX_KEY)")
+    String key;
+
+    @Option(names = "--view-token", defaultValue = "${env:KYMUX_VIEW_TOKEN:-}",
+            description = "kymux/1 viewers must present this token (env KYMUX_VIEW_TOKEN); default: anyone may watch")
+    String viewToken;
+
+    @Option(names = "--control-token", defaultValue = "${env:KYMUX_CONTROL_TOKEN:-}",
+            description = "kymux/1 viewers presenting this token may send input (env KYMUX_CONTROL_TOKEN); "
+                    + "default: nobody may")
+    String controlToken;
+
     @Option(names = "--log-level", defaultValue = "${env:KYMUX_LOG_LEVEL:-${env:VW_LOGLEVEL:-info}}",
             description = "error, warn, info, debug or trace (env KYMUX_LOG_LEVEL, or vw's VW_LOGLEVEL; default info)")
     String logLevel;
@@ -71,6 +97,16 @@ final class ServerOptions {
         return new ServerConfig(bind, port, new FeedLimits(gopMaxBytes, gopMaxAgeMs * 1000),
                 new QueueLimits(queueFrames, queueBytes, latencyBudgetMs * 1000),
                 new QueueLimits(2 * queueFrames, 2 * queueBytes, destinationBudgetMs * 1000).forRelay(), maxPacket, maxFeeds, sendBuffer,
-                adminToken == null || adminToken.isBlank() ? null : adminToken);
+                blankToNull(adminToken),
+                new ServerConfig.QuicConfig(quicPort, congestion, path(cert), path(key)),
+                new ServerConfig.AccessTokens(blankToNull(viewToken), blankToNull(controlToken)));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static java.nio.file.Path path(String s) {
+        return blankToNull(s) == null ? null : java.nio.file.Path.of(s);
     }
 }

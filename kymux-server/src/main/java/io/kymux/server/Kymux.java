@@ -7,6 +7,7 @@ import io.kymux.core.feed.StreamRegistry;
 import io.kymux.core.session.Session;
 import io.kymux.core.ts.TsFeed;
 import io.kymux.server.destination.Destinations;
+import io.kymux.server.input.InputHub;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -40,6 +41,8 @@ public final class Kymux {
     private final LongSupplier clockUs;
     private final AtomicLong closedSessionDrops = new AtomicLong();
     private volatile Destinations destinations;
+    private final InputHub inputs = new InputHub();
+    private volatile ServerInfo info = new ServerInfo(0, 0, null, null);
 
     public Kymux(ServerConfig config, LongSupplier clockUs) {
         this.config = config;
@@ -56,6 +59,23 @@ public final class Kymux {
     /** Outgoing pushes need the server's event loops, so the server attaches them after construction. */
     public void attach(Destinations d) {
         this.destinations = d;
+    }
+
+    /** Where the server listens and its certificate, for {@code GET /api/server}. */
+    public record ServerInfo(int httpPort, int quicPort, String fingerprint, java.time.Instant certificateNotAfter) {
+    }
+
+    public ServerInfo info() {
+        return info;
+    }
+
+    public void info(ServerInfo i) {
+        this.info = i;
+    }
+
+    /** Input events from viewers allowed to control, to the injectors of their stream. */
+    public InputHub inputs() {
+        return inputs;
     }
 
     public Destinations destinations() {

@@ -3,6 +3,8 @@ package io.kymux.server;
 import io.kymux.server.destination.Backoff;
 import io.kymux.server.destination.Destinations;
 import io.kymux.server.http.HttpRouter;
+import io.kymux.server.quic.QuicServer;
+import io.kymux.server.tls.ServerCertificate;
 import io.kymux.server.web.StaticFiles;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -29,6 +31,7 @@ public final class KymuxServer implements AutoCloseable {
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     private Channel serverChannel;
+    private QuicServer quic;
 
     public KymuxServer(ServerConfig config, LongSupplier clockUs) {
         this.kymux = new Kymux(config, clockUs);
@@ -63,7 +66,27 @@ public final class KymuxServer implements AutoCloseable {
         ServerConfig c = kymux.config();
         serverChannel = b.bind(c.bindHost(), c.port()).sync().channel();
         log.info("kymux listening on http://{}:{}", c.bindHost(), port());
+        ServerCertificate cert = certificate(c.quic());
+        int quicPort = c.quic().port() < 0 ? port() : c.quic().port();
+        quic = new QuicServer(kymux, cert, c.bindHost(), quicPort, workers);
+        kymux.info(new Kymux.ServerInfo(port(), quic.port(), cert.fingerprint(), cert.notAfter()));
         return this;
+    }
+
+    private static ServerCertificate certificate(ServerConfig.QuicConfig q) {
+        if (q.certFile() == null) {
+            return ServerCertificate.selfSigned(java.time.Instant.now());
+        }
+        try {
+            return ServerCertificate.fromPem(q.certFile(), q.keyFile());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot load the certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /** The UDP port of kymux/1. */
+    public int quicPort() {
+        return quic.port();
     }
 
     public int port() {
@@ -74,6 +97,9 @@ public final class KymuxServer implements AutoCloseable {
     public void close() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (quic != null) {
+            quic.close();
         }
         kymux.destinations().removeAll();
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();

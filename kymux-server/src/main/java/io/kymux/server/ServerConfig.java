@@ -14,7 +14,24 @@ import io.kymux.core.session.QueueLimits;
  */
 public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, QueueLimits queueLimits,
                            QueueLimits destinationLimits, int maxPacketSize, int maxFeeds, int sendBufferBytes,
-                           String adminToken) {
+                           String adminToken, QuicConfig quic, AccessTokens access) {
+
+    /**
+     * kymux/1 over QUIC. {@code port} -1: the HTTP port's number; 0: any free port.
+     * {@code congestion}: cubic, bbr or reno. Certificate and key: PEM files, or null for a
+     * self-signed certificate made at start.
+     */
+    public record QuicConfig(int port, String congestion, java.nio.file.Path certFile, java.nio.file.Path keyFile) {
+        public static final QuicConfig DEFAULT = new QuicConfig(-1, "cubic", null, null);
+    }
+
+    /**
+     * Who may watch and who may send input over kymux/1. {@code viewToken} null: anyone may
+     * watch. {@code controlToken} null: nobody may send input.
+     */
+    public record AccessTokens(String viewToken, String controlToken) {
+        public static final AccessTokens OPEN_VIEW_NO_CONTROL = new AccessTokens(null, null);
+    }
 
     /** Kernel send buffer per connection: enough for 20 Mb/s at 100 ms RTT, small enough to stay fresh. */
     public static final int DEFAULT_SEND_BUFFER = 256 * 1024;
@@ -26,31 +43,42 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, FeedLimits.DEFAULT, QueueLimits.DEFAULT,
-                DEFAULT_DESTINATION_LIMITS, PacketStreamDecoder.DEFAULT_MAX_PACKET_SIZE, 256, DEFAULT_SEND_BUFFER, null);
+                DEFAULT_DESTINATION_LIMITS, PacketStreamDecoder.DEFAULT_MAX_PACKET_SIZE, 256, DEFAULT_SEND_BUFFER, null,
+                QuicConfig.DEFAULT, AccessTokens.OPEN_VIEW_NO_CONTROL);
     }
 
     public ServerConfig withAdminToken(String token) {
         return new ServerConfig(bindHost, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, token);
+                sendBufferBytes, token, quic, access);
     }
 
     public ServerConfig withPort(int p) {
         return new ServerConfig(bindHost, p, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken);
+                sendBufferBytes, adminToken, quic, access);
     }
 
     public ServerConfig withBindHost(String h) {
         return new ServerConfig(h, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken);
+                sendBufferBytes, adminToken, quic, access);
     }
 
     public ServerConfig withFeedLimits(FeedLimits l) {
         return new ServerConfig(bindHost, port, l, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken);
+                sendBufferBytes, adminToken, quic, access);
+    }
+
+    public ServerConfig withQuic(QuicConfig q) {
+        return new ServerConfig(bindHost, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
+                sendBufferBytes, adminToken, q, access);
+    }
+
+    public ServerConfig withAccess(AccessTokens a) {
+        return new ServerConfig(bindHost, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
+                sendBufferBytes, adminToken, quic, a);
     }
 
     public ServerConfig withQueueLimits(QueueLimits l) {
         return new ServerConfig(bindHost, port, feedLimits, l, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken);
+                sendBufferBytes, adminToken, quic, access);
     }
 }

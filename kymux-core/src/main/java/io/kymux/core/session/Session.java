@@ -124,6 +124,13 @@ public final class Session implements FrameSink {
         return item;
     }
 
+    /** The viewer's decoder needs a keyframe of this track (rate-limited by the feed). */
+    public void requestKeyframe(int track, long nowUs) {
+        if (track >= 0 && track < feeds.size()) {
+            feeds.get(track).requestKeyframe(nowUs);
+        }
+    }
+
     /** False while the viewer acknowledges and its oldest unacknowledged frame is too old. */
     public synchronized boolean mayWrite(long nowUs) {
         return inFlight.mayWrite(nowUs);

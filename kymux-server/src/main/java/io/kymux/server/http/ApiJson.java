@@ -62,6 +62,19 @@ final class ApiJson {
         return o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    static byte[] server(Kymux k) {
+        Kymux.ServerInfo i = k.info();
+        ObjectNode o = JSON.createObjectNode();
+        o.putObject("http").put("port", i.httpPort());
+        ObjectNode q = o.putObject("quic");
+        q.put("port", i.quicPort());
+        q.put("alpn", "kymux/1");
+        q.put("fingerprint", i.fingerprint());
+        q.put("certificateNotAfter", String.valueOf(i.certificateNotAfter()));
+        q.put("congestion", k.config().quic().congestion());
+        return o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     static byte[] sessions(Kymux k) {
         ArrayNode arr = JSON.createArrayNode();
         for (Session s : k.sessions()) {

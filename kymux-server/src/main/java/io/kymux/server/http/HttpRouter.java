@@ -6,6 +6,7 @@ import io.kymux.core.ts.TsFeed;
 import io.kymux.server.Kymux;
 import io.kymux.server.ingest.IngestHandler;
 import io.kymux.server.ingest.WebSocketIngestHandler;
+import io.kymux.server.input.InjectorHandler;
 import io.kymux.server.ts.TsIngestHandler;
 import io.kymux.server.ts.TsViewerHandler;
 import io.kymux.server.web.StaticFiles;
@@ -84,6 +85,10 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             Responses.text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, req.method() + " not allowed on " + path, true);
         } else if (path.startsWith("/ws/")) {
             websocket(ctx, req, path.substring("/ws/".length()));
+        } else if (path.startsWith("/input/")) {
+            injector(ctx, req, StreamRegistry.normalize(path.substring("/input/".length())));
+        } else if (path.equals("/api/server")) {
+            Responses.json(ctx, HttpResponseStatus.OK, ApiJson.server(kymux));
         } else if (path.startsWith("/ts/")) {
             tsViewer(ctx, req, StreamRegistry.normalize(path.substring("/ts/".length())));
         } else if (path.equals("/") || path.equals("/index.html")) {
@@ -198,6 +203,30 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         hs.handshake(ctx.channel(), req).addListener(f -> {
             if (f.isSuccess()) {
                 viewer.start();
+            }
+        });
+    }
+
+    private void injector(ChannelHandlerContext ctx, HttpRequest req, String name) {
+        if (!isUpgrade(req)) {
+            Responses.text(ctx, HttpResponseStatus.BAD_REQUEST, "WebSocket upgrade required", false);
+            return;
+        }
+        // injectors drive a real keyboard and mouse: local ones, or ones holding the admin token
+        String denied = AdminGuard.check(kymux.config().adminToken(), req, ctx.channel().remoteAddress());
+        if (denied != null) {
+            Responses.text(ctx, HttpResponseStatus.UNAUTHORIZED, denied, true);
+            return;
+        }
+        WebSocketServerHandshaker hs = handshaker(ctx, req, MAX_WS_FRAME);
+        if (hs == null) {
+            return;
+        }
+        InjectorHandler h = new InjectorHandler(kymux, hs, ctx.channel(), name);
+        ctx.pipeline().replace(this, "injector", h);
+        hs.handshake(ctx.channel(), req).addListener(f -> {
+            if (f.isSuccess()) {
+                h.start();
             }
         });
     }

@@ -1,0 +1,89 @@
+package io.kymux.server.quic;
+
+import io.kymux.server.Kymux;
+import io.kymux.server.tls.ServerCertificate;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * kymux/1 over QUIC (docs/protocol/kymux-quic.md) on Netty's native QUIC codec: ALPN
+ * {@code kymux/1}, the DATAGRAM extension for media, one connection per viewer carrying
+ * control, media and input.
+ */
+public final class QuicServer implements AutoCloseable {
+
+    public static final String ALPN = "kymux/1";
+    /** Datagrams Netty queues per connection each way; the sender paces below this. */
+    static final int DATAGRAM_QUEUE = 2048;
+
+    private static final Logger log = LoggerFactory.getLogger(QuicServer.class);
+
+    private final Channel channel;
+
+    public QuicServer(Kymux kymux, ServerCertificate cert, String host, int port, EventLoopGroup group)
+            throws InterruptedException {
+        QuicSslContext tls = QuicSslContextBuilder.forServer(cert.key(), null, cert.certificate())
+                .applicationProtocols(ALPN).build();
+        ChannelHandler codec = new QuicServerCodecBuilder()
+                .sslContext(tls)
+                .congestionControlAlgorithm(congestion(kymux.config().quic().congestion()))
+                .maxIdleTimeout(30, TimeUnit.SECONDS)
+                .initialMaxData(64L << 20)
+                .initialMaxStreamDataBidirectionalLocal(16L << 20)
+                .initialMaxStreamDataBidirectionalRemote(1L << 20)
+                .initialMaxStreamsBidirectional(4)
+                .initialMaxStreamsUnidirectional(0)
+                .datagram(DATAGRAM_QUEUE, DATAGRAM_QUEUE)
+                .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
+                .handler(new ChannelInitializer<QuicChannel>() {
+                    @Override
+                    protected void initChannel(QuicChannel ch) {
+                        ch.pipeline().addLast(new QuicViewerConnection(kymux, ch));
+                    }
+                })
+                .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
+                    @Override
+                    protected void initChannel(QuicStreamChannel ch) {
+                        QuicViewerConnection.of(ch.parent()).attach(ch);
+                    }
+                })
+                .build();
+        channel = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
+                .bind(host, port).sync().channel();
+        log.info("kymux/1 (QUIC) on udp://{}:{} certificate SHA-256 {}", host, port(), cert.fingerprint());
+    }
+
+    static QuicCongestionControlAlgorithm congestion(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "cubic" -> QuicCongestionControlAlgorithm.CUBIC;
+            case "bbr" -> QuicCongestionControlAlgorithm.BBR;
+            case "reno" -> QuicCongestionControlAlgorithm.RENO;
+            default -> throw new IllegalArgumentException("congestion control must be cubic, bbr or reno, got " + name);
+        };
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+}
