@@ -10,27 +10,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A server on a free loopback port plus capture processes uploading to it over HTTP, all stopped by close(). */
-final class Harness implements AutoCloseable {
+public final class Harness implements AutoCloseable {
 
-    final KymuxServer server;
+    public final KymuxServer server;
     private final List<Capture> captures = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    Harness() throws InterruptedException {
+    public Harness() throws InterruptedException {
         this(ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0).withFeedLimits(FeedLimits.DEFAULT));
     }
 
-    Harness(ServerConfig config) throws InterruptedException {
+    public Harness(ServerConfig config) throws InterruptedException {
         FfmpegLogging.quiet();
         server = new KymuxServer(config).start();
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
     /** Starts a capture that POSTs to /ingest/{feed}, exactly as `kymux capture --to` does. */
-    Capture upload(String feed, CaptureOptions opts) {
+    public Capture upload(String feed, CaptureOptions opts) {
         HttpUpload up = new HttpUpload(URI.create("http://127.0.0.1:" + port() + "/ingest/" + feed));
         Capture c = new Capture(opts, up);
         Thread t = new Thread(c, "capture-" + feed);
@@ -42,7 +42,7 @@ final class Harness implements AutoCloseable {
     }
 
     /** Waits (bounded) until a feed has published at least {@code n} frames. */
-    void awaitFeedFrames(String feed, long n, long timeoutMs) throws InterruptedException {
+    public void awaitFeedFrames(String feed, long n, long timeoutMs) throws InterruptedException {
         long end = System.nanoTime() + timeoutMs * 1_000_000;
         while (System.nanoTime() < end) {
             var f = server.kymux().feeds().get(feed);
@@ -53,7 +53,7 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    static long nowUs() {
+    public static long nowUs() {
         return io.kymux.core.media.RealtimeClock.nowUs();
     }
 

@@ -111,7 +111,11 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ReferenceCountUtil.release(msg); // datagrams from a viewer carry nothing in kymux/1
+        if (msg instanceof ByteBuf b) {
+            b.release(); // datagrams from a viewer carry nothing in kymux/1
+        } else {
+            ctx.fireChannelRead(msg); // new streams travel this pipeline to be set up
+        }
     }
 
     private void updatePacer() {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -16,8 +15,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.HexFormat;
-import java.util.Locale;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -90,25 +87,7 @@ public record ServerCertificate(X509Certificate certificate, PrivateKey key) {
 
     /** SHA-256 of the DER certificate, as upper-case hex pairs joined by ':'. */
     public String fingerprint() {
-        return fingerprintOf(certificate);
-    }
-
-    public static String fingerprintOf(X509Certificate cert) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
-            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A fingerprint as users may type it (any case, with or without ':'), normalised. */
-    public static String normalise(String fingerprint) {
-        String hex = fingerprint.replace(":", "").replace(" ", "").toUpperCase(Locale.ROOT);
-        if (!hex.matches("[0-9A-F]{64}")) {
-            throw new IllegalArgumentException("a SHA-256 fingerprint is 64 hex digits, got '" + fingerprint + "'");
-        }
-        return HexFormat.ofDelimiter(":").withUpperCase().formatHex(HexFormat.of().parseHex(hex));
+        return io.kymux.core.tls.Fingerprints.of(certificate);
     }
 
     public Instant notAfter() {

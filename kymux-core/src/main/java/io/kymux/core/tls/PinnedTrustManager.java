@@ -1,4 +1,4 @@
-package io.kymux.server.tls;
+package io.kymux.core.tls;
 
 import java.net.Socket;
 import java.security.cert.CertificateException;
@@ -16,7 +16,7 @@ public final class PinnedTrustManager extends X509ExtendedTrustManager {
     private final String fingerprint;
 
     public PinnedTrustManager(String fingerprint) {
-        this.fingerprint = ServerCertificate.normalise(fingerprint);
+        this.fingerprint = Fingerprints.normalise(fingerprint);
     }
 
     @Override
@@ -24,7 +24,7 @@ public final class PinnedTrustManager extends X509ExtendedTrustManager {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("the server sent no certificate");
         }
-        String got = ServerCertificate.fingerprintOf(chain[0]);
+        String got = Fingerprints.of(chain[0]);
         if (!got.equals(fingerprint)) {
             throw new CertificateException("server certificate fingerprint " + got + " is not the pinned " + fingerprint);
         }

@@ -1,0 +1,157 @@
+package io.kymux.client;
+
+import io.kymux.core.quic.ControlMessage;
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves what the client receives from the network loop to a writer thread, through a
+ * bounded queue. When the output is too slow (a stalled player), frames are dropped
+ * instead of queued without end, and the video resumes at its next keyframe so the
+ * player is never fed a broken reference chain. Track and config messages are never dropped.
+ */
+public final class OutputPump implements ClientListener, AutoCloseable {
+
+    public static final int CAPACITY = 512;
+    private static final Logger log = LoggerFactory.getLogger(OutputPump.class);
+
+    private sealed interface Item {
+    }
+
+    private record TrackItem(ControlMessage.Track t) implements Item {
+    }
+
+    private record ConfigItem(ControlMessage.Config c) implements Item {
+    }
+
+    private record FrameItem(int track, long ptsUs, boolean key, ByteBuf payload) implements Item {
+    }
+
+    private record End() implements Item {
+    }
+
+    private final ClientOutput output;
+    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final java.util.Set<Integer> waitingForKey = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<Integer> videoTracks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread thread;
+    private volatile Throwable failure;
+
+    public OutputPump(ClientOutput output) {
+        this.output = output;
+        this.thread = new Thread(this::run, "kymux-client-output");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void track(ControlMessage.Track t) {
+        if (t.info().kind() == io.kymux.core.media.MediaKind.VIDEO) {
+            videoTracks.add(t.track());
+        }
+        putAlways(new TrackItem(t));
+    }
+
+    @Override
+    public void config(ControlMessage.Config c) {
+        putAlways(new ConfigItem(c));
+    }
+
+    @Override
+    public void frame(int track, long ptsUs, boolean key, ByteBuf payload) {
+        boolean video = videoTracks.contains(track);
+        if (video && waitingForKey.contains(track)) {
+            if (!key) {
+                dropped.incrementAndGet();
+                payload.release();
+                return;
+            }
+            waitingForKey.remove(track);
+        }
+        if (!queue.offer(new FrameItem(track, ptsUs, key, payload))) {
+            dropped.incrementAndGet();
+            payload.release();
+            if (video) {
+                waitingForKey.add(track);
+            }
+        }
+    }
+
+    private void putAlways(Item i) {
+        try {
+            queue.put(i); // rare and small: worth a short wait rather than a lost description
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Item i = queue.take();
+                if (i instanceof End) {
+                    return;
+                }
+                if (failure != null) {
+                    if (i instanceof FrameItem f) {
+                        f.payload().release();
+                    }
+                    continue;
+                }
+                try {
+                    if (i instanceof TrackItem t) {
+                        output.track(t.t());
+                    } else if (i instanceof ConfigItem c) {
+                        output.config(c.c());
+                    } else if (i instanceof FrameItem f) {
+                        output.frame(f.track(), f.ptsUs(), f.key(), f.payload());
+                        written.incrementAndGet();
+                    }
+                } catch (RuntimeException e) {
+                    failure = e;
+                    log.error("output failed: {}", e.getMessage());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Why the output stopped, if it failed. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Writes what is queued, then closes the output. */
+    @Override
+    public void close() {
+        putAlways(new End());
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Item i;
+        while ((i = queue.poll()) != null) {
+            if (i instanceof FrameItem f) {
+                f.payload().release();
+            }
+        }
+        output.close();
+    }
+}
