@@ -75,10 +75,12 @@ class TsRelayFfmpegTest {
         return out;
     }
 
-    private static void mux(String url, List<Packet> packets, Muxer.Track track) {
+    /** Muxes the packets; {@code paceMs} between them, as a live source writes. */
+    private static void mux(String url, List<Packet> packets, Muxer.Track track, long paceMs) throws InterruptedException {
         try (Muxer m = new Muxer("mpegts", url, List.of(track), Map.of())) {
             for (Packet p : packets) {
                 m.write(0, Unpooled.wrappedBuffer(p.data()), p.ptsUs(), p.key());
+                Thread.sleep(paceMs);
             }
         }
     }
@@ -110,9 +112,9 @@ class TsRelayFfmpegTest {
                         }
                     }).get(10, TimeUnit.SECONDS);
             try {
-                mux("http://127.0.0.1:" + h.port() + "/ts/video0", packets, track);
+                mux("http://127.0.0.1:" + h.port() + "/ts/video0", packets, track, 20);
                 Path file = dir.resolve("same.ts");
-                mux(file.toString(), packets, track); // the same muxer, the same packets: the reference bytes
+                mux(file.toString(), packets, track, 0); // the same muxer, the same packets: the reference bytes
                 byte[] expected = Files.readAllBytes(file);
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (messages.stream().mapToInt(m -> m.length).sum() < expected.length && System.nanoTime() < end) {

@@ -22,11 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A jsmpeg-style viewer at {@code ws://host/ts/{stream-or-feed}}: every run of TS packets
  * from the stream's TS feeds goes out as one binary message, feeds interleaved as they
- * arrive (vw's behaviour). Bounded: while the channel is over its write watermark, runs
- * are dropped whole (counted) rather than queued; jsmpeg resynchronises on the next ones.
+ * arrive (vw's behaviour). Bounded: once more than {@link #MAX_BACKLOG} bytes wait for
+ * the viewer (about a second of a jsmpeg stream), runs are dropped whole (counted) rather
+ * than queued; jsmpeg resynchronises on the next ones.
  */
 public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements TsSink, StreamFollower {
 
+    static final long MAX_BACKLOG = 256 * 1024;
     private static final Logger log = LoggerFactory.getLogger(TsViewerHandler.class);
 
     private final Kymux kymux;
@@ -75,7 +77,7 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
 
     @Override
     public void onTs(TsFeed feed, ByteBuf packets) {
-        if (channel.isActive() && channel.isWritable()) {
+        if (channel.isActive() && (channel.isWritable() || channel.bytesBeforeWritable() < MAX_BACKLOG)) {
             sent.incrementAndGet();
             channel.writeAndFlush(new BinaryWebSocketFrame(packets), channel.voidPromise());
         } else {
