@@ -3,6 +3,9 @@ package io.kymux.app.quic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kymux.app.ContainerDecoder;
+import io.kymux.app.Harness;
+import io.kymux.app.KymuxMain;
 import io.kymux.capture.CaptureOptions;
 import io.kymux.capture.EncoderSettings;
 import io.kymux.client.ClientListener;
@@ -10,11 +13,16 @@ import io.kymux.client.KymuxQuicClient;
 import io.kymux.core.quic.ControlMessage;
 import io.netty.buffer.ByteBuf;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
+/** capture → server → kymux client over QUIC on loopback, and the client's output decoded by FFmpeg. */
 class QuicEndToEndTest {
 
     /** Counts what arrives. */
@@ -44,21 +52,75 @@ class QuicEndToEndTest {
         }
     }
 
+    static Harness twoTrackServer() throws InterruptedException {
+        Harness h = new Harness();
+        h.upload("video0", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 60, 400_000)));
+        h.upload("audio0", CaptureOptions.testAudio(EncoderSettings.opus(64_000)));
+        h.awaitFeedFrames("video0", 1, 20_000);
+        h.awaitFeedFrames("audio0", 1, 20_000);
+        h.server.kymux().streams().put("cam", List.of("video0", "audio0"));
+        return h;
+    }
+
     @Test
-    void clientReceivesAStreamOverQuic() throws Exception {
-        try (io.kymux.app.Harness h = new io.kymux.app.Harness()) {
-            h.upload("video0", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 60, 400_000)));
-            h.awaitFeedFrames("video0", 1, 20_000);
-            String fp = h.server.kymux().info().fingerprint();
-            Counting c = new Counting();
-            try (KymuxQuicClient client = new KymuxQuicClient(c)) {
-                client.connect(URI.create("quic://127.0.0.1:" + h.server.quicPort() + "/video0"), fp, "", 0, 10_000);
-                long end = System.nanoTime() + 10_000_000_000L;
-                while (c.frames[0].get() < 60 && System.nanoTime() < end) {
-                    Thread.sleep(20);
+    void kymuxClientWritesTsThatFfmpegDecodesVideoAndAudio(@TempDir Path dir) throws Exception {
+        try (Harness h = twoTrackServer()) {
+            Path out = dir.resolve("cam.ts");
+            int rc = new CommandLine(new KymuxMain()).execute("client",
+                    "quic://127.0.0.1:" + h.server.quicPort() + "/cam",
+                    "--fingerprint", h.server.kymux().info().fingerprint().replace(":", "").toLowerCase(),
+                    "--format", "ts", "--out", out.toString(), "--duration", "4");
+            assertThat(rc).isZero();
+            assertThat(Files.size(out)).isGreaterThan(10_000);
+            ContainerDecoder.Result r = ContainerDecoder.decode(out.toString());
+            assertThat(r.videoFrames()).as("video frames decoded from the client's TS").isGreaterThanOrEqualTo(60);
+            assertThat(r.videoErrors()).isZero();
+            assertThat(r.width()).isEqualTo(320);
+            assertThat(r.audioFrames()).as("Opus frames decoded").isGreaterThanOrEqualTo(50);
+        }
+    }
+
+    @Test
+    void kymuxFormatIsThePacketStream(@TempDir Path dir) throws Exception {
+        try (Harness h = twoTrackServer()) {
+            Path out = dir.resolve("cam.kymux");
+            int rc = new CommandLine(new KymuxMain()).execute("client", "quic://127.0.0.1:" + h.server.quicPort() + "/cam",
+                    "--fingerprint", h.server.kymux().info().fingerprint(), "--format", "kymux", "--out", out.toString(),
+                    "--duration", "2");
+            assertThat(rc).isZero();
+            byte[] b = Files.readAllBytes(out);
+            assertThat(new String(b, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("h264");
+            List<io.kymux.core.packet.PacketStreamEvent> events = new java.util.ArrayList<>();
+            io.kymux.core.packet.PacketStreamDecoder d = new io.kymux.core.packet.PacketStreamDecoder(
+                    io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, 1 << 24);
+            d.decode(io.netty.buffer.Unpooled.wrappedBuffer(b), events);
+            long media = events.stream().filter(e -> e instanceof io.kymux.core.packet.MediaPacket p && !p.config()).count();
+            assertThat(events.get(0)).isEqualTo(io.kymux.core.packet.StreamHeader.video(io.kymux.core.packet.CodecId.H264, 320, 240));
+            assertThat(media).isGreaterThanOrEqualTo(30);
+            events.forEach(e -> {
+                if (e instanceof io.kymux.core.packet.MediaPacket p) {
+                    p.release();
                 }
-                assertThat(c.frames[0].get()).isGreaterThanOrEqualTo(60);
-            }
+            });
+            d.close();
+        }
+    }
+
+    @Test
+    void aWrongFingerprintIsRefused() throws Exception {
+        try (Harness h = twoTrackServer(); KymuxQuicClient client = new KymuxQuicClient(new Counting())) {
+            String wrong = "00".repeat(32);
+            assertThatThrownBy(() -> client.connect(URI.create("quic://127.0.0.1:" + h.server.quicPort() + "/cam"), wrong,
+                    "", 0, 5_000)).hasMessageContaining("cannot connect");
+            assertThat(h.server.kymux().sessions()).isEmpty();
+        }
+    }
+
+    @Test
+    void unknownStreamIsRefusedWithAReason() throws Exception {
+        try (Harness h = twoTrackServer(); KymuxQuicClient client = new KymuxQuicClient(new Counting())) {
+            assertThatThrownBy(() -> client.connect(URI.create("quic://127.0.0.1:" + h.server.quicPort() + "/nope"),
+                    h.server.kymux().info().fingerprint(), "", 0, 5_000)).hasMessageContaining("404 no stream or feed named nope");
         }
     }
 }
