@@ -41,6 +41,19 @@ public final class Harness implements AutoCloseable {
         return c;
     }
 
+    /** Starts a capture over the bidirectional WebSocket ingest, so the server can ask it for keyframes. */
+    public Capture uploadOverWebSocket(String feed, CaptureOptions opts) {
+        WebSocketUpload up = new WebSocketUpload(URI.create("ws://127.0.0.1:" + port() + "/ingest/" + feed));
+        Capture c = new Capture(opts, up);
+        up.onKeyframeRequest(c::requestKeyframe);
+        Thread t = new Thread(c, "capture-" + feed);
+        t.setDaemon(true);
+        t.start();
+        captures.add(c);
+        threads.add(t);
+        return c;
+    }
+
     /** Waits (bounded) until a feed has published at least {@code n} frames. */
     public void awaitFeedFrames(String feed, long n, long timeoutMs) throws InterruptedException {
         long end = System.nanoTime() + timeoutMs * 1_000_000;

@@ -109,7 +109,7 @@ public final class KymuxQuicClient implements AutoCloseable {
         controlCodec = new ControlCodec(control.alloc());
         control.writeAndFlush(ControlCodec.encode(new ControlMessage.Hello(1, stream, token == null ? "" : token, fecGroup),
                 control.alloc()));
-        stats = quic.eventLoop().scheduleAtFixedRate(this::sendStats, 1, 1, TimeUnit.SECONDS);
+        stats = quic.eventLoop().scheduleAtFixedRate(this::sendStats, 200, 1000, TimeUnit.MILLISECONDS);
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (welcome == null && quic.isActive() && System.nanoTime() < end) {
             Thread.sleep(2);
@@ -225,6 +225,9 @@ public final class KymuxQuicClient implements AutoCloseable {
     private void sendStats() {
         quic.collectPathStats(0).addListener(f -> {
             long rttUs = f.isSuccess() ? TimeUnit.NANOSECONDS.toMicros(((QuicConnectionPathStats) f.getNow()).rtt()) : 0;
+            if (rttUs > 0) {
+                media.pathRtt(rttUs);
+            }
             ClientMedia.Stats s = media.stats();
             if (control.isActive()) {
                 control.writeAndFlush(ControlCodec.encode(new ControlMessage.Stats(rttUs, s.delivered(), s.lost(),

@@ -35,6 +35,7 @@ public final class ClientMedia {
     }
 
     private final Reassembler reassembler;
+    private final long baseTimeoutUs;
     private final long keyframeRetryUs;
     private final Map<Integer, TrackState> tracks = new HashMap<>();
     private final List<Reassembler.Output> outputs = new ArrayList<>();
@@ -46,7 +47,16 @@ public final class ClientMedia {
 
     public ClientMedia(ByteBufAllocator alloc, long reassemblyTimeoutUs, long keyframeRetryUs) {
         this.reassembler = new Reassembler(alloc, reassemblyTimeoutUs, 512, 64L << 20);
+        this.baseTimeoutUs = reassemblyTimeoutUs;
         this.keyframeRetryUs = keyframeRetryUs;
+    }
+
+    /**
+     * The path's smoothed RTT. A large frame may need several round trips to get through
+     * the congestion window, so a frame gets at least three RTTs to complete.
+     */
+    public void pathRtt(long rttUs) {
+        reassembler.timeoutUs(Math.max(baseTimeoutUs, 3 * rttUs));
     }
 
     /** Declares a track's kind (from its TRACK message). Unknown tracks count as video. */

@@ -41,7 +41,7 @@ public final class Reassembler {
     public static final int MAX_FRAME_BYTES = 16 << 20;
 
     private final ByteBufAllocator alloc;
-    private final long timeoutUs;
+    private long timeoutUs;
     private final int maxPending;
     private final long maxBytes;
     private final Map<Integer, Track> tracks = new HashMap<>();
@@ -93,6 +93,15 @@ public final class Reassembler {
         }
         p.add(h, body);
         flush(t, out);
+    }
+
+    /** How long a frame may take to complete from its first fragment (e.g. from the path's RTT). */
+    public void timeoutUs(long t) {
+        timeoutUs = t;
+    }
+
+    public long timeoutUs() {
+        return timeoutUs;
     }
 
     /** Declares overdue frames lost; call at {@link #nextWakeUs()}. */
@@ -179,8 +188,33 @@ public final class Reassembler {
         p.release();
     }
 
-    /** Emits the complete frames at the head of the track, in order. */
+    /**
+     * Emits the complete frames at the head of the track, in order. A complete keyframe
+     * waiting behind incomplete frames makes them moot: they are given up at once.
+     */
     private void flush(Track t, List<Output> out) {
+        while (true) {
+            emitHead(t, out);
+            Long key = null;
+            for (Map.Entry<Long, Pending> e : t.frames.entrySet()) {
+                if (e.getKey() > t.next && e.getValue().key && e.getValue().complete()) {
+                    key = e.getKey();
+                    break;
+                }
+            }
+            if (key == null) {
+                return;
+            }
+            // the head is incomplete (or missing) and a keyframe after it is ready: give the head up
+            if (t.frames.containsKey(t.next)) {
+                drop(t, t.next);
+            }
+            out.add(new Output.Lost(t.number, t.next++));
+            t.started = true;
+        }
+    }
+
+    private void emitHead(Track t, List<Output> out) {
         for (Iterator<Map.Entry<Long, Pending>> it = t.frames.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, Pending> e = it.next();
             Pending p = e.getValue();

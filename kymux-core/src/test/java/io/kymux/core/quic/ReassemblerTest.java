@@ -137,6 +137,20 @@ class ReassemblerTest {
     }
 
     @Test
+    void aCompleteKeyframeGivesUpTheIncompleteFramesBeforeItAtOnce() {
+        deliver(frame(0, 0, bytes(100, 0), true, Fec.NONE), 0);
+        List<ByteBuf> f1 = frame(0, 1, bytes(3000, 1), false, Fec.NONE);
+        f1.remove(0).release();
+        deliver(f1, 1_000);
+        deliver(frame(0, 3, bytes(5000, 3), true, Fec.NONE), 2_000); // frame 2 never seen
+        assertThat(out).extracting(Reassembler.Output::frame).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(out.get(1)).isInstanceOf(Reassembler.Output.Lost.class);
+        assertThat(out.get(2)).isInstanceOf(Reassembler.Output.Lost.class);
+        assertThat(((Reassembler.Output.Complete) out.get(3)).key()).isTrue();
+        assertThat(r.nextWakeUs()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void twoLossesInOneGroupAreNotRecoverable() {
         List<ByteBuf> d = frame(0, 0, bytes(25_000, 1), true, Fec.XOR_10);
         d.remove(5).release();

@@ -31,6 +31,7 @@ public final class QuicServer implements AutoCloseable {
     public static final String ALPN = "kymux/1";
     /** Datagrams Netty queues per connection each way; the sender paces below this. */
     static final int DATAGRAM_QUEUE = 2048;
+    static final int INITIAL_CWND_PACKETS = 32;
 
     private static final Logger log = LoggerFactory.getLogger(QuicServer.class);
 
@@ -43,6 +44,8 @@ public final class QuicServer implements AutoCloseable {
         ChannelHandler codec = new QuicServerCodecBuilder()
                 .sslContext(tls)
                 .congestionControlAlgorithm(congestion(kymux.config().quic().congestion()))
+                // a keyframe should not need several round trips of slow start to get out
+                .initialCongestionWindowPackets(INITIAL_CWND_PACKETS)
                 .maxIdleTimeout(30, TimeUnit.SECONDS)
                 .initialMaxData(64L << 20)
                 .initialMaxStreamDataBidirectionalLocal(16L << 20)

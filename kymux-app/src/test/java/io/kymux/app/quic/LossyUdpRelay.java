@@ -1,0 +1,102 @@
+package io.kymux.app.quic;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A UDP relay for tests on loopback: forwards between one client and a server, dropping
+ * a seeded-random fraction of datagrams each way and delaying every one by a fixed time
+ * (RTT = 2 × delay). Deterministic in what it drops for a given seed and packet order.
+ */
+final class LossyUdpRelay implements AutoCloseable {
+
+    private final DatagramChannel front;
+    private final DatagramChannel back;
+    private final InetSocketAddress server;
+    private final double loss;
+    private final long delayMs;
+    private final Random random;
+    private final ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor();
+    private final Thread fromClient;
+    private final Thread fromServer;
+    private volatile SocketAddress client;
+    private volatile boolean running = true;
+    final AtomicLong forwarded = new AtomicLong();
+    final AtomicLong dropped = new AtomicLong();
+
+    LossyUdpRelay(InetSocketAddress server, double loss, long delayMs, long seed) throws IOException {
+        this.server = server;
+        this.loss = loss;
+        this.delayMs = delayMs;
+        this.random = new Random(seed);
+        front = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        back = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        fromClient = pump(front, true);
+        fromServer = pump(back, false);
+    }
+
+    int port() throws IOException {
+        return ((InetSocketAddress) front.getLocalAddress()).getPort();
+    }
+
+    private Thread pump(DatagramChannel in, boolean toServer) {
+        Thread t = new Thread(() -> {
+            ByteBuffer buf = ByteBuffer.allocate(65536);
+            while (running) {
+                try {
+                    buf.clear();
+                    SocketAddress from = in.receive(buf);
+                    if (toServer) {
+                        client = from;
+                    }
+                    buf.flip();
+                    byte[] copy = new byte[buf.remaining()];
+                    buf.get(copy);
+                    boolean drop;
+                    synchronized (random) {
+                        drop = random.nextDouble() < loss;
+                    }
+                    if (drop) {
+                        dropped.incrementAndGet();
+                        continue;
+                    }
+                    delayer.schedule(() -> send(toServer, copy), delayMs, TimeUnit.MILLISECONDS);
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        }, "lossy-relay-" + (toServer ? "up" : "down"));
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private void send(boolean toServer, byte[] data) {
+        try {
+            if (toServer) {
+                back.send(ByteBuffer.wrap(data), server);
+            } else if (client != null) {
+                front.send(ByteBuffer.wrap(data), client);
+            }
+            forwarded.incrementAndGet();
+        } catch (IOException e) {
+            // closing
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        front.close();
+        back.close();
+        delayer.shutdownNow();
+    }
+}
