@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kymux", mixinStandardHelpOptions = true, version = "kymux 0.1.0",
         description = "Low-latency media mux and relay.",
         subcommands = {DemoCommand.class, ServerCommand.class, CaptureCommand.class, ClientCommand.class,
+            io.kymux.app.inject.InjectCommand.class,
             io.kymux.app.bench.BenchCommand.class})
 public final class KymuxMain implements Runnable {
 
