@@ -27,7 +27,8 @@ final class CaptureCommand implements Callable<Integer> {
     boolean audio;
 
     @Option(names = "--to", description = {"upload instead of writing to stdout: http://host:port/ingest/FEED",
-        "(chunked POST) or ws://host:port/ingest/FEED (WebSocket; the server can then ask for keyframes)"})
+        "(chunked POST), ws://host:port/ingest/FEED (WebSocket) or tcp://host:port (a --tcp-ingest port);",
+        "over WebSocket and TCP the server can ask for keyframes"})
     URI to;
 
     @Option(names = "--encoder", description = "FFmpeg encoder (default libx264, or libopus for audio)")
@@ -81,9 +82,13 @@ final class CaptureCommand implements Callable<Integer> {
         PacketSink sink;
         HttpUpload upload = null;
         WebSocketUpload wsUpload = null;
+        TcpUpload tcpUpload = null;
         if (to != null && ("ws".equals(to.getScheme()) || "wss".equals(to.getScheme()))) {
             wsUpload = new WebSocketUpload(to);
             sink = wsUpload;
+        } else if (to != null && "tcp".equals(to.getScheme())) {
+            tcpUpload = new TcpUpload(to);
+            sink = tcpUpload;
         } else if (to != null) {
             upload = new HttpUpload(to);
             sink = upload;
@@ -93,6 +98,9 @@ final class CaptureCommand implements Callable<Integer> {
         Capture capture = new Capture(opts, sink);
         if (wsUpload != null) {
             wsUpload.onKeyframeRequest(capture::requestKeyframe);
+        }
+        if (tcpUpload != null) {
+            tcpUpload.onKeyframeRequest(capture::requestKeyframe);
         }
         if (upload != null) {
             upload.response().whenComplete((r, e) -> {

@@ -84,6 +84,11 @@ final class ServerOptions {
                     + "default: nobody may")
     String controlToken;
 
+    @Option(names = "--tcp-ingest", split = ",", defaultValue = "${env:KYMUX_TCP_INGEST:-}",
+            description = "raw TCP packet-stream ingest, FEED=HOST:PORT, repeatable or comma-separated "
+                    + "(env KYMUX_TCP_INGEST), e.g. video0=127.0.0.1:1234")
+    java.util.List<String> tcpIngest;
+
     @Option(names = "--log-level", defaultValue = "${env:KYMUX_LOG_LEVEL:-${env:VW_LOGLEVEL:-info}}",
             description = "error, warn, info, debug or trace (env KYMUX_LOG_LEVEL, or vw's VW_LOGLEVEL; default info)")
     String logLevel;
@@ -99,7 +104,24 @@ final class ServerOptions {
                 new QueueLimits(2 * queueFrames, 2 * queueBytes, destinationBudgetMs * 1000).forRelay(), maxPacket, maxFeeds, sendBuffer,
                 blankToNull(adminToken),
                 new ServerConfig.QuicConfig(quicPort, congestion, path(cert), path(key)),
-                new ServerConfig.AccessTokens(blankToNull(viewToken), blankToNull(controlToken)));
+                new ServerConfig.AccessTokens(blankToNull(viewToken), blankToNull(controlToken)), tcpIngestMap());
+    }
+
+    private java.util.Map<String, java.net.InetSocketAddress> tcpIngestMap() {
+        java.util.Map<String, java.net.InetSocketAddress> m = new java.util.LinkedHashMap<>();
+        for (String spec : tcpIngest == null ? java.util.List.<String>of() : tcpIngest) {
+            if (spec.isBlank()) {
+                continue;
+            }
+            int eq = spec.indexOf('=');
+            int colon = spec.lastIndexOf(':');
+            if (eq <= 0 || colon < eq) {
+                throw new IllegalArgumentException("--tcp-ingest wants FEED=HOST:PORT, got " + spec);
+            }
+            m.put(spec.substring(0, eq), new java.net.InetSocketAddress(spec.substring(eq + 1, colon),
+                    Integer.parseInt(spec.substring(colon + 1))));
+        }
+        return m;
     }
 
     private static String blankToNull(String s) {

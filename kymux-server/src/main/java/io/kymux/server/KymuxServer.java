@@ -32,6 +32,7 @@ public final class KymuxServer implements AutoCloseable {
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     private Channel serverChannel;
     private QuicServer quic;
+    private final java.util.Map<String, Channel> tcpIngest = new java.util.LinkedHashMap<>();
 
     public KymuxServer(ServerConfig config, LongSupplier clockUs) {
         this.kymux = new Kymux(config, clockUs);
@@ -66,11 +67,35 @@ public final class KymuxServer implements AutoCloseable {
         ServerConfig c = kymux.config();
         serverChannel = b.bind(c.bindHost(), c.port()).sync().channel();
         log.info("kymux listening on http://{}:{}", c.bindHost(), port());
+        for (var e : c.tcpIngest().entrySet()) {
+            tcpIngest.put(e.getKey(), bindTcpIngest(e.getKey(), e.getValue()));
+        }
         ServerCertificate cert = certificate(c.quic());
         int quicPort = c.quic().port() < 0 ? port() : c.quic().port();
         quic = new QuicServer(kymux, cert, c.bindHost(), quicPort, workers);
         kymux.info(new Kymux.ServerInfo(port(), quic.port(), cert.fingerprint(), cert.notAfter()));
         return this;
+    }
+
+    private Channel bindTcpIngest(String feed, InetSocketAddress at) throws InterruptedException {
+        if (!Kymux.validName(feed)) {
+            throw new IllegalArgumentException("bad feed name for TCP ingest: " + feed);
+        }
+        Channel ch = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new io.kymux.server.ingest.TcpIngestHandler(kymux, feed));
+                    }
+                }).bind(at).sync().channel();
+        log.info("TCP ingest of {} on {}", feed, ch.localAddress());
+        return ch;
+    }
+
+    /** Where the TCP ingest of {@code feed} listens (tests bind port 0). */
+    public InetSocketAddress tcpIngestAddress(String feed) {
+        return (InetSocketAddress) tcpIngest.get(feed).localAddress();
     }
 
     private static ServerCertificate certificate(ServerConfig.QuicConfig q) {
@@ -101,6 +126,7 @@ public final class KymuxServer implements AutoCloseable {
         if (quic != null) {
             quic.close();
         }
+        tcpIngest.values().forEach(ch -> ch.close().syncUninterruptibly());
         kymux.destinations().removeAll();
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();

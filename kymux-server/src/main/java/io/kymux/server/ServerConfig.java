@@ -14,7 +14,8 @@ import io.kymux.core.session.QueueLimits;
  */
 public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, QueueLimits queueLimits,
                            QueueLimits destinationLimits, int maxPacketSize, int maxFeeds, int sendBufferBytes,
-                           String adminToken, QuicConfig quic, AccessTokens access) {
+                           String adminToken, QuicConfig quic, AccessTokens access,
+                           java.util.Map<String, java.net.InetSocketAddress> tcpIngest) {
 
     /**
      * kymux/1 over QUIC. {@code port} -1: the HTTP port's number; 0: any free port.
@@ -44,41 +45,47 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, FeedLimits.DEFAULT, QueueLimits.DEFAULT,
                 DEFAULT_DESTINATION_LIMITS, PacketStreamDecoder.DEFAULT_MAX_PACKET_SIZE, 256, DEFAULT_SEND_BUFFER, null,
-                QuicConfig.DEFAULT, AccessTokens.OPEN_VIEW_NO_CONTROL);
+                QuicConfig.DEFAULT, AccessTokens.OPEN_VIEW_NO_CONTROL, java.util.Map.of());
     }
 
     public ServerConfig withAdminToken(String token) {
         return new ServerConfig(bindHost, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, token, quic, access);
+                sendBufferBytes, token, quic, access, tcpIngest);
     }
 
     public ServerConfig withPort(int p) {
         return new ServerConfig(bindHost, p, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, quic, access);
+                sendBufferBytes, adminToken, quic, access, tcpIngest);
     }
 
     public ServerConfig withBindHost(String h) {
         return new ServerConfig(h, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, quic, access);
+                sendBufferBytes, adminToken, quic, access, tcpIngest);
     }
 
     public ServerConfig withFeedLimits(FeedLimits l) {
         return new ServerConfig(bindHost, port, l, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, quic, access);
+                sendBufferBytes, adminToken, quic, access, tcpIngest);
     }
 
     public ServerConfig withQuic(QuicConfig q) {
         return new ServerConfig(bindHost, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, q, access);
+                sendBufferBytes, adminToken, q, access, tcpIngest);
     }
 
     public ServerConfig withAccess(AccessTokens a) {
         return new ServerConfig(bindHost, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, quic, a);
+                sendBufferBytes, adminToken, quic, a, tcpIngest);
+    }
+
+    /** Raw TCP ingest: feed name → address to listen on (one producer at a time per feed). */
+    public ServerConfig withTcpIngest(java.util.Map<String, java.net.InetSocketAddress> t) {
+        return new ServerConfig(bindHost, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
+                sendBufferBytes, adminToken, quic, access, java.util.Map.copyOf(t));
     }
 
     public ServerConfig withQueueLimits(QueueLimits l) {
         return new ServerConfig(bindHost, port, feedLimits, l, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, quic, access);
+                sendBufferBytes, adminToken, quic, access, tcpIngest);
     }
 }

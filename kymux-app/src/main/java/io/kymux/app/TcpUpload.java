@@ -1,0 +1,61 @@
+package io.kymux.app;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Sends a packet stream over a plain TCP connection to a server's {@code --tcp-ingest}
+ * port ({@code tcp://host:port}); the server's lines back ({@code {"type":"keyframe"}})
+ * ask for keyframes, as on the WebSocket ingest.
+ */
+public final class TcpUpload extends StreamingUpload {
+
+    private volatile Runnable onKeyframeRequest = () -> { };
+    private volatile String closeReason = "connection closed";
+
+    public TcpUpload(URI target) {
+        connect(new Bootstrap().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new LineBasedFrameDecoder(4096), new SimpleChannelInboundHandler<ByteBuf>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
+                        String text = line.toString(StandardCharsets.UTF_8);
+                        if (text.contains("\"keyframe\"")) {
+                            onKeyframeRequest.run();
+                        } else if (text.contains("\"error\"")) {
+                            closeReason = text;
+                        }
+                    }
+                });
+            }
+        }), target);
+    }
+
+    public TcpUpload onKeyframeRequest(Runnable r) {
+        onKeyframeRequest = r;
+        return this;
+    }
+
+    @Override
+    protected Object wrap(ByteBuf chunk) {
+        return chunk;
+    }
+
+    @Override
+    protected String closedReason() {
+        return closeReason;
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+}
