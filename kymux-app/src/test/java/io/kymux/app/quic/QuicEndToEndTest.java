@@ -81,6 +81,21 @@ class QuicEndToEndTest {
     }
 
     @Test
+    void mkvOutputDecodesToo(@TempDir Path dir) throws Exception {
+        try (Harness h = twoTrackServer()) {
+            Path out = dir.resolve("cam.mkv");
+            int rc = new CommandLine(new KymuxMain()).execute("client", "quic://127.0.0.1:" + h.server.quicPort() + "/cam",
+                    "--fingerprint", h.server.kymux().info().fingerprint(), "--format", "mkv", "--out", out.toString(),
+                    "--duration", "3");
+            assertThat(rc).isZero();
+            ContainerDecoder.Result r = ContainerDecoder.decode(out.toString());
+            assertThat(r.videoFrames()).isGreaterThanOrEqualTo(45);
+            assertThat(r.audioFrames()).isGreaterThanOrEqualTo(30);
+            assertThat(r.videoErrors()).isZero();
+        }
+    }
+
+    @Test
     void kymuxFormatIsThePacketStream(@TempDir Path dir) throws Exception {
         try (Harness h = twoTrackServer()) {
             Path out = dir.resolve("cam.kymux");
