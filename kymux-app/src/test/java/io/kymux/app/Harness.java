@@ -31,14 +31,7 @@ public final class Harness implements AutoCloseable {
 
     /** Starts a capture that POSTs to /ingest/{feed}, exactly as `kymux capture --to` does. */
     public Capture upload(String feed, CaptureOptions opts) {
-        HttpUpload up = new HttpUpload(URI.create("http://127.0.0.1:" + port() + "/ingest/" + feed));
-        Capture c = new Capture(opts, up);
-        Thread t = new Thread(c, "capture-" + feed);
-        t.setDaemon(true);
-        t.start();
-        captures.add(c);
-        threads.add(t);
-        return c;
+        return run(feed, new Capture(opts, new HttpUpload(URI.create("http://127.0.0.1:" + port() + "/ingest/" + feed))));
     }
 
     /** Starts a capture over the bidirectional WebSocket ingest, so the server can ask it for keyframes. */
@@ -46,6 +39,10 @@ public final class Harness implements AutoCloseable {
         WebSocketUpload up = new WebSocketUpload(URI.create("ws://127.0.0.1:" + port() + "/ingest/" + feed));
         Capture c = new Capture(opts, up);
         up.onKeyframeRequest(c::requestKeyframe);
+        return run(feed, c);
+    }
+
+    private Capture run(String feed, Capture c) {
         Thread t = new Thread(c, "capture-" + feed);
         t.setDaemon(true);
         t.start();

@@ -195,16 +195,10 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         WebSocketServerHandshaker hs = handshaker(ctx, req, MAX_WS_FRAME);
-        if (hs == null) {
-            return;
+        if (hs != null) {
+            TsViewerHandler viewer = new TsViewerHandler(kymux, hs, ctx.channel(), name);
+            takeOver(ctx, req, hs, "ts-viewer", viewer, viewer::start);
         }
-        TsViewerHandler viewer = new TsViewerHandler(kymux, hs, ctx.channel(), name);
-        ctx.pipeline().replace(this, "ts-viewer", viewer);
-        hs.handshake(ctx.channel(), req).addListener(f -> {
-            if (f.isSuccess()) {
-                viewer.start();
-            }
-        });
     }
 
     private void injector(ChannelHandlerContext ctx, HttpRequest req, String name) {
@@ -219,14 +213,19 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         WebSocketServerHandshaker hs = handshaker(ctx, req, MAX_WS_FRAME);
-        if (hs == null) {
-            return;
+        if (hs != null) {
+            InjectorHandler h = new InjectorHandler(kymux, hs, ctx.channel(), name);
+            takeOver(ctx, req, hs, "injector", h, h::start);
         }
-        InjectorHandler h = new InjectorHandler(kymux, hs, ctx.channel(), name);
-        ctx.pipeline().replace(this, "injector", h);
+    }
+
+    /** The connection becomes {@code handler}'s; {@code start} runs once the upgrade response is out. */
+    private void takeOver(ChannelHandlerContext ctx, HttpRequest req, WebSocketServerHandshaker hs, String name,
+                          io.netty.channel.ChannelHandler handler, Runnable start) {
+        ctx.pipeline().replace(this, name, handler);
         hs.handshake(ctx.channel(), req).addListener(f -> {
             if (f.isSuccess()) {
-                h.start();
+                start.run();
             }
         });
     }
@@ -251,12 +250,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         WebSocketSessionHandler session = new WebSocketSessionHandler(kymux, hs, ctx.channel(), name, feeds.get());
-        hs.handshake(ctx.channel(), req).addListener(f -> {
-            if (f.isSuccess()) {
-                session.start();
-            }
-        });
-        ctx.pipeline().replace(this, "ws-session", session);
+        takeOver(ctx, req, hs, "ws-session", session, session::start);
     }
 
     @Override
