@@ -39,6 +39,7 @@ class SpsParserTest {
         assertThat(H264Config.containsIdr(au)).isTrue();
         ByteBuf ps = H264Config.extractParameterSets(au, io.netty.buffer.UnpooledByteBufAllocator.DEFAULT).orElseThrow();
         assertThat(AnnexB.nalUnits(ps)).extracting(AnnexB::nalType).containsExactly(NalType.SPS, NalType.PPS);
+        ps.release();
     }
 
     @Test
