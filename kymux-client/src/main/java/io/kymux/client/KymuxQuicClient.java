@@ -47,7 +47,8 @@ public final class KymuxQuicClient implements AutoCloseable {
     static final long REASSEMBLY_TIMEOUT_US = 60_000;
     static final long KEYFRAME_RETRY_US = 300_000;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup group;
+    private final boolean ownGroup;
     private final ClientListener listener;
     private final LongSupplier clock;
     private final List<ClientMedia.Event> events = new ArrayList<>();
@@ -69,8 +70,15 @@ public final class KymuxQuicClient implements AutoCloseable {
     }
 
     public KymuxQuicClient(ClientListener listener, LongSupplier clock) {
+        this(listener, clock, null);
+    }
+
+    /** {@code shared}: an event loop group many clients use (a load generator); null for one of its own. */
+    public KymuxQuicClient(ClientListener listener, LongSupplier clock, EventLoopGroup shared) {
         this.listener = listener;
         this.clock = clock;
+        this.ownGroup = shared == null;
+        this.group = shared != null ? shared : new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
 
     /**
@@ -247,7 +255,9 @@ public final class KymuxQuicClient implements AutoCloseable {
         if (udp != null) {
             udp.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        if (ownGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
     }
 
     /** Datagrams arrive on the QUIC channel itself. */

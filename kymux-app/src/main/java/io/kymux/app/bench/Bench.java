@@ -45,7 +45,10 @@ public final class Bench {
                 NioIoHandler.newFactory());
         Recorder normalLat = new Recorder(3);
         Recorder slowLat = new Recorder(3);
-        List<BenchViewer> viewers = new ArrayList<>();
+        List<BenchClient> viewers = new ArrayList<>();
+        if (o.quic() && o.slowFraction() > 0) {
+            throw new IllegalArgumentException("slow viewers are WebSocket only; use --slow-fraction 0 with --transport quic");
+        }
         // in-process: publish straight into the feed, so PTS is the ingest instant and the
         // figure is exactly the relay's; against a target: over HTTP ingest
         PacketSink sink = server != null
@@ -66,9 +69,15 @@ public final class Bench {
                     + (server == null ? FEED : STREAM));
             for (int i = 0; i < o.viewers(); i++) {
                 boolean slow = i < slowCount;
-                BenchViewer v = new BenchViewer(slow, slow ? slowLat : normalLat, recordFromUs, o.ack());
-                v.connect(clients, ws, (long) (o.bitrate() / 8 * o.slowRate()));
-                viewers.add(v);
+                if (o.quic()) {
+                    QuicBenchViewer v = new QuicBenchViewer(normalLat, recordFromUs, clients);
+                    viewers.add(v);
+                    v.connect(quicUrl(server, base, server == null ? FEED : STREAM), fingerprint(server, base));
+                } else {
+                    BenchViewer v = new BenchViewer(slow, slow ? slowLat : normalLat, recordFromUs, o.ack());
+                    v.connect(clients, ws, (long) (o.bitrate() / 8 * o.slowRate()));
+                    viewers.add(v);
+                }
             }
             Thread.sleep(500); // handshakes
             sampler.start();
@@ -82,7 +91,7 @@ public final class Bench {
                     slowLat.getIntervalHistogram(), sampler);
         } finally {
             publisher.interrupt();
-            viewers.forEach(BenchViewer::close);
+            viewers.forEach(BenchClient::close);
             clients.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
             if (server != null) {
                 server.close();
@@ -99,9 +108,26 @@ public final class Bench {
         }
     }
 
-    private static BenchReport report(BenchOptions o, KymuxServer server, long published, List<BenchViewer> viewers,
+    /** kymux/1: the in-process server's port, or the target's from its {@code /api/server}. */
+    private static URI quicUrl(KymuxServer server, URI base, String name) throws Exception {
+        int port = server != null ? server.quicPort() : serverInfo(base).path("quic").path("port").asInt();
+        return URI.create("quic://" + base.getHost() + ":" + port + "/" + name);
+    }
+
+    private static String fingerprint(KymuxServer server, URI base) throws Exception {
+        return server != null ? server.kymux().info().fingerprint()
+                : serverInfo(base).path("quic").path("fingerprint").asText();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode serverInfo(URI base) throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(base.resolve("/api/server"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+    }
+
+    private static BenchReport report(BenchOptions o, KymuxServer server, long published, List<BenchClient> viewers,
                                       Histogram normal, Histogram slow, ResourceSampler res) {
-        long bytes = viewers.stream().mapToLong(BenchViewer::bytes).sum();
+        long bytes = viewers.stream().mapToLong(BenchClient::bytes).sum();
         boolean checked = server != null;
         boolean ok = true;
         StringBuilder detail = new StringBuilder();
@@ -121,10 +147,10 @@ public final class Bench {
                 checked, ok, detail.toString());
     }
 
-    private static BenchReport.Group group(List<BenchViewer> viewers, boolean slow, Histogram h) {
-        List<BenchViewer> g = viewers.stream().filter(v -> v.slow == slow).toList();
-        return new BenchReport.Group(g.size(), g.stream().mapToLong(BenchViewer::frames).sum(),
-                g.stream().mapToLong(BenchViewer::gaps).sum(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+    private static BenchReport.Group group(List<BenchClient> viewers, boolean slow, Histogram h) {
+        List<BenchClient> g = viewers.stream().filter(v -> v.slow() == slow).toList();
+        return new BenchReport.Group(g.size(), g.stream().mapToLong(BenchClient::frames).sum(),
+                g.stream().mapToLong(BenchClient::gaps).sum(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
                 h.getValueAtPercentile(99.9), h.getMaxValue());
     }
 

@@ -46,6 +46,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "viewers acknowledge frames, so the server paces them (default on; --no-ack to compare)")
     boolean ack;
 
+    @Option(names = "--transport", defaultValue = "websocket",
+            description = "websocket or quic (kymux/1 viewers; slow viewers are WebSocket only)")
+    String transport;
+
     @Option(names = "--target", description = "an existing server, http://host:port (loopback or your own test hosts)")
     URI target;
 
@@ -58,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--duration 1..3600 and --viewers 1..10000");
         }
         BenchReport r = Bench.run(new BenchOptions(viewers, duration, warmup, bitrate, fps, gop, slowFraction, slowRate,
-                target, latencyBudgetMs, ack));
+                target, latencyBudgetMs, ack, transport));
         System.out.print(r.table());
         if (json != null) {
             Files.writeString(json, r.json());

@@ -7,5 +7,17 @@ import java.net.URI;
  * runs warm-up + duration seconds; latency is recorded for the last {@code durationSeconds}.
  */
 record BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bitrate, int fps, int gop,
-                    double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack) {
+                    double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack,
+                    String transport) {
+
+    /** The WebSocket bench of earlier runs. */
+    BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bitrate, int fps, int gop,
+                 double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack) {
+        this(viewers, durationSeconds, warmupSeconds, bitrate, fps, gop, slowFraction, slowRate, target, latencyBudgetMs,
+                ack, "websocket");
+    }
+
+    boolean quic() {
+        return "quic".equals(transport);
+    }
 }

@@ -24,7 +24,7 @@ import org.HdrHistogram.Recorder;
  * One WebSocket viewer of the bench. A slow viewer reads through Netty's traffic shaper
  * at a fixed byte rate, so TCP backpressure reaches the server as from a thin link.
  */
-final class BenchViewer {
+final class BenchViewer implements BenchClient {
 
     final boolean slow;
     private final Recorder latencyUs;
@@ -109,20 +109,29 @@ final class BenchViewer {
         }
     }
 
-    long frames() {
+    @Override
+    public boolean slow() {
+        return slow;
+    }
+
+    @Override
+    public long frames() {
         return frames;
     }
 
-    long bytes() {
+    @Override
+    public long bytes() {
         return bytes;
     }
 
     /** Frames skipped between received ones (dropped by the server for this viewer). */
-    long gaps() {
+    @Override
+    public long gaps() {
         return gaps;
     }
 
-    void close() {
+    @Override
+    public void close() {
         if (channel != null) {
             channel.close();
         }

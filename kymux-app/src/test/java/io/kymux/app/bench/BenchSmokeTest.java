@@ -32,6 +32,14 @@ class BenchSmokeTest {
     }
 
     @Test
+    void quicViewersToo() throws Exception {
+        BenchReport r = Bench.run(new BenchOptions(2, 1, 1, 500_000, 30, 30, 0, 0.5, null, 150, false, "quic"));
+        assertThat(r.accountingOk()).as(r.accountingDetail()).isTrue();
+        assertThat(r.normal().framesReceived()).isPositive();
+        assertThat(r.table()).contains("2 quic viewers").containsPattern("(?m)^p99 ");
+    }
+
+    @Test
     void tableHasTheLabelledPercentileLines() throws Exception {
         BenchReport r = Bench.run(new BenchOptions(2, 1, 0, 500_000, 30, 30, 0, 0.5, null, 150, true));
         assertThat(r.table()).containsPattern("(?m)^p50 ").containsPattern("(?m)^p99 ")
