@@ -1,0 +1,99 @@
+package io.kymux.webrtc.rtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** RFC 6184 mode 1: a depacketizer written from the RFC gets the same NAL units back. */
+class H264PacketizerTest {
+
+    static byte[] nal(int header, int size, int seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        b[0] = (byte) header;
+        for (int i = 1; i < size; i++) {
+            if (b[i] == 0) {
+                b[i] = 1; // no start-code emulation in this synthetic payload
+            }
+        }
+        return b;
+    }
+
+    static byte[] annexB(byte[]... nals) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (byte[] n : nals) {
+            o.writeBytes(new byte[] {0, 0, 0, 1});
+            o.writeBytes(n);
+        }
+        return o.toByteArray();
+    }
+
+    /** Undoes single NAL, STAP-A and FU-A into Annex B. */
+    static byte[] depacketize(List<byte[]> packets) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (byte[] p : packets) {
+            ByteBuffer b = ByteBuffer.wrap(p);
+            RtpHeader.read(b);
+            int type = b.get(b.position()) & 0x1f;
+            if (type == H264Packetizer.STAP_A) {
+                b.get();
+                while (b.hasRemaining()) {
+                    byte[] n = new byte[b.getShort() & 0xffff];
+                    b.get(n);
+                    o.writeBytes(new byte[] {0, 0, 0, 1});
+                    o.writeBytes(n);
+                }
+            } else if (type == H264Packetizer.FU_A) {
+                byte indicator = b.get();
+                byte fu = b.get();
+                if ((fu & 0x80) != 0) {
+                    o.writeBytes(new byte[] {0, 0, 0, 1, (byte) ((indicator & 0xe0) | (fu & 0x1f))});
+                }
+                byte[] rest = new byte[b.remaining()];
+                b.get(rest);
+                o.writeBytes(rest);
+            } else {
+                byte[] n = new byte[b.remaining()];
+                b.get(n);
+                o.writeBytes(new byte[] {0, 0, 0, 1});
+                o.writeBytes(n);
+            }
+        }
+        return o.toByteArray();
+    }
+
+    @Test
+    void keyframeWithParameterSetsRoundTrips() {
+        byte[] sps = nal(0x67, 12, 1);
+        byte[] pps = nal(0x68, 4, 2);
+        byte[] idr = nal(0x65, 5000, 3);
+        H264Packetizer p = new H264Packetizer(102, 0x1234, 1200, 65534);
+        List<byte[]> packets = p.packetize(Unpooled.wrappedBuffer(annexB(sps, pps, idr)), 1_000_000);
+        assertThat(packets.get(0)[RtpHeader.SIZE] & 0x1f).as("SPS and PPS in one STAP-A").isEqualTo(24);
+        assertThat(packets).hasSize(1 + 5);
+        for (byte[] pk : packets) {
+            assertThat(pk.length).isLessThanOrEqualTo(1200);
+        }
+        ByteBuffer last = ByteBuffer.wrap(packets.get(packets.size() - 1));
+        RtpHeader h = RtpHeader.read(last);
+        assertThat(h.marker()).as("marker on the last packet of the access unit").isTrue();
+        assertThat(h.timestamp()).isEqualTo(90_000);
+        assertThat(h.sequence()).as("sequence wraps").isEqualTo((65534 + 5) & 0xffff);
+        assertThat(RtpHeader.read(ByteBuffer.wrap(packets.get(0))).marker()).isFalse();
+        assertThat(depacketize(packets)).isEqualTo(annexB(sps, pps, idr));
+    }
+
+    @Test
+    void smallDeltaFrameIsOneSingleNalPacket() {
+        byte[] slice = nal(0x41, 300, 4);
+        List<byte[]> packets = new H264Packetizer(102, 1, 1200, 0).packetize(Unpooled.wrappedBuffer(annexB(slice)), 33_333);
+        assertThat(packets).hasSize(1);
+        assertThat(depacketize(packets)).isEqualTo(annexB(slice));
+        assertThat(RtpHeader.read(ByteBuffer.wrap(packets.get(0))).marker()).isTrue();
+    }
+}
