@@ -1,0 +1,63 @@
+package io.kymux.webrtc.sdp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class SdpTest {
+
+    /** The shape of a Chromium recvonly offer (WHEP), trimmed to what matters. */
+    static final String OFFER = String.join("\r\n",
+            "v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0 1",
+            "a=extmap-allow-mixed", "a=msid-semantic: WMS",
+            "m=video 9 UDP/TLS/RTP/SAVPF 96 102 103", "c=IN IP4 0.0.0.0", "a=rtcp:9 IN IP4 0.0.0.0",
+            "a=ice-ufrag:brWs", "a=ice-pwd:aBrowserPasswordOf24ch", "a=ice-options:trickle",
+            "a=fingerprint:sha-256 AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+            "a=setup:actpass", "a=mid:0", "a=recvonly", "a=rtcp-mux", "a=rtcp-rsize",
+            "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack",
+            "a=rtpmap:102 H264/90000", "a=rtcp-fb:102 nack", "a=rtcp-fb:102 nack pli",
+            "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f",
+            "a=rtpmap:103 H264/90000", "a=fmtp:103 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+            "m=audio 9 UDP/TLS/RTP/SAVPF 111 0", "c=IN IP4 0.0.0.0", "a=ice-ufrag:brWs", "a=ice-pwd:aBrowserPasswordOf24ch",
+            "a=mid:1", "a=recvonly", "a=rtcp-mux", "a=rtpmap:111 opus/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1",
+            "a=rtpmap:0 PCMU/8000", "");
+
+    @Test
+    void parsesWhatKymuxNeeds() {
+        SdpOffer o = SdpOffer.parse(OFFER);
+        assertThat(o.iceUfrag()).isEqualTo("brWs");
+        assertThat(o.icePwd()).isEqualTo("aBrowserPasswordOf24ch");
+        assertThat(o.fingerprintAlgorithm()).isEqualTo("sha-256");
+        assertThat(o.fingerprint()).startsWith("AB:CD:EF");
+        assertThat(o.media()).hasSize(2);
+        assertThat(o.media().get(0).direction()).isEqualTo("recvonly");
+        assertThat(o.media().get(0).codecs()).extracting(SdpOffer.Codec::payloadType).containsExactly(96, 102, 103);
+        assertThat(o.media().get(0).codecs().get(1).isH264Mode1()).isTrue();
+    }
+
+    @Test
+    void answersWithConstrainedBaselineH264AndOpusBundledOnOnePort() {
+        AtomicLong ssrc = new AtomicLong(1000);
+        SdpAnswer a = new SdpAnswer(SdpOffer.parse(OFFER), "kyMx", "a-local-password-22chars", "11:22",
+                new InetSocketAddress("127.0.0.1", 8443), 42, ssrc::incrementAndGet);
+        assertThat(a.choices()).extracting(SdpAnswer.Choice::payloadType).containsExactly(103, 111);
+        assertThat(a.sdp()).contains("a=ice-lite\r\n").contains("a=group:BUNDLE 0 1\r\n")
+                .contains("m=video 9 UDP/TLS/RTP/SAVPF 103\r\n").contains("a=setup:passive")
+                .contains("a=sendonly").contains("a=rtpmap:111 opus/48000/2")
+                .contains("a=candidate:1 1 udp 2130706431 127.0.0.1 8443 typ host")
+                .contains("a=rtcp-fb:103 nack pli").contains("profile-level-id=42e01f");
+    }
+
+    @Test
+    void offersKymuxCannotServeAreRejectedWithAReason() {
+        assertThatThrownBy(() -> SdpOffer.parse("hello")).hasMessageContaining("v=0");
+        assertThatThrownBy(() -> SdpOffer.parse(OFFER.replace("a=ice-ufrag:brWs\r\n", ""))).hasMessageContaining("ice-ufrag");
+        String vp8Only = OFFER.replace("packetization-mode=1", "packetization-mode=0").replace("a=rtpmap:111 opus/48000/2", "");
+        assertThatThrownBy(() -> new SdpAnswer(SdpOffer.parse(vp8Only), "u", "p", "f",
+                new InetSocketAddress("127.0.0.1", 1), 1, () -> 1)).hasMessageContaining("H.264 packetization-mode=1");
+        assertThatThrownBy(() -> SdpOffer.parse("v=0\r\n" + "a=x\r\n".repeat(20_000))).hasMessageContaining("over 64 KiB");
+    }
+}
