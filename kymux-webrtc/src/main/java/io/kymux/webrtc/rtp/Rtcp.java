@@ -1,0 +1,96 @@
+package io.kymux.webrtc.rtp;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The RTCP kymux sends and reads (RFC 3550, RFC 4585, RFC 5104): sender reports out;
+ * generic NACK, PLI and FIR in. A compound packet is read whole; malformed ones throw
+ * {@link IllegalArgumentException} without side effects.
+ */
+public final class Rtcp {
+
+    public static final int SR = 200;
+    public static final int RTPFB = 205;
+    public static final int PSFB = 206;
+
+    /** Feedback from a viewer. */
+    public sealed interface Feedback {
+        long mediaSsrc();
+
+        /** Generic NACK: these sequence numbers were lost. */
+        record Nack(long mediaSsrc, List<Integer> lost) implements Feedback {
+        }
+
+        /** Picture loss: send a keyframe. */
+        record Pli(long mediaSsrc) implements Feedback {
+        }
+
+        /** Full intra request: send a keyframe. */
+        record Fir(long mediaSsrc) implements Feedback {
+        }
+    }
+
+    private Rtcp() {
+    }
+
+    /** A sender report: {@code ntpTime} is the 64-bit NTP timestamp of {@code rtpTime}. */
+    public static byte[] senderReport(long ssrc, long ntpTime, long rtpTime, long packets, long octets) {
+        ByteBuffer b = ByteBuffer.allocate(28);
+        b.put((byte) 0x80).put((byte) SR).putShort((short) 6).putInt((int) ssrc).putLong(ntpTime).putInt((int) rtpTime)
+                .putInt((int) packets).putInt((int) octets);
+        return b.array();
+    }
+
+    /** NTP time (seconds since 1900 in 32.32 fixed point) of a Unix time in µs. */
+    public static long ntp(long unixUs) {
+        long seconds = unixUs / 1_000_000 + 2_208_988_800L;
+        long fraction = ((unixUs % 1_000_000) << 32) / 1_000_000;
+        return (seconds << 32) | fraction;
+    }
+
+    /** The feedback in a (decrypted) compound RTCP packet; other packet types are skipped. */
+    public static List<Feedback> feedback(ByteBuffer in) {
+        ByteBuffer b = in.slice();
+        List<Feedback> out = new ArrayList<>();
+        while (b.hasRemaining()) {
+            if (b.remaining() < 4) {
+                throw new IllegalArgumentException("truncated RTCP header");
+            }
+            int start = b.position();
+            int b0 = b.get() & 0xff;
+            int pt = b.get() & 0xff;
+            int words = b.getShort() & 0xffff;
+            int end = start + 4 + words * 4;
+            if (b0 >> 6 != 2 || end > b.limit()) {
+                throw new IllegalArgumentException("malformed RTCP packet (type " + pt + ")");
+            }
+            int fmt = b0 & 0x1f;
+            if ((pt == RTPFB || pt == PSFB) && words >= 2) {
+                b.getInt(); // sender SSRC
+                long media = b.getInt() & 0xffffffffL;
+                if (pt == RTPFB && fmt == 1) {
+                    List<Integer> lost = new ArrayList<>();
+                    while (b.position() + 4 <= end) {
+                        int pid = b.getShort() & 0xffff;
+                        int blp = b.getShort() & 0xffff;
+                        lost.add(pid);
+                        for (int i = 0; i < 16; i++) {
+                            if ((blp & (1 << i)) != 0) {
+                                lost.add((pid + i + 1) & 0xffff);
+                            }
+                        }
+                    }
+                    out.add(new Feedback.Nack(media, List.copyOf(lost)));
+                } else if (pt == PSFB && fmt == 1) {
+                    out.add(new Feedback.Pli(media));
+                } else if (pt == PSFB && fmt == 4 && b.position() + 8 <= end) {
+                    out.add(new Feedback.Fir(b.getInt() & 0xffffffffL));
+                }
+            }
+            b.position(end);
+        }
+        return out;
+    }
+}

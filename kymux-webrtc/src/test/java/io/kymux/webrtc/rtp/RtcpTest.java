@@ -1,0 +1,60 @@
+package io.kymux.webrtc.rtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RtcpTest {
+
+    @Test
+    void compoundWithReceiverReportNackPliAndFir() {
+        byte[] b = HexFormat.of().parseHex((""
+                + "81c90007 00000001 00001234 00000000 00000000 00000000 00000000 00000000" // RR with one block
+                + "81cd0003 00000001 00001234 0064 0005"       // NACK pid 100, blp bits 0 and 2 -> 101, 103
+                + "81ce0002 00000001 00001234"                 // PLI
+                + "84ce0004 00000001 00000000 00001234 07000000" // FIR
+        ).replace(" ", ""));
+        var fb = Rtcp.feedback(ByteBuffer.wrap(b));
+        assertThat(fb).containsExactly(new Rtcp.Feedback.Nack(0x1234, java.util.List.of(100, 101, 103)),
+                new Rtcp.Feedback.Pli(0x1234), new Rtcp.Feedback.Fir(0x1234));
+    }
+
+    @Test
+    void senderReportLayoutAndNtp() {
+        byte[] sr = Rtcp.senderReport(0xAABBCCDDL, Rtcp.ntp(1_000_000), 90_000, 5, 500);
+        assertThat(HexFormat.of().formatHex(sr, 0, 8)).isEqualTo("80c80006aabbccdd");
+        assertThat(Rtcp.ntp(1_500_000) >>> 32).isEqualTo(2_208_988_801L);
+        assertThat(Rtcp.ntp(1_500_000) & 0xffffffffL).isEqualTo(0x80000000L);
+    }
+
+    @Test
+    void malformedIsRejectedAndFuzzNeverEscapes() {
+        assertThatThrownBy(() -> Rtcp.feedback(ByteBuffer.wrap(new byte[] {(byte) 0x81, (byte) 0xcd, 0, 9})))
+                .hasMessageContaining("malformed");
+        Random r = new Random(4585);
+        for (int i = 0; i < 50_000; i++) {
+            byte[] b = new byte[r.nextInt(40)];
+            r.nextBytes(b);
+            try {
+                Rtcp.feedback(ByteBuffer.wrap(b));
+            } catch (IllegalArgumentException expected) {
+                // a clear error
+            }
+        }
+    }
+
+    @Test
+    void historyAnswersRecentNacksOnly() {
+        RetransmitHistory h = new RetransmitHistory(4);
+        for (int s = 65533; s < 65533 + 6; s++) {
+            h.sent(s & 0xffff, new byte[] {(byte) s});
+        }
+        assertThat(h.get(2)).containsExactly((byte) 65535 + 3);
+        assertThat(h.get(65534)).as("overwritten").isNull();
+        assertThat(h.get(7)).as("never sent").isNull();
+    }
+}
