@@ -1,0 +1,77 @@
+package io.kymux.webrtc.dtls;
+
+import java.io.IOException;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+
+/**
+ * The one place kymux's WebRTC uses a thread: BouncyCastle's {@code DTLSServerProtocol.accept}
+ * blocks until the handshake is done, so it runs on a daemon thread of its own, fed
+ * through {@link QueueDatagramTransport}. To the sans-I/O peer it looks like
+ * any other state machine: {@link #receive} a DTLS datagram, {@link #poll} datagrams to
+ * send, and {@link #keys()} completes with the SRTP keys (or the reason it failed).
+ */
+public final class DtlsHandshake implements AutoCloseable {
+
+    /** Handshakes that take longer than this have failed. */
+    public static final int TIMEOUT_MS = 10_000;
+
+    private final ConcurrentLinkedQueue<byte[]> out = new ConcurrentLinkedQueue<>();
+    private final QueueDatagramTransport transport = new QueueDatagramTransport(out::add);
+    private final CompletableFuture<SrtpKeys> keys = new CompletableFuture<>();
+    private final Thread thread;
+    private volatile DTLSTransport dtls;
+
+    /**
+     * Starts the server side; {@code clientFingerprint} is the SHA-256 fingerprint from the
+     * peer's SDP ({@code a=fingerprint:sha-256 ...}).
+     */
+    public DtlsHandshake(X509Certificate cert, PrivateKey key, String clientFingerprint) throws IOException {
+        WebRtcDtlsServer server = new WebRtcDtlsServer(new BcTlsCrypto(new SecureRandom()), cert, key, clientFingerprint);
+        thread = new Thread(() -> {
+            try {
+                DTLSServerProtocol protocol = new DTLSServerProtocol();
+                dtls = protocol.accept(server, transport);
+                keys.complete(server.keys());
+            } catch (IOException | RuntimeException e) {
+                keys.completeExceptionally(e);
+            }
+        }, "dtls-handshake");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** A DTLS datagram from the peer (first byte 20..63, RFC 7983). */
+    public void receive(byte[] datagram) {
+        transport.offer(datagram);
+    }
+
+    /** The next datagram to send to the peer, or null. */
+    public byte[] poll() {
+        return out.poll();
+    }
+
+    /** Completes with the SRTP keys once the handshake is done. */
+    public CompletableFuture<SrtpKeys> keys() {
+        return keys;
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+        thread.interrupt();
+        if (dtls != null) {
+            try {
+                dtls.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}
