@@ -83,8 +83,8 @@ public final class ClientCommand implements Callable<Integer> {
             }
             ClientMedia.Stats s = client.stats();
             System.err.printf("kymux client: %d frames delivered, %d lost, %d skipped, %d recovered by FEC, "
-                    + "%d keyframe requests, %d dropped by the output%n", s.delivered(), s.lost(), s.skipped(),
-                    s.recovered(), s.keyframeRequests(), pump.dropped());
+                    + "%d keyframe requests; %d written, %d dropped by the output%n", s.delivered(), s.lost(), s.skipped(),
+                    s.recovered(), s.keyframeRequests(), pump.written(), pump.dropped());
             return pump.failure() == null ? 0 : 1;
         } finally {
             client.close();

@@ -28,7 +28,7 @@ public final class TcpUpload extends StreamingUpload {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
                         String text = line.toString(StandardCharsets.UTF_8);
-                        if (text.contains("\"keyframe\"")) {
+                        if (io.kymux.core.packet.BackChannel.isKeyframeRequest(text)) {
                             onKeyframeRequest.run();
                         } else if (text.contains("\"error\"")) {
                             closeReason = text;

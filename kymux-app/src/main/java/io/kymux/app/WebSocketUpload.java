@@ -42,7 +42,7 @@ public final class WebSocketUpload extends StreamingUpload {
                                     new SimpleChannelInboundHandler<WebSocketFrame>() {
                                         @Override
                                         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame f) {
-                                            if (f instanceof TextWebSocketFrame t && t.text().contains("\"keyframe\"")) {
+                                            if (f instanceof TextWebSocketFrame t && io.kymux.core.packet.BackChannel.isKeyframeRequest(t.text())) {
                                                 onKeyframeRequest.run();
                                             } else if (f instanceof CloseWebSocketFrame c) {
                                                 closeReason = c.statusCode() + " " + c.reasonText();

@@ -51,6 +51,25 @@ public final class Harness implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Asks a live feed's producer for a keyframe through the feed (the ingest's back channel)
+     * and returns how many frames the feed received before the keyframe arrived, or -1 if
+     * none came within 5 s. Expects the feed to have had exactly one keyframe so far.
+     */
+    public long framesUntilRequestedKeyframe(String feed) throws InterruptedException {
+        io.kymux.core.feed.Feed f = server.kymux().feeds().get(feed).orElseThrow();
+        long keys = f.stats().keyframes();
+        long framesAtRequest = f.stats().framesIn();
+        if (!f.requestKeyframe(nowUs())) {
+            return -1;
+        }
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (f.stats().keyframes() == keys && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        return f.stats().keyframes() > keys ? f.stats().framesIn() - framesAtRequest : -1;
+    }
+
     /** Waits (bounded) until a feed has published at least {@code n} frames. */
     public void awaitFeedFrames(String feed, long n, long timeoutMs) throws InterruptedException {
         long end = System.nanoTime() + timeoutMs * 1_000_000;

@@ -43,7 +43,6 @@ import java.util.function.LongSupplier;
  */
 public final class KymuxQuicClient implements AutoCloseable {
 
-    public static final String ALPN = "kymux/1";
     static final long REASSEMBLY_TIMEOUT_US = 60_000;
     static final long KEYFRAME_RETRY_US = 300_000;
 
@@ -58,7 +57,8 @@ public final class KymuxQuicClient implements AutoCloseable {
     private QuicChannel quic;
     private QuicStreamChannel control;
     private ControlCodec controlCodec;
-    private QuicStreamChannel input;
+    /** The input stream, opened on the first event; events queue behind its opening in order. */
+    private io.netty.util.concurrent.Future<QuicStreamChannel> input;
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> stats;
     private volatile long lastLatencyUs;
@@ -92,7 +92,7 @@ public final class KymuxQuicClient implements AutoCloseable {
         }
         String stream = url.getPath() == null || url.getPath().length() <= 1 ? "" : url.getPath().substring(1);
         QuicSslContext tls = QuicSslContextBuilder.forClient().trustManager(new PinnedTrustManager(fingerprint))
-                .applicationProtocols(ALPN).build();
+                .applicationProtocols(ControlMessage.ALPN).build();
         udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .handler(new QuicClientCodecBuilder().sslContext(tls).maxIdleTimeout(30, TimeUnit.SECONDS)
                         .initialMaxData(64L << 20).initialMaxStreamDataBidirectionalLocal(1L << 20)
@@ -150,13 +150,19 @@ public final class KymuxQuicClient implements AutoCloseable {
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         ReferenceCountUtil.release(msg);
                     }
-                }).syncUninterruptibly().getNow();
+                });
             }
-            ByteBuf b = input.alloc().buffer(32);
-            b.writeShort(0);
-            InputEventCodec.encode(e, b);
-            b.setShort(0, b.readableBytes() - 2);
-            input.writeAndFlush(b);
+            // listeners run in the order added, so events keep their order while the stream opens
+            input.addListener(f -> {
+                if (f.isSuccess()) {
+                    QuicStreamChannel s = input.getNow();
+                    ByteBuf b = s.alloc().buffer(32);
+                    b.writeShort(0);
+                    InputEventCodec.encode(e, b);
+                    b.setShort(0, b.readableBytes() - 2);
+                    s.writeAndFlush(b);
+                }
+            });
         });
     }
 

@@ -29,7 +29,6 @@ public final class MuxedOutput implements ClientOutput {
     private final Map<Integer, Integer> index = new TreeMap<>();
     private Muxer muxer;
     private long basePtsUs;
-    private long skipped;
 
     public MuxedOutput(String format, String url, Map<String, String> options) {
         this.format = format;
@@ -51,13 +50,11 @@ public final class MuxedOutput implements ClientOutput {
     public void frame(int track, long ptsUs, boolean key, ByteBuf payload) {
         try {
             if (muxer == null && !open(track, key, ptsUs)) {
-                skipped++;
                 return;
             }
             Integer i = index.get(track);
             long pts = ptsUs - basePtsUs;
             if (i == null || pts < 0) {
-                skipped++;
                 return;
             }
             muxer.write(i, payload, pts, key);
@@ -80,10 +77,6 @@ public final class MuxedOutput implements ClientOutput {
         basePtsUs = ptsUs - START_OFFSET_US;
         muxer = new Muxer(format, url, list, options);
         return true;
-    }
-
-    public long skipped() {
-        return skipped;
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.kymux.client;
 
 import io.kymux.core.quic.ControlMessage;
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -84,11 +86,24 @@ public final class OutputPump implements ClientListener, AutoCloseable {
         }
     }
 
+    /**
+     * Track and config messages must not be lost, and the network loop must not wait on a
+     * stalled output: when the queue is full, the queued frames make room (video then
+     * resumes at its next keyframe).
+     */
     private void putAlways(Item i) {
-        try {
-            queue.put(i); // rare and small: worth a short wait rather than a lost description
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        while (!queue.offer(i)) {
+            List<Item> kept = new ArrayList<>();
+            for (Item q; (q = queue.poll()) != null; ) {
+                if (q instanceof FrameItem f) {
+                    f.payload().release();
+                    dropped.incrementAndGet();
+                } else {
+                    kept.add(q);
+                }
+            }
+            waitingForKey.addAll(videoTracks);
+            kept.forEach(queue::offer);
         }
     }
 
@@ -140,7 +155,7 @@ public final class OutputPump implements ClientListener, AutoCloseable {
     /** Writes what is queued, then closes the output. */
     @Override
     public void close() {
-        putAlways(new End());
+        putAlways(new End()); // from the caller's thread, after the connection closed
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

@@ -53,20 +53,27 @@ public final class PacketStreamOutput implements ClientOutput {
     public void frame(int t, long ptsUs, boolean key, ByteBuf payload) {
         try {
             if (t == track && header != null) {
-                byte[] b = io.netty.buffer.ByteBufUtil.getBytes(payload);
-                packet(ptsUs, false, key, b, 0, b.length);
+                writeHead(ptsUs, false, key, payload.readableBytes());
+                payload.getBytes(payload.readerIndex(), out, payload.readableBytes()); // no copy into a byte[] first
+                flush();
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the packet stream: " + e.getMessage(), e);
         } finally {
             payload.release();
         }
     }
 
     private void packet(long ptsUs, boolean config, boolean key, byte[] b, int off, int len) {
+        writeHead(ptsUs, config, key, len);
+        write(b, off, len);
+        flush();
+    }
+
+    private void writeHead(long ptsUs, boolean config, boolean key, int len) {
         ByteBuf h = io.netty.buffer.Unpooled.wrappedBuffer(head).clear();
         PacketStreamEncoder.writePacketHeader(ptsUs, config, key, len, h);
         write(head, 0, head.length);
-        write(b, off, len);
-        flush();
     }
 
     private void write(byte[] b, int off, int len) {

@@ -134,15 +134,6 @@ public final class Kymux {
         return streams.get(name).orElseGet(() -> validName(name) ? List.of(name) : List.of());
     }
 
-    /** The TS feeds behind a stream or feed name, created empty where no producer came yet. */
-    public List<TsFeed> resolveTs(String name) {
-        List<TsFeed> out = new ArrayList<>();
-        for (String f : feedNames(name)) {
-            tsFeeds.getOrCreate(f).ifPresent(out::add);
-        }
-        return out;
-    }
-
     public void follow(StreamFollower f) {
         followers.add(f);
     }

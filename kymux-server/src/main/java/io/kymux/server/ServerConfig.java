@@ -49,43 +49,60 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
     }
 
     public ServerConfig withAdminToken(String token) {
-        return new ServerConfig(bindHost, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, token, quic, access, tcpIngest);
+        return with(b -> b.adminToken = token);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(bindHost, p, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, quic, access, tcpIngest);
+        return with(b -> b.port = p);
     }
 
     public ServerConfig withBindHost(String h) {
-        return new ServerConfig(h, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, quic, access, tcpIngest);
+        return with(b -> b.bindHost = h);
     }
 
     public ServerConfig withFeedLimits(FeedLimits l) {
-        return new ServerConfig(bindHost, port, l, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, quic, access, tcpIngest);
+        return with(b -> b.feedLimits = l);
     }
 
-    public ServerConfig withQuic(QuicConfig q) {
-        return new ServerConfig(bindHost, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, q, access, tcpIngest);
+    public ServerConfig withQueueLimits(QueueLimits l) {
+        return with(b -> b.queueLimits = l);
     }
 
     public ServerConfig withAccess(AccessTokens a) {
-        return new ServerConfig(bindHost, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, quic, a, tcpIngest);
+        return with(b -> b.access = a);
     }
 
     /** Raw TCP ingest: feed name → address to listen on (one producer at a time per feed). */
     public ServerConfig withTcpIngest(java.util.Map<String, java.net.InetSocketAddress> t) {
-        return new ServerConfig(bindHost, port, feedLimits, queueLimits, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, quic, access, java.util.Map.copyOf(t));
+        return with(b -> b.tcpIngest = java.util.Map.copyOf(t));
     }
 
-    public ServerConfig withQueueLimits(QueueLimits l) {
-        return new ServerConfig(bindHost, port, feedLimits, l, destinationLimits, maxPacketSize, maxFeeds,
-                sendBufferBytes, adminToken, quic, access, tcpIngest);
+    /** A copy with some components changed: the one place the canonical constructor is called with all of them. */
+    private ServerConfig with(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return new ServerConfig(c.bindHost, c.port, c.feedLimits, c.queueLimits, destinationLimits, maxPacketSize,
+                maxFeeds, sendBufferBytes, c.adminToken, quic, c.access, c.tcpIngest);
+    }
+
+    /** The components the {@code with} methods change. */
+    private static final class Copy {
+        String bindHost;
+        int port;
+        FeedLimits feedLimits;
+        QueueLimits queueLimits;
+        String adminToken;
+        AccessTokens access;
+        java.util.Map<String, java.net.InetSocketAddress> tcpIngest;
+
+        Copy(ServerConfig c) {
+            bindHost = c.bindHost;
+            port = c.port;
+            feedLimits = c.feedLimits;
+            queueLimits = c.queueLimits;
+            adminToken = c.adminToken;
+            access = c.access;
+            tcpIngest = c.tcpIngest;
+        }
     }
 }

@@ -1,16 +1,42 @@
 package io.kymux.app.bench;
 
-/** One viewer of the bench, whatever its transport. */
-interface BenchClient {
+import org.HdrHistogram.Recorder;
 
-    boolean slow();
+/** One viewer of the bench, whatever its transport: what it received and how late. */
+abstract class BenchClient {
 
-    long frames();
+    private final Recorder latencyUs;
+    private final long recordFromUs;
+    private volatile long frames;
+    private volatile long bytes;
 
-    long bytes();
+    /** Latency is recorded for frames captured at or after {@code recordFromUs} (after warm-up). */
+    BenchClient(Recorder latencyUs, long recordFromUs) {
+        this.latencyUs = latencyUs;
+        this.recordFromUs = recordFromUs;
+    }
+
+    /** A media frame with this capture PTS and size arrived (called from one thread per viewer). */
+    final void received(long ptsUs, int size) {
+        if (ptsUs >= recordFromUs) {
+            latencyUs.recordValue(Math.max(0, SyntheticStream.nowUs() - ptsUs));
+        }
+        frames++;
+        bytes += size;
+    }
+
+    final long frames() {
+        return frames;
+    }
+
+    final long bytes() {
+        return bytes;
+    }
+
+    abstract boolean slow();
 
     /** Frames the server dropped for this viewer, or that never arrived. */
-    long gaps();
+    abstract long gaps();
 
-    void close();
+    abstract void close();
 }

@@ -24,26 +24,20 @@ import org.HdrHistogram.Recorder;
  * One WebSocket viewer of the bench. A slow viewer reads through Netty's traffic shaper
  * at a fixed byte rate, so TCP backpressure reaches the server as from a thin link.
  */
-final class BenchViewer implements BenchClient {
+final class BenchViewer extends BenchClient {
 
     final boolean slow;
-    private final Recorder latencyUs;
-    private volatile long frames;
-    private volatile long bytes;
     private volatile long lastSeq = -1;
     private volatile long gaps;
     private Channel channel;
 
-    private final long recordFromUs;
 
-    /** Latency is recorded for frames captured at or after {@code recordFromUs} (after warm-up). */
     private final boolean ack;
 
     BenchViewer(boolean slow, Recorder latencyUs, long recordFromUs, boolean ack) {
+        super(latencyUs, recordFromUs);
         this.slow = slow;
         this.ack = ack;
-        this.latencyUs = latencyUs;
-        this.recordFromUs = recordFromUs;
     }
 
     void connect(EventLoopGroup group, URI ws, long readBytesPerSecond) throws InterruptedException {
@@ -84,15 +78,11 @@ final class BenchViewer implements BenchClient {
             }
             long seq = b.getUnsignedInt(b.readerIndex() + 2);
             long pts = b.getLong(b.readerIndex() + 6);
-            if (pts >= recordFromUs) {
-                latencyUs.recordValue(Math.max(0, SyntheticStream.nowUs() - pts));
-            }
             if (lastSeq >= 0 && seq > lastSeq + 1) {
                 gaps += seq - lastSeq - 1;
             }
             lastSeq = seq;
-            frames++;
-            bytes += b.readableBytes();
+            received(pts, b.readableBytes());
             ackTrack = b.getUnsignedByte(b.readerIndex());
             ackSeq = seq;
         }
@@ -110,28 +100,18 @@ final class BenchViewer implements BenchClient {
     }
 
     @Override
-    public boolean slow() {
+    boolean slow() {
         return slow;
-    }
-
-    @Override
-    public long frames() {
-        return frames;
-    }
-
-    @Override
-    public long bytes() {
-        return bytes;
     }
 
     /** Frames skipped between received ones (dropped by the server for this viewer). */
     @Override
-    public long gaps() {
+    long gaps() {
         return gaps;
     }
 
     @Override
-    public void close() {
+    void close() {
         if (channel != null) {
             channel.close();
         }

@@ -10,18 +10,13 @@ import java.net.URI;
 import org.HdrHistogram.Recorder;
 
 /** One kymux/1 (QUIC) viewer of the bench; frame numbers missing at the receiver count as gaps. */
-final class QuicBenchViewer implements BenchClient, ClientListener {
+final class QuicBenchViewer extends BenchClient implements ClientListener {
 
-    private final Recorder latencyUs;
-    private final long recordFromUs;
     private final KymuxQuicClient client;
-    private volatile long frames;
-    private volatile long bytes;
     private volatile ClientMedia.Stats last;
 
     QuicBenchViewer(Recorder latencyUs, long recordFromUs, EventLoopGroup group) {
-        this.latencyUs = latencyUs;
-        this.recordFromUs = recordFromUs;
+        super(latencyUs, recordFromUs);
         this.client = new KymuxQuicClient(this, SyntheticStream::nowUs, group);
     }
 
@@ -39,37 +34,23 @@ final class QuicBenchViewer implements BenchClient, ClientListener {
 
     @Override
     public void frame(int track, long ptsUs, boolean key, ByteBuf payload) {
-        if (ptsUs >= recordFromUs) {
-            latencyUs.recordValue(Math.max(0, SyntheticStream.nowUs() - ptsUs));
-        }
-        frames++;
-        bytes += payload.readableBytes();
+        received(ptsUs, payload.readableBytes());
         payload.release();
     }
 
     @Override
-    public boolean slow() {
+    boolean slow() {
         return false;
     }
 
     @Override
-    public long frames() {
-        return frames;
-    }
-
-    @Override
-    public long bytes() {
-        return bytes;
-    }
-
-    @Override
-    public long gaps() {
+    long gaps() {
         ClientMedia.Stats s = last != null ? last : client.isActive() ? client.stats() : null;
         return s == null ? 0 : s.lost() + s.skipped();
     }
 
     @Override
-    public void close() {
+    void close() {
         if (client.isActive()) {
             last = client.stats();
         }

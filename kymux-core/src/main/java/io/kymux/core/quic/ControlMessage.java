@@ -5,6 +5,9 @@ import io.kymux.core.media.TrackInfo;
 /** Messages of the kymux/1 control stream (docs/protocol/kymux-quic.md). */
 public sealed interface ControlMessage {
 
+    /** The TLS application protocol of a kymux/1 connection. */
+    String ALPN = "kymux/1";
+
     byte HELLO = 0x01;
     byte WELCOME = 0x02;
     byte TRACK = 0x03;

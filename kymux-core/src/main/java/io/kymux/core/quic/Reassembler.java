@@ -100,10 +100,6 @@ public final class Reassembler {
         timeoutUs = t;
     }
 
-    public long timeoutUs() {
-        return timeoutUs;
-    }
-
     /** Declares overdue frames lost; call at {@link #nextWakeUs()}. */
     public void poll(long nowUs, List<Output> out) {
         for (Track t : tracks.values()) {

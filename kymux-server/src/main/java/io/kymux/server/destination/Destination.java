@@ -6,7 +6,6 @@ import io.kymux.core.ts.TsFeed;
 import io.kymux.server.Kymux;
 import io.kymux.server.StreamFollower;
 import io.netty.channel.EventLoop;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +77,7 @@ final class Destination implements StreamFollower {
     }
 
     private void addPacketLink(Feed feed) {
-        PacketLink link = new PacketLink(loop, label(feed.name()), packetUrl(rule, feed.name()), backoff,
+        PacketLink link = new PacketLink(loop, label(feed.name()), rule.uri(feed.name()), backoff,
                 kymux.nextSessionId(), feed, kymux.config().destinationLimits(), kymux.clock());
         packetLinks.put(feed.name(), link);
         link.start();
@@ -88,7 +87,7 @@ final class Destination implements StreamFollower {
     synchronized void retarget(DestinationRule next) {
         rule = next;
         tsLink.retarget(next.uri(target));
-        packetLinks.forEach((name, link) -> link.retarget(packetUrl(next, name)));
+        packetLinks.forEach((name, link) -> link.retarget(next.uri(name)));
     }
 
     synchronized void close() {
@@ -97,10 +96,6 @@ final class Destination implements StreamFollower {
         packetLinks.values().forEach(PacketLink::close);
         packetLinks.clear();
         tsLink.close();
-    }
-
-    private static URI packetUrl(DestinationRule r, String feed) {
-        return r.uri(feed);
     }
 
     private String label(String part) {

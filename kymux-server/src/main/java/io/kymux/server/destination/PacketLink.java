@@ -139,7 +139,7 @@ final class PacketLink extends OutgoingLink {
 
     @Override
     protected void onText(String text) {
-        if (text.contains("\"keyframe\"")) {
+        if (io.kymux.core.packet.BackChannel.isKeyframeRequest(text)) {
             feed.requestKeyframe(clockUs.getAsLong());
         }
     }

@@ -68,7 +68,7 @@ final class ApiJson {
         o.putObject("http").put("port", i.httpPort());
         ObjectNode q = o.putObject("quic");
         q.put("port", i.quicPort());
-        q.put("alpn", "kymux/1");
+        q.put("alpn", io.kymux.core.quic.ControlMessage.ALPN);
         q.put("fingerprint", i.fingerprint());
         q.put("certificateNotAfter", String.valueOf(i.certificateNotAfter()));
         q.put("congestion", k.config().quic().congestion());

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpIngestHandler extends ChannelInboundHandlerAdapter {
 
-    static final byte[] KEYFRAME_REQUEST = "{\"type\":\"keyframe\"}\n".getBytes(StandardCharsets.UTF_8);
+    static final byte[] KEYFRAME_REQUEST = (io.kymux.core.packet.BackChannel.KEYFRAME_REQUEST + "\n")
+            .getBytes(StandardCharsets.UTF_8);
     private static final Logger log = LoggerFactory.getLogger(TcpIngestHandler.class);
 
     private final Kymux kymux;

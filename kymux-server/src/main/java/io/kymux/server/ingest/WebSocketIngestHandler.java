@@ -24,14 +24,13 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketIngestHandler.class);
-    static final String KEYFRAME_REQUEST = "{\"type\":\"keyframe\"}";
 
     private final WebSocketServerHandshaker handshaker;
     private final FeedIngest ingest;
 
     public WebSocketIngestHandler(Kymux kymux, Feed feed, WebSocketServerHandshaker handshaker, Channel ch) {
         this.handshaker = handshaker;
-        this.ingest = new FeedIngest(kymux, feed, ch.alloc(), () -> ch.writeAndFlush(new TextWebSocketFrame(KEYFRAME_REQUEST)));
+        this.ingest = new FeedIngest(kymux, feed, ch.alloc(), () -> ch.writeAndFlush(new TextWebSocketFrame(io.kymux.core.packet.BackChannel.KEYFRAME_REQUEST)));
     }
 
     @Override

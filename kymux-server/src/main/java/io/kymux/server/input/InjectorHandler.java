@@ -39,13 +39,16 @@ public final class InjectorHandler extends SimpleChannelInboundHandler<WebSocket
     }
 
     public void start() {
+        // input is never dropped: Netty's buffer holds the backlog, up to MAX_BACKLOG
+        channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(
+                (int) MAX_BACKLOG / 2, (int) MAX_BACKLOG));
         kymux.inputs().connect(stream, this);
         log.info("input injector for {} from {}", stream, channel.remoteAddress());
     }
 
     @Override
     public void accept(InputEvent event) {
-        if (!channel.isWritable() && channel.bytesBeforeWritable() > MAX_BACKLOG) {
+        if (!channel.isWritable()) {
             log.warn("input injector for {} is {} bytes behind: disconnecting it", stream, MAX_BACKLOG);
             channel.writeAndFlush(new CloseWebSocketFrame(1008, "too far behind")).addListener(f -> channel.close());
             return;

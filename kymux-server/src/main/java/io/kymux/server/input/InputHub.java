@@ -16,7 +16,6 @@ public final class InputHub {
 
     private final Map<String, Set<InputSink>> sinks = new ConcurrentHashMap<>();
     private final AtomicLong published = new AtomicLong();
-    private final AtomicLong undelivered = new AtomicLong();
 
     public void connect(String stream, InputSink sink) {
         sinks.computeIfAbsent(StreamRegistry.normalize(stream), s -> ConcurrentHashMap.newKeySet()).add(sink);
@@ -32,9 +31,8 @@ public final class InputHub {
     public void publish(String stream, InputEvent e) {
         published.incrementAndGet();
         Set<InputSink> set = sinks.get(StreamRegistry.normalize(stream));
-        if (set == null || set.isEmpty()) {
-            undelivered.incrementAndGet(); // no injector: nothing to drive
-            return;
+        if (set == null) {
+            return; // no injector: nothing to drive
         }
         for (InputSink s : set) {
             s.accept(e);
@@ -43,10 +41,6 @@ public final class InputHub {
 
     public long published() {
         return published.get();
-    }
-
-    public long undelivered() {
-        return undelivered.get();
     }
 
     public int injectors(String stream) {

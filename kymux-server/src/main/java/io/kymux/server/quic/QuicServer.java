@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class QuicServer implements AutoCloseable {
 
-    public static final String ALPN = "kymux/1";
     /** Datagrams Netty queues per connection each way; the sender paces below this. */
     static final int DATAGRAM_QUEUE = 2048;
     static final int INITIAL_CWND_PACKETS = 32;
@@ -40,7 +39,7 @@ public final class QuicServer implements AutoCloseable {
     public QuicServer(Kymux kymux, ServerCertificate cert, String host, int port, EventLoopGroup group)
             throws InterruptedException {
         QuicSslContext tls = QuicSslContextBuilder.forServer(cert.key(), null, cert.certificate())
-                .applicationProtocols(ALPN).build();
+                .applicationProtocols(io.kymux.core.quic.ControlMessage.ALPN).build();
         ChannelHandler codec = new QuicServerCodecBuilder()
                 .sslContext(tls)
                 .congestionControlAlgorithm(congestion(kymux.config().quic().congestion()))

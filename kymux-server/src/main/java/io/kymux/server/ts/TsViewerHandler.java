@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A jsmpeg-style viewer at {@code ws://host/ts/{stream-or-feed}}: every run of TS packets
  * from the stream's TS feeds goes out as one binary message, feeds interleaved as they
- * arrive (vw's behaviour). Bounded: once more than {@link #MAX_BACKLOG} bytes wait for
- * the viewer (about a second of a jsmpeg stream), runs are dropped whole (counted) rather
+ * arrive (vw's behaviour). Bounded: the connection's write watermark is raised to
+ * {@link #MAX_BACKLOG} (about a second of a jsmpeg stream; viewers' sessions keep the
+ * server's small one) and while it is exceeded runs are dropped whole (counted) rather
  * than queued; jsmpeg resynchronises on the next ones.
  */
 public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements TsSink, StreamFollower {
@@ -48,6 +49,9 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
 
     /** Called once the handshake response is written. */
     public void start() {
+        // TS has no deadline queue to hold a backlog: let Netty's buffer do it, bounded
+        channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(
+                (int) MAX_BACKLOG / 2, (int) MAX_BACKLOG));
         kymux.follow(this);
         streamChanged(kymux.feedNames(target));
         log.info("TS viewer of {} from {}", target, channel.remoteAddress());
@@ -77,7 +81,7 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
 
     @Override
     public void onTs(TsFeed feed, ByteBuf packets) {
-        if (channel.isActive() && (channel.isWritable() || channel.bytesBeforeWritable() < MAX_BACKLOG)) {
+        if (channel.isActive() && channel.isWritable()) {
             sent.incrementAndGet();
             channel.writeAndFlush(new BinaryWebSocketFrame(packets), channel.voidPromise());
         } else {

@@ -117,8 +117,4 @@ public final class H264Packetizer {
         b.getBytes(index, out);
         return out;
     }
-
-    public int nextSequence() {
-        return sequence;
-    }
 }
