@@ -23,28 +23,50 @@ public final class DtlsHandshake implements AutoCloseable {
     public static final int TIMEOUT_MS = 10_000;
 
     private final ConcurrentLinkedQueue<byte[]> out = new ConcurrentLinkedQueue<>();
-    private final QueueDatagramTransport transport = new QueueDatagramTransport(out::add);
+    private final QueueDatagramTransport transport;
     private final CompletableFuture<SrtpKeys> keys = new CompletableFuture<>();
     private final Thread thread;
     private volatile DTLSTransport dtls;
 
     /**
      * Starts the server side; {@code clientFingerprint} is the SHA-256 fingerprint from the
-     * peer's SDP ({@code a=fingerprint:sha-256 ...}).
+     * peer's SDP ({@code a=fingerprint:sha-256 ...}). {@code wake} runs (on the handshake
+     * thread) whenever there is a datagram to poll or the keys are settled.
      */
-    public DtlsHandshake(X509Certificate cert, PrivateKey key, String clientFingerprint) throws IOException {
+    public DtlsHandshake(X509Certificate cert, PrivateKey key, String clientFingerprint, Runnable wake)
+            throws IOException {
         WebRtcDtlsServer server = new WebRtcDtlsServer(new BcTlsCrypto(new SecureRandom()), cert, key, clientFingerprint);
+        transport = new QueueDatagramTransport(d -> {
+            out.add(d);
+            wake.run();
+        });
         thread = new Thread(() -> {
             try {
                 DTLSServerProtocol protocol = new DTLSServerProtocol();
                 dtls = protocol.accept(server, transport);
                 keys.complete(server.keys());
+                wake.run();
+                drainAfterHandshake();
             } catch (IOException | RuntimeException e) {
-                keys.completeExceptionally(e);
+                if (keys.completeExceptionally(e)) {
+                    wake.run();
+                }
             }
         }, "dtls-handshake");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Keeps reading after the handshake so that, if our last flight was lost, the peer's
+     * retransmitted flight makes BouncyCastle resend it; WebRTC media carries no DTLS
+     * application data, so whatever is read is dropped. Ends when the peer is closed.
+     */
+    private void drainAfterHandshake() throws IOException {
+        byte[] buf = new byte[QueueDatagramTransport.MTU];
+        while (!Thread.currentThread().isInterrupted()) {
+            dtls.receive(buf, 0, buf.length, 1000);
+        }
     }
 
     /** A DTLS datagram from the peer (first byte 20..63, RFC 7983). */

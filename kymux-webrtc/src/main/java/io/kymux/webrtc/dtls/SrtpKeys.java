@@ -10,7 +10,7 @@ import java.util.Arrays;
 public record SrtpKeys(int profile, byte[] clientKey, byte[] serverKey, byte[] clientSalt, byte[] serverSalt) {
 
     /** Key and salt lengths of a profile (AES-128 CM + HMAC-SHA1, or AES-128 GCM). */
-    static int[] lengths(int profile) {
+    public static int[] lengths(int profile) {
         return switch (profile) {
             case org.bouncycastle.tls.SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80 -> new int[] {16, 14};
             case org.bouncycastle.tls.SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM -> new int[] {16, 12};
@@ -18,7 +18,7 @@ public record SrtpKeys(int profile, byte[] clientKey, byte[] serverKey, byte[] c
         };
     }
 
-    static SrtpKeys split(int profile, byte[] material) {
+    public static SrtpKeys split(int profile, byte[] material) {
         int[] l = lengths(profile);
         int k = l[0];
         int s = l[1];

@@ -33,7 +33,11 @@ public final class IceLite {
     private final String localUfrag;
     private final String localPassword;
     private final String remoteUfrag;
+    /** Peers may check from several addresses; this many authenticated ones are remembered. */
+    public static final int MAX_VALIDATED = 8;
+
     private InetSocketAddress nominated;
+    private final java.util.Set<InetSocketAddress> validated = new java.util.LinkedHashSet<>();
     private long lastValidUs = Long.MIN_VALUE;
     private long rejected;
 
@@ -67,6 +71,9 @@ public final class IceLite {
             return;
         }
         lastValidUs = nowUs;
+        if (validated.add(from) && validated.size() > MAX_VALIDATED) {
+            validated.remove(validated.iterator().next());
+        }
         byte[] response = new StunMessage(StunMessage.BINDING_SUCCESS, m.transactionId(), List.of(
                 new StunMessage.Attribute(StunMessage.XOR_MAPPED_ADDRESS,
                         StunMessage.xorMappedAddress(from, m.transactionId())))).encode(localPassword);
@@ -83,6 +90,11 @@ public final class IceLite {
         v.putShort((short) 0).put((byte) (code / 100)).put((byte) (code % 100)).put(text);
         return new StunMessage(StunMessage.BINDING_ERROR, request.transactionId(),
                 List.of(new StunMessage.Attribute(StunMessage.ERROR_CODE, v.array()))).encode(null);
+    }
+
+    /** Whether {@code from} passed an authenticated check: DTLS is accepted from such addresses only. */
+    public boolean validated(InetSocketAddress from) {
+        return validated.contains(from);
     }
 
     public Optional<InetSocketAddress> nominated() {

@@ -33,10 +33,21 @@ public final class SrtpSession implements AutoCloseable {
 
     /** A session from explicit master keys and salts (RFC 5764 profile numbers). */
     public SrtpSession(int profile, byte[] sendKey, byte[] sendSalt, byte[] receiveKey, byte[] receiveSalt) {
-        SrtpPolicy policy = policy(profile);
+        this(profile, sendKey, sendSalt, receiveKey, receiveSalt, true);
+    }
+
+    /**
+     * As above; {@code replayWindow} false turns off the receiver's replay check, whose
+     * 64-packet window is too small for a video receiver that gets NACKed packets back
+     * late (browsers use 1024). Only a receiver of RTP needs that; kymux receives RTCP.
+     */
+    public SrtpSession(int profile, byte[] sendKey, byte[] sendSalt, byte[] receiveKey, byte[] receiveSalt,
+                       boolean replayWindow) {
         LoggerImpl logger = new LoggerImpl(SrtpSession.class.getName());
-        sender = new SrtpContextFactory(true, sendKey, sendSalt, policy, policy, logger);
-        receiver = new SrtpContextFactory(false, receiveKey, receiveSalt, policy, policy, logger);
+        sender = new SrtpContextFactory(true, sendKey, sendSalt, policy(profile), policy(profile), logger);
+        SrtpPolicy receive = policy(profile);
+        receive.setReceiveReplayEnabled(replayWindow);
+        receiver = new SrtpContextFactory(false, receiveKey, receiveSalt, receive, policy(profile), logger);
     }
 
     /** The DTLS server's side: send with the server keys, receive with the client's. */
@@ -44,9 +55,9 @@ public final class SrtpSession implements AutoCloseable {
         return new SrtpSession(k.profile(), k.serverKey(), k.serverSalt(), k.clientKey(), k.clientSalt());
     }
 
-    /** The DTLS client's side (the browser; tests play it). */
+    /** The DTLS client's side, a video receiver (the browser; tests play it). */
     public static SrtpSession client(SrtpKeys k) {
-        return new SrtpSession(k.profile(), k.clientKey(), k.clientSalt(), k.serverKey(), k.serverSalt());
+        return new SrtpSession(k.profile(), k.clientKey(), k.clientSalt(), k.serverKey(), k.serverSalt(), false);
     }
 
     static SrtpPolicy policy(int profile) {

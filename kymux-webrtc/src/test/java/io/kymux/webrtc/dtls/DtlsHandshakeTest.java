@@ -46,10 +46,10 @@ import org.junit.jupiter.api.Test;
  * certificates checked against the SDP fingerprint, use_srtp, and the same SRTP keys
  * exported on both sides. Datagrams move through memory only.
  */
-class DtlsHandshakeTest {
+public class DtlsHandshakeTest {
 
-    record Identity(X509Certificate cert, KeyPair keys) {
-        static Identity make() throws Exception {
+    public record Identity(X509Certificate cert, KeyPair keys) {
+        public static Identity make() throws Exception {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair kp = g.generateKeyPair();
@@ -64,14 +64,19 @@ class DtlsHandshakeTest {
     }
 
     /** The browser's side. */
-    static final class BrowserLikeClient extends DefaultTlsClient {
+    public static final class BrowserLikeClient extends DefaultTlsClient {
         final BcTlsCrypto crypto;
         final Identity me;
         final AtomicReference<String> serverFingerprint = new AtomicReference<>();
         byte[] material;
         int profile;
 
-        BrowserLikeClient(BcTlsCrypto crypto, Identity me) {
+        /** The SRTP keys both sides derived (after the handshake). */
+        public SrtpKeys keys() {
+            return SrtpKeys.split(profile, material);
+        }
+
+        public BrowserLikeClient(BcTlsCrypto crypto, Identity me) {
             super(crypto);
             this.crypto = crypto;
             this.me = me;
@@ -168,7 +173,7 @@ class DtlsHandshakeTest {
     void bothSidesDeriveTheSameSrtpKeys() throws Exception {
         Identity server = Identity.make();
         Identity browser = Identity.make();
-        try (DtlsHandshake h = new DtlsHandshake(server.cert(), server.keys().getPrivate(), Fingerprints.of(browser.cert()))) {
+        try (DtlsHandshake h = new DtlsHandshake(server.cert(), server.keys().getPrivate(), Fingerprints.of(browser.cert()), () -> { })) {
             BrowserLikeClient c = handshake(h, browser);
             SrtpKeys keys = h.keys().get(10, TimeUnit.SECONDS);
             assertThat(keys.profile()).isEqualTo(SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM);
@@ -186,7 +191,7 @@ class DtlsHandshakeTest {
         Identity server = Identity.make();
         Identity browser = Identity.make();
         Identity impostor = Identity.make();
-        try (DtlsHandshake h = new DtlsHandshake(server.cert(), server.keys().getPrivate(), Fingerprints.of(browser.cert()))) {
+        try (DtlsHandshake h = new DtlsHandshake(server.cert(), server.keys().getPrivate(), Fingerprints.of(browser.cert()), () -> { })) {
             assertThatThrownBy(() -> handshake(h, impostor)).isInstanceOf(IOException.class);
             assertThatThrownBy(() -> h.keys().get(10, TimeUnit.SECONDS)).hasMessageContaining("fingerprint");
         }

@@ -10,9 +10,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** RFC 6184 mode 1: a depacketizer written from the RFC gets the same NAL units back. */
-class H264PacketizerTest {
+public class H264PacketizerTest {
 
-    static byte[] nal(int header, int size, int seed) {
+    public static byte[] nal(int header, int size, int seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
         b[0] = (byte) header;
@@ -24,7 +24,7 @@ class H264PacketizerTest {
         return b;
     }
 
-    static byte[] annexB(byte[]... nals) {
+    public static byte[] annexB(byte[]... nals) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         for (byte[] n : nals) {
             o.writeBytes(new byte[] {0, 0, 0, 1});
@@ -34,7 +34,7 @@ class H264PacketizerTest {
     }
 
     /** Undoes single NAL, STAP-A and FU-A into Annex B. */
-    static byte[] depacketize(List<byte[]> packets) {
+    public static byte[] depacketize(List<byte[]> packets) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         for (byte[] p : packets) {
             ByteBuffer b = ByteBuffer.wrap(p);
