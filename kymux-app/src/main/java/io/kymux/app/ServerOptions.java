@@ -62,6 +62,15 @@ final class ServerOptions {
             description = "UDP port of kymux/1 over QUIC (env KYMUX_QUIC_PORT; default -1: the HTTP port's number)")
     int quicPort;
 
+    @Option(names = "--webrtc-port", defaultValue = "${env:KYMUX_WEBRTC_PORT:--1}",
+            description = "UDP port of all WebRTC (WHEP) viewers (env KYMUX_WEBRTC_PORT; default -1: the HTTP port + 1)")
+    int webrtcPort;
+
+    @Option(names = "--webrtc-host", defaultValue = "${env:KYMUX_WEBRTC_HOST:-}",
+            description = "address WebRTC viewers are told to send to (env KYMUX_WEBRTC_HOST); default: the address "
+                    + "their WHEP request reached; set it to the public address behind NAT")
+    String webrtcHost;
+
     @Option(names = "--congestion", defaultValue = "${env:KYMUX_CONGESTION:-cubic}",
             description = "QUIC congestion control: cubic, bbr or reno (env KYMUX_CONGESTION, default cubic)")
     String congestion;
@@ -104,7 +113,8 @@ final class ServerOptions {
                 new QueueLimits(2 * queueFrames, 2 * queueBytes, destinationBudgetMs * 1000).forRelay(), maxPacket, maxFeeds, sendBuffer,
                 blankToNull(adminToken),
                 new ServerConfig.QuicConfig(quicPort, congestion, path(cert), path(key)),
-                new ServerConfig.AccessTokens(blankToNull(viewToken), blankToNull(controlToken)), tcpIngestMap());
+                new ServerConfig.AccessTokens(blankToNull(viewToken), blankToNull(controlToken)), tcpIngestMap(),
+                new ServerConfig.WebRtcConfig(webrtcPort, blankToNull(webrtcHost)));
     }
 
     private java.util.Map<String, java.net.InetSocketAddress> tcpIngestMap() {

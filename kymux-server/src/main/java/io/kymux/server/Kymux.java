@@ -41,6 +41,7 @@ public final class Kymux {
     private final LongSupplier clockUs;
     private final AtomicLong closedSessionDrops = new AtomicLong();
     private volatile Destinations destinations;
+    private volatile io.kymux.server.webrtc.WebRtcServer webrtc;
     private final InputHub inputs = new InputHub();
     private volatile ServerInfo info = new ServerInfo(0, 0, null, null);
 
@@ -54,6 +55,15 @@ public final class Kymux {
 
     public static boolean validName(String name) {
         return NAME.matcher(name).matches();
+    }
+
+    /** The WebRTC port is bound at start; WHEP requests find it here. */
+    public void attach(io.kymux.server.webrtc.WebRtcServer w) {
+        this.webrtc = w;
+    }
+
+    public io.kymux.server.webrtc.WebRtcServer webrtc() {
+        return webrtc;
     }
 
     /** Outgoing pushes need the server's event loops, so the server attaches them after construction. */

@@ -4,6 +4,8 @@ import io.kymux.server.destination.Backoff;
 import io.kymux.server.destination.Destinations;
 import io.kymux.server.http.HttpRouter;
 import io.kymux.server.quic.QuicServer;
+import io.kymux.server.webrtc.WebRtcServer;
+import io.kymux.webrtc.RtcIdentity;
 import io.kymux.server.tls.ServerCertificate;
 import io.kymux.server.web.StaticFiles;
 import io.netty.bootstrap.ServerBootstrap;
@@ -32,6 +34,7 @@ public final class KymuxServer implements AutoCloseable {
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     private Channel serverChannel;
     private QuicServer quic;
+    private WebRtcServer webrtc;
     private final java.util.Map<String, Channel> tcpIngest = new java.util.LinkedHashMap<>();
 
     public KymuxServer(ServerConfig config, LongSupplier clockUs) {
@@ -73,6 +76,9 @@ public final class KymuxServer implements AutoCloseable {
         ServerCertificate cert = certificate(c.quic());
         int quicPort = c.quic().port() < 0 ? port() : c.quic().port();
         quic = new QuicServer(kymux, cert, c.bindHost(), quicPort, workers);
+        int webrtcPort = c.webrtc().port() >= 0 ? c.webrtc().port() : c.port() == 0 ? 0 : port() + 1;
+        webrtc = new WebRtcServer(kymux, new RtcIdentity(cert.certificate(), cert.key()), c.bindHost(), webrtcPort, workers);
+        kymux.attach(webrtc);
         kymux.info(new Kymux.ServerInfo(port(), quic.port(), cert.fingerprint(), cert.notAfter()));
         return this;
     }
@@ -110,6 +116,10 @@ public final class KymuxServer implements AutoCloseable {
     }
 
     /** The UDP port of kymux/1. */
+    public int webrtcPort() {
+        return webrtc.port();
+    }
+
     public int quicPort() {
         return quic.port();
     }
@@ -122,6 +132,9 @@ public final class KymuxServer implements AutoCloseable {
     public void close() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (webrtc != null) {
+            webrtc.close();
         }
         if (quic != null) {
             quic.close();

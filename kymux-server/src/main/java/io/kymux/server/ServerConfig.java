@@ -15,7 +15,7 @@ import io.kymux.core.session.QueueLimits;
 public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, QueueLimits queueLimits,
                            QueueLimits destinationLimits, int maxPacketSize, int maxFeeds, int sendBufferBytes,
                            String adminToken, QuicConfig quic, AccessTokens access,
-                           java.util.Map<String, java.net.InetSocketAddress> tcpIngest) {
+                           java.util.Map<String, java.net.InetSocketAddress> tcpIngest, WebRtcConfig webrtc) {
 
     /**
      * kymux/1 over QUIC. {@code port} -1: the HTTP port's number; 0: any free port.
@@ -24,6 +24,16 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
      */
     public record QuicConfig(int port, String congestion, java.nio.file.Path certFile, java.nio.file.Path keyFile) {
         public static final QuicConfig DEFAULT = new QuicConfig(-1, "cubic", null, null);
+    }
+
+    /**
+     * WebRTC (WHEP) viewers: one UDP port for all of them. {@code port} -1: the HTTP port's
+     * number + 1 (any free port when the HTTP port is chosen by the system); 0: any free port.
+     * {@code host}: the address put in the SDP answer's candidate; null: the address the
+     * viewer's WHEP request reached (right on a LAN and on loopback; set it behind NAT).
+     */
+    public record WebRtcConfig(int port, String host) {
+        public static final WebRtcConfig DEFAULT = new WebRtcConfig(-1, null);
     }
 
     /**
@@ -45,7 +55,7 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, FeedLimits.DEFAULT, QueueLimits.DEFAULT,
                 DEFAULT_DESTINATION_LIMITS, PacketStreamDecoder.DEFAULT_MAX_PACKET_SIZE, 256, DEFAULT_SEND_BUFFER, null,
-                QuicConfig.DEFAULT, AccessTokens.OPEN_VIEW_NO_CONTROL, java.util.Map.of());
+                QuicConfig.DEFAULT, AccessTokens.OPEN_VIEW_NO_CONTROL, java.util.Map.of(), WebRtcConfig.DEFAULT);
     }
 
     public ServerConfig withAdminToken(String token) {
@@ -77,12 +87,16 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
         return with(b -> b.tcpIngest = java.util.Map.copyOf(t));
     }
 
+    public ServerConfig withWebRtc(WebRtcConfig w) {
+        return with(b -> b.webrtc = w);
+    }
+
     /** A copy with some components changed: the one place the canonical constructor is called with all of them. */
     private ServerConfig with(java.util.function.Consumer<Copy> change) {
         Copy c = new Copy(this);
         change.accept(c);
         return new ServerConfig(c.bindHost, c.port, c.feedLimits, c.queueLimits, destinationLimits, maxPacketSize,
-                maxFeeds, sendBufferBytes, c.adminToken, quic, c.access, c.tcpIngest);
+                maxFeeds, sendBufferBytes, c.adminToken, quic, c.access, c.tcpIngest, c.webrtc);
     }
 
     /** The components the {@code with} methods change. */
@@ -94,8 +108,10 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
         String adminToken;
         AccessTokens access;
         java.util.Map<String, java.net.InetSocketAddress> tcpIngest;
+        WebRtcConfig webrtc;
 
         Copy(ServerConfig c) {
+            webrtc = c.webrtc;
             bindHost = c.bindHost;
             port = c.port;
             feedLimits = c.feedLimits;

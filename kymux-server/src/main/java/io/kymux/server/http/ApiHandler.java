@@ -9,7 +9,6 @@ import io.kymux.server.destination.DestinationRule;
 import io.kymux.server.destination.Destinations;
 import io.kymux.server.web.StaticFiles;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -24,7 +23,7 @@ import java.util.Map;
  * small JSON documents; a bad one gets {@code 400 {"error": "..."}} saying what was wrong.
  * After answering, the connection goes back to the router for its next request.
  */
-final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class ApiHandler extends BodyHandler {
 
     static final int MAX_BODY = 64 * 1024;
     static final int MAX_STREAMS = 1024;
@@ -35,12 +34,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StaticFiles files;
 
     ApiHandler(Kymux kymux, StaticFiles files) {
+        super(() -> new HttpRouter(kymux, files));
         this.kymux = kymux;
         this.files = files;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    protected void answer(ChannelHandlerContext ctx, FullHttpRequest req) {
         String path = new QueryStringDecoder(req.uri()).path();
         try {
             if (req.method().equals(HttpMethod.POST) && path.equals("/api/streams")) {
@@ -72,9 +72,6 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getOriginalMessage());
-        } finally {
-            ctx.pipeline().remove("api-body");
-            ctx.pipeline().replace(this, "router", new HttpRouter(kymux, files));
         }
     }
 

@@ -66,11 +66,11 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 ApiHandler.error(ctx, HttpResponseStatus.UNAUTHORIZED, denied);
                 return;
             }
-            // the API handler reads the whole (small, bounded) body, answers, and hands back
-            ctx.pipeline().addAfter(ctx.name(), "api-body", new HttpObjectAggregator(ApiHandler.MAX_BODY));
-            ctx.pipeline().addAfter("api-body", "api", new ApiHandler(kymux, files));
-            ctx.pipeline().remove(this);
-            ctx.fireChannelRead(req);
+            readBody(ctx, req, "api", new ApiHandler(kymux, files));
+            return;
+        }
+        if (path.startsWith("/whep/") && !req.method().equals(HttpMethod.GET)) {
+            readBody(ctx, req, "whep", new WhepHandler(kymux, () -> new HttpRouter(kymux, files)));
             return;
         }
         try {
@@ -78,6 +78,14 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** {@code handler} gets the whole (small, bounded) request, answers it, and hands back. */
+    private void readBody(ChannelHandlerContext ctx, HttpRequest req, String name, BodyHandler handler) {
+        ctx.pipeline().addAfter(ctx.name(), BodyHandler.AGGREGATOR, new HttpObjectAggregator(ApiHandler.MAX_BODY));
+        ctx.pipeline().addAfter(BodyHandler.AGGREGATOR, name, handler);
+        ctx.pipeline().remove(this);
+        ctx.fireChannelRead(req);
     }
 
     private void route(ChannelHandlerContext ctx, HttpRequest req, String path) {

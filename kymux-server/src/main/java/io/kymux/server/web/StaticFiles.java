@@ -19,6 +19,7 @@ public final class StaticFiles {
             "js/player.js", "text/javascript; charset=utf-8",
             "js/media-message.js", "text/javascript; charset=utf-8",
             "js/websocket-transport.js", "text/javascript; charset=utf-8",
+            "js/webrtc-transport.js", "text/javascript; charset=utf-8",
             "js/video-renderer.js", "text/javascript; charset=utf-8",
             "js/audio-renderer.js", "text/javascript; charset=utf-8",
             "js/overlay.js", "text/javascript; charset=utf-8",

@@ -64,7 +64,9 @@ public final class SdpAnswer {
             } else {
                 sections.append("a=fmtp:").append(c.payloadType()).append(" minptime=10;useinbandfec=1\r\n");
             }
-            sections.append("a=ssrc:").append(ssrc).append(" cname:kymux\r\n")
+            // one media stream for both tracks, so the browser keeps audio and video in sync
+            sections.append("a=msid:kymux kymux-").append(m.kind()).append("\r\n")
+                    .append("a=ssrc:").append(ssrc).append(" cname:kymux\r\n")
                     .append("a=candidate:1 1 udp 2130706431 ").append(candidate.getAddress().getHostAddress()).append(' ')
                     .append(candidate.getPort()).append(" typ host\r\n")
                     .append("a=end-of-candidates\r\n");

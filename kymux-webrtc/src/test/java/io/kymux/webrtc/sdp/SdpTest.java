@@ -60,4 +60,71 @@ class SdpTest {
                 new InetSocketAddress("127.0.0.1", 1), 1, () -> 1)).hasMessageContaining("H.264 packetization-mode=1");
         assertThatThrownBy(() -> SdpOffer.parse("v=0\r\n" + "a=x\r\n".repeat(20_000))).hasMessageContaining("over 64 KiB");
     }
+
+    static String fixture(String name) throws Exception {
+        try (var in = SdpTest.class.getResourceAsStream("/sdp/" + name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A real offer, saved from headless Chromium 156 (recvonly video and audio transceivers). */
+    @Test
+    void realChromiumOfferIsAnsweredWithConstrainedBaselineAndOpus() throws Exception {
+        SdpOffer o = SdpOffer.parse(fixture("chromium-156-recvonly-offer.sdp"));
+        assertThat(o.iceUfrag()).isEqualTo("3dFZ");
+        assertThat(o.fingerprintAlgorithm()).isEqualTo("sha-256");
+        assertThat(o.setup()).isEqualTo("actpass");
+        assertThat(o.media()).extracting(SdpOffer.Media::kind).containsExactly("video", "audio");
+        assertThat(o.media()).allSatisfy(m -> assertThat(m.direction()).isEqualTo("recvonly"));
+        assertThat(o.media().get(0).codecs()).anyMatch(SdpOffer.Codec::isH264Mode1);
+        SdpAnswer a = new SdpAnswer(o, "kyMx", "a-local-password-22chars", "11:22",
+                new InetSocketAddress("127.0.0.1", 8443), 7, new AtomicLong(5)::incrementAndGet);
+        SdpOffer.Codec chosen = o.media().get(0).codecs().stream()
+                .filter(c -> c.payloadType() == a.choices().get(0).payloadType()).findFirst().orElseThrow();
+        assertThat(chosen.isH264Mode1()).isTrue();
+        assertThat(chosen.fmtp().get("profile-level-id")).isEqualToIgnoringCase("42e01f");
+        assertThat(a.choices()).extracting(SdpAnswer.Choice::kind).containsExactly("video", "audio");
+        assertThat(a.sdp()).contains("a=group:BUNDLE 0 1\r\n").contains("a=msid:kymux kymux-video");
+    }
+
+    /**
+     * A real offer from headless Firefox ESR 153 on this machine: session-level fingerprint,
+     * and no H.264 at all (the OpenH264 plugin is downloaded on first use, which a closed
+     * network prevents). kymux answers the audio and rejects the video section, not the call.
+     */
+    @Test
+    void realFirefoxOfferWithoutH264GetsAudioOnly() throws Exception {
+        SdpOffer o = SdpOffer.parse(fixture("firefox-153esr-recvonly-offer.sdp"));
+        assertThat(o.iceUfrag()).isEqualTo("5591c400");
+        assertThat(o.fingerprint()).startsWith("17:A6:66");
+        assertThat(o.media()).extracting(SdpOffer.Media::kind).containsExactly("video", "audio");
+        assertThat(o.media().get(0).codecs()).noneMatch(SdpOffer.Codec::isH264Mode1);
+        SdpAnswer a = new SdpAnswer(o, "kyMx", "a-local-password-22chars", "11:22",
+                new InetSocketAddress("127.0.0.1", 8443), 7, new AtomicLong(5)::incrementAndGet);
+        assertThat(a.choices()).extracting(SdpAnswer.Choice::kind).containsExactly("audio");
+        assertThat(a.sdp()).contains("m=video 0 ").contains("a=group:BUNDLE 1\r\n");
+    }
+
+    @Test
+    void fuzzedOffersFailWithIllegalArgumentOnly() throws Exception {
+        String base = fixture("chromium-156-recvonly-offer.sdp");
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < 3000; i++) {
+            StringBuilder b = new StringBuilder(base);
+            for (int k = 0; k < 1 + r.nextInt(8); k++) {
+                int at = r.nextInt(b.length());
+                switch (r.nextInt(3)) {
+                    case 0 -> b.deleteCharAt(at);
+                    case 1 -> b.insert(at, (char) (32 + r.nextInt(95)));
+                    default -> b.delete(at, Math.min(b.length(), at + r.nextInt(200)));
+                }
+            }
+            try {
+                new SdpAnswer(SdpOffer.parse(b.toString()), "u", "p", "f", new InetSocketAddress("127.0.0.1", 1), 1,
+                        () -> 1);
+            } catch (IllegalArgumentException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 // The kymux player: one decoder/renderer pair per track, fed by a transport.
 // window.kymuxStats exposes what the overlay shows, for people and for tests.
 import { connectWebSocket } from './websocket-transport.js';
+import { playWebRtc } from './webrtc-transport.js';
 import { VideoRenderer } from './video-renderer.js';
 import { AudioRenderer } from './audio-renderer.js';
 import { startOverlay } from './overlay.js';
@@ -30,56 +31,71 @@ const stats = {
 };
 window.kymuxStats = stats;
 
-const video = new VideoRenderer(document.getElementById('video'), stats);
-const audio = new AudioRenderer(stats);
-const tracks = new Map(); // track number → { kind, renderer, lastSeq }
-
-function setTrack(t) {
-  if (!t.kind) return; // described later, when its producer starts
-  const renderer = t.kind === 'video' ? video : audio;
-  renderer.configure(t);
-  tracks.set(t.track, { kind: t.kind, renderer, lastSeq: tracks.get(t.track)?.lastSeq ?? null });
+const forced = new URLSearchParams(location.search).get('transport');
+if (forced === 'webrtc') {
+  // the browser's own WebRTC stack decodes and renders; the overlay reads its statistics
+  const el = document.getElementById('rtc');
+  document.getElementById('video').hidden = true;
+  el.hidden = false;
+  playWebRtc(name, stats, el).catch((e) => console.error(e));
+  document.addEventListener('click', () => { el.muted = false; document.getElementById('hint')?.remove(); }, { once: true });
+} else {
+  playWebSocket();
 }
-
-const handlers = {
-  connected(transport) {
-    stats.transport = transport;
-    stats.connected = true;
-    stats.connectedAt = performance.now();
-    stats.firstFrameMs = null;
-  },
-  disconnected() { stats.connected = false; video.close(); audio.close(); tracks.clear(); },
-  control(msg) {
-    if (msg.type === 'hello') msg.tracks.forEach(setTrack);
-    else if (msg.type === 'track') {
-      stats.muted = stats.muted.filter((f) => f !== msg.feed);
-      setTrack(msg);
-    } else if (msg.type === 'mute' && !stats.muted.includes(msg.feed)) stats.muted.push(msg.feed);
-  },
-  media(msg) {
-    const t = tracks.get(msg.track);
-    if (!t) return;
-    if (!msg.config) {
-      if (t.lastSeq != null && msg.seq > t.lastSeq + 1) stats.droppedFrames += msg.seq - t.lastSeq - 1;
-      t.lastSeq = msg.seq;
-    }
-    t.renderer.decode(msg);
-  },
-};
-
-const transport = connectWebSocket(name, handlers);
-setInterval(() => {
-  transport.send({
-    type: 'stats',
-    latencyMs: stats.pendingLatencies.splice(0),
-    videoFramesDecoded: stats.videoFramesDecoded,
-    audioFramesDecoded: stats.audioFramesDecoded,
-    droppedFrames: stats.droppedFrames,
-    fps: stats.fps,
-  });
-}, 1000);
 startOverlay(document.getElementById('overlay'), stats);
-document.addEventListener('click', () => {
-  audio.enable();
-  document.getElementById('hint').remove();
-}, { once: true });
+
+// WebSocket: kymux's own messages, decoded by WebCodecs into the canvas
+function playWebSocket() {
+  const video = new VideoRenderer(document.getElementById('video'), stats);
+  const audio = new AudioRenderer(stats);
+  const tracks = new Map(); // track number → { kind, renderer, lastSeq }
+
+  function setTrack(t) {
+    if (!t.kind) return; // described later, when its producer starts
+    const renderer = t.kind === 'video' ? video : audio;
+    renderer.configure(t);
+    tracks.set(t.track, { kind: t.kind, renderer, lastSeq: tracks.get(t.track)?.lastSeq ?? null });
+  }
+
+  const handlers = {
+    connected(transport) {
+      stats.transport = transport;
+      stats.connected = true;
+      stats.connectedAt = performance.now();
+      stats.firstFrameMs = null;
+    },
+    disconnected() { stats.connected = false; video.close(); audio.close(); tracks.clear(); },
+    control(msg) {
+      if (msg.type === 'hello') msg.tracks.forEach(setTrack);
+      else if (msg.type === 'track') {
+        stats.muted = stats.muted.filter((f) => f !== msg.feed);
+        setTrack(msg);
+      } else if (msg.type === 'mute' && !stats.muted.includes(msg.feed)) stats.muted.push(msg.feed);
+    },
+    media(msg) {
+      const t = tracks.get(msg.track);
+      if (!t) return;
+      if (!msg.config) {
+        if (t.lastSeq != null && msg.seq > t.lastSeq + 1) stats.droppedFrames += msg.seq - t.lastSeq - 1;
+        t.lastSeq = msg.seq;
+      }
+      t.renderer.decode(msg);
+    },
+  };
+
+  const transport = connectWebSocket(name, handlers);
+  setInterval(() => {
+    transport.send({
+      type: 'stats',
+      latencyMs: stats.pendingLatencies.splice(0),
+      videoFramesDecoded: stats.videoFramesDecoded,
+      audioFramesDecoded: stats.audioFramesDecoded,
+      droppedFrames: stats.droppedFrames,
+      fps: stats.fps,
+    });
+  }, 1000);
+  document.addEventListener('click', () => {
+    audio.enable();
+    document.getElementById('hint').remove();
+  }, { once: true });
+}

@@ -1,0 +1,162 @@
+package io.kymux.server.webrtc;
+
+import io.kymux.core.media.Frame;
+import io.kymux.core.session.QueueItem;
+import io.kymux.core.session.Session;
+import io.kymux.server.Kymux;
+import io.kymux.webrtc.Rtc;
+import io.kymux.webrtc.RtcOutput;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty edge of one WebRTC viewer: drives its sans-I/O {@link Rtc} with datagrams and
+ * ticks, and feeds it from an ordinary {@link Session} — started only once ICE and DTLS
+ * are done, so the first thing sent is the cached config and GOP and the first frame
+ * decodes at once. Everything runs on the UDP channel's event loop.
+ */
+final class WebRtcViewer {
+
+    private static final Logger log = LoggerFactory.getLogger(WebRtcViewer.class);
+    /** Addresses one peer may check from (host, reflexive, relay…). */
+    static final int MAX_ADDRESSES = 8;
+
+    private final Kymux kymux;
+    private final WebRtcServer server;
+    private final Channel channel;
+    private final Rtc rtc;
+    private final Session session;
+    private final Set<InetSocketAddress> addresses = new LinkedHashSet<>();
+    private int videoTrack = -1;
+    private int audioTrack = -1;
+    private boolean started;
+    private boolean closed;
+    private long connectedAfterUs = -1;
+    private final long createdUs;
+
+    WebRtcViewer(Kymux kymux, WebRtcServer server, Channel channel, Rtc rtc, Session session) {
+        this.kymux = kymux;
+        this.server = server;
+        this.channel = channel;
+        this.rtc = rtc;
+        this.session = session;
+        this.createdUs = kymux.nowUs();
+    }
+
+    Session session() {
+        return session;
+    }
+
+    Rtc rtc() {
+        return rtc;
+    }
+
+    /** Whether datagrams from {@code from} may be routed here (bounded per peer). */
+    boolean adopt(InetSocketAddress from) {
+        return addresses.contains(from) || (addresses.size() < MAX_ADDRESSES && addresses.add(from));
+    }
+
+    Set<InetSocketAddress> addresses() {
+        return addresses;
+    }
+
+    void input(InetSocketAddress from, byte[] datagram) {
+        rtc.handleInput(kymux.nowUs(), from, datagram);
+        pump();
+    }
+
+    void tick(long nowUs) {
+        if (nowUs >= rtc.nextTimeoutUs()) {
+            rtc.handleTimeout(nowUs);
+        }
+        pump();
+    }
+
+    /** Woken by the session: moves queued frames into the peer while the socket takes them. */
+    void drain() {
+        if (!started || closed) {
+            return;
+        }
+        long now = kymux.nowUs();
+        while (channel.isWritable()) {
+            QueueItem item = session.poll(now);
+            if (item == null) {
+                break;
+            }
+            if (item instanceof QueueItem.Media m) {
+                try {
+                    write(m);
+                } finally {
+                    m.frame().release();
+                }
+            } // track descriptions and mutes: the SDP fixed the tracks; nothing to tell the peer
+        }
+        pump();
+    }
+
+    private void write(QueueItem.Media m) {
+        Frame f = m.frame();
+        if (m.video()) {
+            videoTrack = videoTrack < 0 ? m.track() : videoTrack;
+            if (m.track() != videoTrack) {
+                return; // one video track per peer: the stream's first
+            }
+            if (f.config()) {
+                rtc.writeVideoConfig(f.payload());
+            } else if (rtc.writeVideo(f.payload(), f.ptsUs(), f.key()) > 0) {
+                kymux.metrics().frameOut(f.size());
+            }
+        } else {
+            audioTrack = audioTrack < 0 ? m.track() : audioTrack;
+            if (m.track() == audioTrack && !f.config() && rtc.writeAudio(f.payload(), f.ptsUs()) > 0) {
+                kymux.metrics().frameOut(f.size());
+            }
+        }
+    }
+
+    /** Carries out what the peer asks: datagrams out, session start, keyframe requests, the end. */
+    void pump() {
+        boolean wrote = false;
+        for (RtcOutput o = rtc.poll(); o != null; o = rtc.poll()) {
+            if (o instanceof RtcOutput.Transmit t) {
+                channel.write(new DatagramPacket(Unpooled.wrappedBuffer(t.datagram()), t.to()));
+                wrote = true;
+            } else if (o instanceof RtcOutput.Connected) {
+                started = true;
+                connectedAfterUs = kymux.nowUs() - createdUs;
+                log.info("WebRTC session {} connected after {} ms", session.id(), connectedAfterUs / 1000);
+                session.start(kymux.nowUs()); // config and the cached GOP first
+            } else if (o instanceof RtcOutput.KeyframeRequest) {
+                session.requestKeyframe(Math.max(videoTrack, 0), kymux.nowUs());
+            } else if (o instanceof RtcOutput.Closed c) {
+                closed(c.reason());
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    /** Ends the peer (WHEP DELETE, server close). */
+    void close(String reason) {
+        rtc.close(reason);
+        pump();
+    }
+
+    private void closed(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        session.close();
+        kymux.unregister(session);
+        server.forget(this);
+        log.info("WebRTC session {} closed ({}): {}, {}", session.id(), reason, rtc.stats(), session.stats());
+    }
+}

@@ -1,0 +1,82 @@
+// WebRTC transport: WHEP (RFC 9725) with a plain RTCPeerConnection. The browser decodes
+// and renders into a <video>; the statistics come from getStats(), and the latency from
+// RTP timestamps, which kymux derives from the capture clock (PTS in µs since the epoch).
+const RTP_WRAP_MS = 2 ** 32 / 90; // the 90 kHz video clock wraps every ~13 h
+
+export async function playWebRtc(name, stats, videoEl) {
+  stats.transport = 'webrtc';
+  const started = performance.now();
+  const pc = new RTCPeerConnection();
+  window.kymuxPeer = pc; // for tests and curious people
+  pc.addTransceiver('video', { direction: 'recvonly' });
+  pc.addTransceiver('audio', { direction: 'recvonly' });
+  const stream = new MediaStream();
+  pc.ontrack = (ev) => {
+    stream.addTrack(ev.track);
+    videoEl.srcObject = stream;
+    videoEl.play().catch(() => {}); // muted autoplay; sound after a click
+  };
+  pc.onconnectionstatechange = () => {
+    stats.connected = pc.connectionState === 'connected';
+    if (stats.connected && stats.connectedAt == null) stats.connectedAt = started;
+  };
+  // kymux is ICE-lite and needs none of our candidates: the offer goes out at once
+  await pc.setLocalDescription(await pc.createOffer());
+  const token = new URLSearchParams(location.search).get('token');
+  const res = await fetch(`/whep/${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/sdp', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: pc.localDescription.sdp,
+  });
+  if (res.status !== 201) {
+    const reason = `WHEP ${res.status}: ${(await res.text()).trim()}`;
+    stats.errors.push(reason);
+    throw new Error(reason);
+  }
+  const resource = res.headers.get('Location');
+  await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  addEventListener('pagehide', () => fetch(resource, { method: 'DELETE', keepalive: true }));
+
+  let lastRtp = null;
+  setInterval(async () => {
+    const report = await pc.getStats();
+    report.forEach((s) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'video') {
+        stats.videoFramesDecoded = s.framesDecoded ?? 0;
+        stats.droppedFrames = s.framesDropped ?? 0;
+        stats.packetsLost = s.packetsLost ?? 0;
+        stats.nacks = s.nackCount ?? 0;
+        if (stats.firstFrameMs == null && stats.videoFramesDecoded > 0) stats.firstFrameMs = performance.now() - started;
+      } else if (s.kind === 'audio') {
+        stats.audioPacketsReceived = s.packetsReceived ?? 0;
+        stats.audioFramesDecoded = s.packetsReceived ?? 0; // one Opus packet per RTP packet
+      }
+    });
+    const receiver = pc.getReceivers().find((r) => r.track.kind === 'video');
+    const source = receiver?.getSynchronizationSources()[0];
+    if (source && source.rtpTimestamp !== lastRtp) {
+      lastRtp = source.rtpTimestamp;
+      // source.timestamp: when that frame reached the track, on the epoch clock (ms)
+      let ms = (source.timestamp - source.rtpTimestamp / 90) % RTP_WRAP_MS;
+      if (ms > RTP_WRAP_MS / 2) ms -= RTP_WRAP_MS;
+      if (ms < -RTP_WRAP_MS / 2) ms += RTP_WRAP_MS;
+      if (ms >= 0 && ms < 60000) stats.recordLatency(ms);
+    }
+  }, 250);
+  setInterval(() => {
+    fetch(`${resource}/stats`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        type: 'stats',
+        latencyMs: stats.pendingLatencies.splice(0),
+        videoFramesDecoded: stats.videoFramesDecoded,
+        audioFramesDecoded: stats.audioFramesDecoded,
+        droppedFrames: stats.droppedFrames,
+        fps: stats.fps,
+      }),
+    }).catch(() => {});
+  }, 1000);
+  return pc;
+}
