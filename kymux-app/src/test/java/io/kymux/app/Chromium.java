@@ -33,6 +33,8 @@ final class Chromium implements AutoCloseable {
         o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required",
+                // WebRTC between the page and kymux on 127.0.0.1 (Chromium leaves loopback out otherwise)
+                "--allow-loopback-in-peer-connection",
                 "--user-data-dir=" + Files.createTempDirectory("kymux-chromium"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();

@@ -12,6 +12,8 @@ export async function playWebRtc(name, stats, videoEl) {
   pc.addTransceiver('audio', { direction: 'recvonly' });
   const stream = new MediaStream();
   pc.ontrack = (ev) => {
+    // play as soon as decoded: kymux already drops what is late, a jitter buffer only adds delay
+    if ('jitterBufferTarget' in ev.receiver) ev.receiver.jitterBufferTarget = 0;
     stream.addTrack(ev.track);
     videoEl.srcObject = stream;
     videoEl.play().catch(() => {}); // muted autoplay; sound after a click

@@ -1,0 +1,148 @@
+package io.kymux.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kymux.capture.CaptureOptions;
+import io.kymux.capture.EncoderSettings;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+
+/**
+ * Headless Chromium plays /watch/{stream}?transport=webrtc through WHEP: the browser's own
+ * WebRTC stack receives, decrypts and decodes; the test reads getStats().
+ */
+class WebRtcPlayerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /** inbound-rtp counters from the page's RTCPeerConnection. */
+    static JsonNode rtcStats(Chromium browser) throws Exception {
+        Object s = ((JavascriptExecutor) browser.driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                if (!window.kymuxPeer) { done(null); return; }
+                window.kymuxPeer.getStats().then((r) => {
+                  const out = { framesDecoded: 0, audioPacketsReceived: 0, nackCount: 0 };
+                  r.forEach((s) => {
+                    if (s.type === 'inbound-rtp' && s.kind === 'video') {
+                      out.framesDecoded = s.framesDecoded || 0;
+                      out.nackCount = s.nackCount || 0;
+                    }
+                    if (s.type === 'inbound-rtp' && s.kind === 'audio') out.audioPacketsReceived = s.packetsReceived || 0;
+                  });
+                  done(JSON.stringify(out));
+                });
+                """);
+        return s == null ? null : JSON.readTree((String) s);
+    }
+
+    static JsonNode awaitRtc(Chromium browser, java.util.function.Predicate<JsonNode> done, Duration timeout)
+            throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        JsonNode s = null;
+        while (System.nanoTime() < end) {
+            s = rtcStats(browser);
+            if (s != null && done.test(s)) {
+                return s;
+            }
+            Thread.sleep(200);
+        }
+        return s;
+    }
+
+    JsonNode get(Harness h, String path) throws Exception {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
+    void chromiumPlaysVideoAndAudioOverWebRtcAndBadInputTouchesNoSession() throws Exception {
+        try (Harness h = new Harness(); Chromium browser = new Chromium()) {
+            // the viewer comes before the producer: no "no SPS/PPS yet", it waits inside the server
+            h.server.kymux().streams().put("demo", List.of("video0", "audio0"));
+            browser.driver.get("http://localhost:" + h.port() + "/watch/demo?transport=webrtc");
+            Thread.sleep(1500);
+            h.upload("video0", CaptureOptions.testVideo(EncoderSettings.h264(640, 360, 30, 60, 800_000)));
+            h.upload("audio0", CaptureOptions.testAudio(EncoderSettings.opus(64_000)));
+            JsonNode rtc = awaitRtc(browser, n -> n.get("framesDecoded").asInt() >= 60
+                    && n.get("audioPacketsReceived").asInt() > 0, Duration.ofSeconds(40));
+            assertThat(rtc).as("getStats").isNotNull();
+            assertThat(rtc.get("framesDecoded").asInt()).as("inbound-rtp video framesDecoded").isGreaterThanOrEqualTo(60);
+            assertThat(rtc.get("audioPacketsReceived").asInt()).as("inbound-rtp audio packetsReceived").isPositive();
+
+            // garbage on the UDP port, forged ICE checks and a malformed offer: refused, playback goes on
+            int before = rtc.get("framesDecoded").asInt();
+            int port = h.server.webrtcPort();
+            Random r = new Random(1);
+            try (DatagramSocket s = new DatagramSocket()) {
+                for (int i = 0; i < 2000; i++) {
+                    byte[] g = new byte[1 + r.nextInt(400)];
+                    r.nextBytes(g);
+                    g[0] = (byte) new int[] {0, 1, 22, 128, 200}[r.nextInt(5)];
+                    s.send(new DatagramPacket(g, g.length, new InetSocketAddress("127.0.0.1", port)));
+                }
+            }
+            HttpResponse<String> bad = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + h.port() + "/whep/demo"))
+                    .header("Content-Type", "application/sdp").POST(HttpRequest.BodyPublishers.ofString("v=0\r\nnonsense"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("cannot answer this offer");
+            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + h.port() + "/whep/nothing-here"))
+                    .header("Content-Type", "application/sdp").POST(HttpRequest.BodyPublishers.ofString("v=0"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(h.server.kymux().webrtc().unrouted()).as("garbage reached no peer").isGreaterThan(1000);
+            JsonNode after = awaitRtc(browser, n -> n.get("framesDecoded").asInt() >= before + 30, Duration.ofSeconds(15));
+            assertThat(after.get("framesDecoded").asInt()).as("still decoding").isGreaterThanOrEqualTo(before + 30);
+
+            // the overlay shows WebRTC's figures; the page reports them to the server
+            JsonNode page = browser.awaitStats(n -> !n.get("latencyMs").isNull(), Duration.ofSeconds(10));
+            assertThat(page.get("transport").asText()).isEqualTo("webrtc");
+            assertThat(page.get("latencyMs").asDouble()).as("capture → track latency").isGreaterThan(0).isLessThan(2000);
+            Thread.sleep(1200);
+            assertThat(browser.driver.findElement(By.id("overlay")).getText()).contains("via webrtc")
+                    .containsPattern("latency \\d+ ms");
+            JsonNode sessions = get(h, "/api/sessions");
+            assertThat(sessions).hasSize(1);
+            assertThat(sessions.get(0).get("viewer").get("latencySamples").asLong()).isPositive();
+
+            // leaving the page ends the session (WHEP DELETE)
+            browser.driver.get("about:blank");
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < end && get(h, "/api/sessions").size() > 0) {
+                Thread.sleep(100);
+            }
+            assertThat(get(h, "/api/sessions")).as("session closed when the page was left").isEmpty();
+        }
+    }
+
+    @Test
+    void joiningMidGopWithASixtySecondGopStillDecodesAtOnce() throws Exception {
+        try (Harness h = new Harness(); Chromium browser = new Chromium()) {
+            h.upload("cam", CaptureOptions.testVideo(EncoderSettings.h264(640, 360, 30, 1800, 800_000)));
+            h.awaitFeedFrames("cam", 90, 30_000); // three seconds past the only keyframe
+            browser.driver.get("http://localhost:" + h.port() + "/watch/cam?transport=webrtc");
+            JsonNode rtc = awaitRtc(browser, n -> n.get("framesDecoded").asInt() >= 30, Duration.ofSeconds(20));
+            assertThat(rtc.get("framesDecoded").asInt()).as("decoded from the cached GOP, no keyframe wait")
+                    .isGreaterThanOrEqualTo(30);
+            JsonNode page = browser.stats();
+            System.out.printf("webrtc mid-GOP join: first frame %.0f ms after the offer%n",
+                    page.get("firstFrameMs").asDouble());
+        }
+    }
+}
