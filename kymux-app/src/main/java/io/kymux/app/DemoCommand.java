@@ -39,6 +39,7 @@ final class DemoCommand implements Callable<Integer> {
             Capture audio = start(k, "audio0", CaptureOptions.testAudio(EncoderSettings.opus(64_000)));
             k.streams().put("demo", List.of("video0", "audio0"));
             System.out.println("kymux demo: watch http://localhost:" + server.port() + "/watch/demo");
+            System.out.println("            over WebRTC: http://localhost:" + server.port() + "/watch/demo?transport=webrtc");
             System.out.println("            all feeds at http://localhost:" + server.port() + "/");
             System.out.flush();
             CountDownLatch stop = new CountDownLatch(1);

@@ -112,6 +112,11 @@ public final class Rtc implements AutoCloseable {
         return ice.expectedUsername();
     }
 
+    /** Whether {@code from} passed an authenticated ICE check (the server routes its datagrams here then). */
+    public boolean authenticated(InetSocketAddress from) {
+        return ice.validated(from);
+    }
+
     public State state() {
         return state;
     }

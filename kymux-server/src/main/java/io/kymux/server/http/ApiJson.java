@@ -72,6 +72,9 @@ final class ApiJson {
         q.put("fingerprint", i.fingerprint());
         q.put("certificateNotAfter", String.valueOf(i.certificateNotAfter()));
         q.put("congestion", k.config().quic().congestion());
+        if (k.webrtc() != null) {
+            o.putObject("webrtc").put("port", k.webrtc().port()).put("whep", "/whep/{stream}");
+        }
         return o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * All WebRTC viewers on one UDP port. A datagram goes to the peer its source address
- * belongs to; an unknown address is adopted by the peer whose ICE username its STUN check
- * names (the peer itself then authenticates the check). Anything else is dropped and
+ * belongs to; an unknown address's STUN check goes to the peer its ICE username names, and
+ * the address is adopted once the peer has authenticated the check. Anything else is dropped and
  * counted, so garbage and forged checks touch no session. Peers are ticked every 100 ms.
  */
 public final class WebRtcServer implements AutoCloseable {
@@ -64,6 +64,7 @@ public final class WebRtcServer implements AutoCloseable {
             throws InterruptedException {
         this.kymux = kymux;
         this.identity = identity;
+        io.kymux.webrtc.srtp.SrtpSession.warmUp();
         this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 1024 * 1024)
@@ -174,19 +175,19 @@ public final class WebRtcServer implements AutoCloseable {
             InetSocketAddress from = p.sender();
             byte[] bytes = ByteBufUtil.getBytes(p.content());
             WebRtcViewer v = byAddress.get(from);
-            if (v == null && bytes.length > 0 && (bytes[0] & 0xff) <= 3) {
-                v = byUsername(bytes);
-                if (v != null && v.adopt(from)) {
-                    byAddress.put(from, v);
-                } else {
-                    v = null;
-                }
+            if (v != null) {
+                v.input(from, bytes);
+                return;
             }
+            v = bytes.length > 0 && (bytes[0] & 0xff) <= 3 ? byUsername(bytes) : null;
             if (v == null) {
                 unrouted.incrementAndGet();
                 return;
             }
-            v.input(from, bytes);
+            v.input(from, bytes); // the peer answers (or refuses) the check itself
+            if (v.rtc().authenticated(from) && v.adopt(from)) {
+                byAddress.put(from, v); // only addresses that proved they know the password
+            }
         }
 
         @Override

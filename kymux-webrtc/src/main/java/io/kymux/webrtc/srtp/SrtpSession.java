@@ -21,6 +21,12 @@ import org.jitsi.utils.logging2.LoggerImpl;
  */
 public final class SrtpSession implements AutoCloseable {
 
+    static {
+        // the JDK's AES (AES-NI intrinsics): otherwise jitsi benchmarks every provider, JNA
+        // OpenSSL included, on the first packet, which stalls whichever event loop sends it
+        org.jitsi.srtp.crypto.Aes.setFactoryClassName(org.jitsi.srtp.crypto.Aes.SunJCECipherFactory.class.getName());
+    }
+
     /** SSRCs per direction we keep contexts for (a viewer has a handful). */
     public static final int MAX_SSRCS = 16;
 
@@ -145,6 +151,21 @@ public final class SrtpSession implements AutoCloseable {
             throw new SrtpException(what + " failed: " + status.desc);
         }
         return b.toArray();
+    }
+
+    /** Loads and exercises the crypto once, at server start, so the first viewer does not pay for it. */
+    public static void warmUp() {
+        byte[] key = new byte[16];
+        byte[] rtp = {(byte) 0x80, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 2, 3, 4};
+        for (int profile : new int[] {SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM,
+            SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80}) {
+            byte[] salt = new byte[profile == SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM ? 12 : 14];
+            try (SrtpSession s = new SrtpSession(profile, key, salt, key, salt)) {
+                s.unprotectRtp(s.protectRtp(rtp));
+            } catch (SrtpException e) {
+                throw new IllegalStateException("SRTP self-test failed: " + e.getMessage());
+            }
+        }
     }
 
     @Override

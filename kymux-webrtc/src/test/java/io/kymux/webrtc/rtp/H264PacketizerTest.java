@@ -96,4 +96,17 @@ public class H264PacketizerTest {
         assertThat(depacketize(packets)).isEqualTo(annexB(slice));
         assertThat(RtpHeader.read(ByteBuffer.wrap(packets.get(0))).marker()).isTrue();
     }
+
+    @Test
+    void twoHundredKilobyteKeyframeRoundTripsInFuAFragments() {
+        byte[] sps = nal(0x67, 12, 5);
+        byte[] pps = nal(0x68, 4, 6);
+        byte[] idr = nal(0x65, 200 * 1024, 7);
+        List<byte[]> packets = new H264Packetizer(102, 9, 1184, 40_000).packetize(
+                Unpooled.wrappedBuffer(annexB(sps, pps, idr)), 2_000_000);
+        assertThat(packets).allSatisfy(p -> assertThat(p.length).isLessThanOrEqualTo(1184));
+        assertThat(packets).hasSize(1 + (int) Math.ceil((idr.length - 1) / (double) (1184 - 12 - 2)));
+        assertThat(packets.subList(0, packets.size() - 1)).noneMatch(p -> RtpHeader.read(ByteBuffer.wrap(p)).marker());
+        assertThat(depacketize(packets)).isEqualTo(annexB(sps, pps, idr));
+    }
 }
