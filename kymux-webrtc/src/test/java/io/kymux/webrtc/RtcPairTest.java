@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kymux.core.tls.Fingerprints;
 import io.kymux.webrtc.dtls.BrowserDtls;
+import io.kymux.webrtc.dtls.DtlsHandshake;
 import io.kymux.webrtc.dtls.DtlsHandshakeTest.Identity;
 import io.kymux.webrtc.rtp.H264PacketizerTest;
 import io.kymux.webrtc.rtp.RtpHeader;
@@ -111,7 +112,7 @@ class RtcPairTest {
         final String serverUfrag;
         final String serverPwd;
         final String ufrag;
-        BrowserDtls dtls;
+        DtlsHandshake dtls;
         SrtpSession srtp;
         boolean iceConnected;
         long lastCheckUs = -10_000_000;
@@ -167,7 +168,7 @@ class RtcPairTest {
                 if (m.type() == StunMessage.BINDING_SUCCESS && StunMessage.verify(ByteBuffer.wrap(d), serverPwd)
                         && !iceConnected) {
                     iceConnected = true;
-                    dtls = new BrowserDtls(identity);
+                    dtls = BrowserDtls.start(identity);
                 }
             } else if (first >= 20 && first <= 63) {
                 dtls.receive(d);

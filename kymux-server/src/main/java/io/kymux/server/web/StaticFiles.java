@@ -13,17 +13,19 @@ public final class StaticFiles {
     public record File(String contentType, byte[] body) {
     }
 
-    private static final Map<String, String> FILES = Map.of(
-            "index.html", "text/html; charset=utf-8",
-            "watch.html", "text/html; charset=utf-8",
-            "js/player.js", "text/javascript; charset=utf-8",
-            "js/media-message.js", "text/javascript; charset=utf-8",
-            "js/websocket-transport.js", "text/javascript; charset=utf-8",
-            "js/webrtc-transport.js", "text/javascript; charset=utf-8",
-            "js/video-renderer.js", "text/javascript; charset=utf-8",
-            "js/audio-renderer.js", "text/javascript; charset=utf-8",
-            "js/overlay.js", "text/javascript; charset=utf-8",
-            "js/index.js", "text/javascript; charset=utf-8");
+    private static final String JS = "text/javascript; charset=utf-8";
+    private static final Map<String, String> FILES = Map.ofEntries(
+            Map.entry("index.html", "text/html; charset=utf-8"),
+            Map.entry("watch.html", "text/html; charset=utf-8"),
+            Map.entry("js/player.js", JS),
+            Map.entry("js/media-message.js", JS),
+            Map.entry("js/websocket-transport.js", JS),
+            Map.entry("js/webrtc-transport.js", JS),
+            Map.entry("js/stats-report.js", JS),
+            Map.entry("js/video-renderer.js", JS),
+            Map.entry("js/audio-renderer.js", JS),
+            Map.entry("js/overlay.js", JS),
+            Map.entry("js/index.js", JS));
 
     private final Map<String, File> cache = new ConcurrentHashMap<>();
 

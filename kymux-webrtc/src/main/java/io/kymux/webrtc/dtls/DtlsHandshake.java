@@ -7,6 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
@@ -28,6 +29,15 @@ public final class DtlsHandshake implements AutoCloseable {
     private final Thread thread;
     private volatile DTLSTransport dtls;
 
+    /** One side's blocking handshake over a transport: the connection and the SRTP keys it derived. */
+    public interface Side {
+        Result run(DatagramTransport transport) throws IOException;
+    }
+
+    /** What a completed handshake yields. */
+    public record Result(DTLSTransport transport, SrtpKeys keys) {
+    }
+
     /**
      * Starts the server side; {@code clientFingerprint} is the SHA-256 fingerprint from the
      * peer's SDP ({@code a=fingerprint:sha-256 ...}). {@code wake} runs (on the handshake
@@ -35,16 +45,24 @@ public final class DtlsHandshake implements AutoCloseable {
      */
     public DtlsHandshake(X509Certificate cert, PrivateKey key, String clientFingerprint, Runnable wake)
             throws IOException {
-        WebRtcDtlsServer server = new WebRtcDtlsServer(new BcTlsCrypto(new SecureRandom()), cert, key, clientFingerprint);
+        this(server(new WebRtcDtlsServer(new BcTlsCrypto(new SecureRandom()), cert, key, clientFingerprint)), wake);
+    }
+
+    private static Side server(WebRtcDtlsServer server) {
+        return t -> new Result(new DTLSServerProtocol().accept(server, t), server.keys());
+    }
+
+    /** Runs any side (tests play the browser's client with it). */
+    public DtlsHandshake(Side side, Runnable wake) {
         transport = new QueueDatagramTransport(d -> {
             out.add(d);
             wake.run();
         });
         thread = new Thread(() -> {
             try {
-                DTLSServerProtocol protocol = new DTLSServerProtocol();
-                dtls = protocol.accept(server, transport);
-                keys.complete(server.keys());
+                Result r = side.run(transport);
+                dtls = r.transport();
+                keys.complete(r.keys());
                 wake.run();
                 drainAfterHandshake();
             } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@
 // window.kymuxStats exposes what the overlay shows, for people and for tests.
 import { connectWebSocket } from './websocket-transport.js';
 import { playWebRtc } from './webrtc-transport.js';
+import { statsReport } from './stats-report.js';
 import { VideoRenderer } from './video-renderer.js';
 import { AudioRenderer } from './audio-renderer.js';
 import { startOverlay } from './overlay.js';
@@ -84,16 +85,7 @@ function playWebSocket() {
   };
 
   const transport = connectWebSocket(name, handlers);
-  setInterval(() => {
-    transport.send({
-      type: 'stats',
-      latencyMs: stats.pendingLatencies.splice(0),
-      videoFramesDecoded: stats.videoFramesDecoded,
-      audioFramesDecoded: stats.audioFramesDecoded,
-      droppedFrames: stats.droppedFrames,
-      fps: stats.fps,
-    });
-  }, 1000);
+  setInterval(() => transport.send(statsReport(stats)), 1000);
   document.addEventListener('click', () => {
     audio.enable();
     document.getElementById('hint').remove();

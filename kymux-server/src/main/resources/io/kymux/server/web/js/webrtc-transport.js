@@ -1,6 +1,8 @@
 // WebRTC transport: WHEP (RFC 9725) with a plain RTCPeerConnection. The browser decodes
 // and renders into a <video>; the statistics come from getStats(), and the latency from
 // RTP timestamps, which kymux derives from the capture clock (PTS in µs since the epoch).
+import { statsReport } from './stats-report.js';
+
 const RTP_WRAP_MS = 2 ** 32 / 90; // the 90 kHz video clock wraps every ~13 h
 
 export async function playWebRtc(name, stats, videoEl) {
@@ -70,14 +72,7 @@ export async function playWebRtc(name, stats, videoEl) {
     fetch(`${resource}/stats`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        type: 'stats',
-        latencyMs: stats.pendingLatencies.splice(0),
-        videoFramesDecoded: stats.videoFramesDecoded,
-        audioFramesDecoded: stats.audioFramesDecoded,
-        droppedFrames: stats.droppedFrames,
-        fps: stats.fps,
-      }),
+      body: JSON.stringify(statsReport(stats)),
     }).catch(() => {});
   }, 1000);
   return pc;
