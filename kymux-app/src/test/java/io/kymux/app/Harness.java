@@ -21,8 +21,13 @@ public final class Harness implements AutoCloseable {
     }
 
     public Harness(ServerConfig config) throws InterruptedException {
+        this(config, io.kymux.core.media.RealtimeClock::nowUs);
+    }
+
+    /** A server on a clock of the test's (e.g. real time plus an offset it moves). */
+    public Harness(ServerConfig config, java.util.function.LongSupplier clockUs) throws InterruptedException {
         FfmpegLogging.quiet();
-        server = new KymuxServer(config).start();
+        server = new KymuxServer(config, clockUs).start();
     }
 
     public int port() {

@@ -43,7 +43,7 @@ public final class Kymux {
     private volatile Destinations destinations;
     private volatile io.kymux.server.webrtc.WebRtcServer webrtc;
     private final InputHub inputs = new InputHub();
-    private volatile ServerInfo info = new ServerInfo(0, 0, null, null);
+    private volatile ServerInfo info = new ServerInfo(0, 0, null);
 
     public Kymux(ServerConfig config, LongSupplier clockUs) {
         this.config = config;
@@ -72,7 +72,15 @@ public final class Kymux {
     }
 
     /** Where the server listens and its certificate, for {@code GET /api/server}. */
-    public record ServerInfo(int httpPort, int quicPort, String fingerprint, java.time.Instant certificateNotAfter) {
+    public record ServerInfo(int httpPort, int quicPort, io.kymux.server.tls.CertificateRotation certificates) {
+        /** The current QUIC certificate's SHA-256 fingerprint (it changes when a self-signed one rotates). */
+        public String fingerprint() {
+            return certificates.current().fingerprint();
+        }
+
+        public java.time.Instant certificateNotAfter() {
+            return certificates.current().notAfter();
+        }
     }
 
     public ServerInfo info() {

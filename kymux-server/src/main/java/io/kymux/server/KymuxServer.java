@@ -6,6 +6,8 @@ import io.kymux.server.http.HttpRouter;
 import io.kymux.server.quic.QuicServer;
 import io.kymux.server.webrtc.WebRtcServer;
 import io.kymux.webrtc.RtcIdentity;
+import io.kymux.server.tls.CertificateRotation;
+import java.util.concurrent.TimeUnit;
 import io.kymux.server.tls.ServerCertificate;
 import io.kymux.server.web.StaticFiles;
 import io.netty.bootstrap.ServerBootstrap;
@@ -35,6 +37,8 @@ public final class KymuxServer implements AutoCloseable {
     private Channel serverChannel;
     private QuicServer quic;
     private WebRtcServer webrtc;
+    private CertificateRotation certificates;
+    private java.util.concurrent.ScheduledFuture<?> rotationCheck;
     private final java.util.Map<String, Channel> tcpIngest = new java.util.LinkedHashMap<>();
 
     public KymuxServer(ServerConfig config, LongSupplier clockUs) {
@@ -73,13 +77,15 @@ public final class KymuxServer implements AutoCloseable {
         for (var e : c.tcpIngest().entrySet()) {
             tcpIngest.put(e.getKey(), bindTcpIngest(e.getKey(), e.getValue()));
         }
-        ServerCertificate cert = certificate(c.quic());
+        certificates = certificates(c.quic());
         int quicPort = c.quic().port() < 0 ? port() : c.quic().port();
-        quic = new QuicServer(kymux, cert, c.bindHost(), quicPort, workers);
+        quic = new QuicServer(kymux, certificates, c.bindHost(), quicPort, workers);
+        rotationCheck = workers.next().scheduleAtFixedRate(this::rotateCertificateIfDue, 1, 1, TimeUnit.HOURS);
         int webrtcPort = c.webrtc().port() >= 0 ? c.webrtc().port() : c.port() == 0 ? 0 : port() + 1;
-        webrtc = new WebRtcServer(kymux, new RtcIdentity(cert.certificate(), cert.key()), c.bindHost(), webrtcPort, workers);
+        webrtc = new WebRtcServer(kymux, () -> new RtcIdentity(certificates.current().certificate(),
+                certificates.current().key()), c.bindHost(), webrtcPort, workers);
         kymux.attach(webrtc);
-        kymux.info(new Kymux.ServerInfo(port(), quic.port(), cert.fingerprint(), cert.notAfter()));
+        kymux.info(new Kymux.ServerInfo(port(), quic.port(), certificates));
         return this;
     }
 
@@ -104,15 +110,32 @@ public final class KymuxServer implements AutoCloseable {
         return (InetSocketAddress) tcpIngest.get(feed).localAddress();
     }
 
-    private static ServerCertificate certificate(ServerConfig.QuicConfig q) {
+    private CertificateRotation certificates(ServerConfig.QuicConfig q) {
         if (q.certFile() == null) {
-            return ServerCertificate.selfSigned(java.time.Instant.now());
+            return CertificateRotation.selfSigned(now(), ServerCertificate::selfSigned);
         }
         try {
-            return ServerCertificate.fromPem(q.certFile(), q.keyFile());
+            return CertificateRotation.fixed(ServerCertificate.fromPem(q.certFile(), q.keyFile()));
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("cannot load the certificate: " + e.getMessage(), e);
         }
+    }
+
+    private java.time.Instant now() {
+        return java.time.Instant.EPOCH.plus(kymux.nowUs(), java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    /**
+     * Replaces a self-signed certificate that is due (run hourly; tests call it after moving
+     * their clock). Connections keep the certificate they were made with.
+     */
+    public boolean rotateCertificateIfDue() {
+        boolean rotated = certificates.tick(now());
+        if (rotated) {
+            log.info("QUIC certificate rotated: SHA-256 {} valid until {}", certificates.current().fingerprint(),
+                    certificates.current().notAfter());
+        }
+        return rotated;
     }
 
     /** The UDP port of kymux/1. */
@@ -132,6 +155,9 @@ public final class KymuxServer implements AutoCloseable {
     public void close() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (rotationCheck != null) {
+            rotationCheck.cancel(false);
         }
         if (webrtc != null) {
             webrtc.close();

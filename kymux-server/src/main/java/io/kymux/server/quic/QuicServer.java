@@ -1,7 +1,7 @@
 package io.kymux.server.quic;
 
 import io.kymux.server.Kymux;
-import io.kymux.server.tls.ServerCertificate;
+import io.kymux.server.tls.CertificateRotation;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -36,9 +36,10 @@ public final class QuicServer implements AutoCloseable {
 
     private final Channel channel;
 
-    public QuicServer(Kymux kymux, ServerCertificate cert, String host, int port, EventLoopGroup group)
+    public QuicServer(Kymux kymux, CertificateRotation certificates, String host, int port, EventLoopGroup group)
             throws InterruptedException {
-        QuicSslContext tls = QuicSslContextBuilder.forServer(cert.key(), null, cert.certificate())
+        // each handshake takes the certificate current at that moment (self-signed ones rotate)
+        QuicSslContext tls = QuicSslContextBuilder.forServer(certificates.keyManager(), null)
                 .applicationProtocols(io.kymux.core.quic.ControlMessage.ALPN).build();
         ChannelHandler codec = new QuicServerCodecBuilder()
                 .sslContext(tls)
@@ -68,7 +69,7 @@ public final class QuicServer implements AutoCloseable {
                 .build();
         channel = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
                 .bind(host, port).sync().channel();
-        log.info("kymux/1 (QUIC) on udp://{}:{} certificate SHA-256 {}", host, port(), cert.fingerprint());
+        log.info("kymux/1 (QUIC) on udp://{}:{} certificate SHA-256 {}", host, port(), certificates.current().fingerprint());
     }
 
     static QuicCongestionControlAlgorithm congestion(String name) {

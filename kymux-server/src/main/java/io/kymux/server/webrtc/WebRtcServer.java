@@ -45,7 +45,7 @@ public final class WebRtcServer implements AutoCloseable {
     static final long TICK_MS = 100;
 
     private final Kymux kymux;
-    private final RtcIdentity identity;
+    private final java.util.function.Supplier<RtcIdentity> identity;
     private final Channel channel;
     private final SecureRandom random = new SecureRandom();
     /** Local ICE ufrag → peer; filled by the HTTP thread, read on the event loop. */
@@ -60,7 +60,7 @@ public final class WebRtcServer implements AutoCloseable {
     public record Answer(long sessionId, String sdp) {
     }
 
-    public WebRtcServer(Kymux kymux, RtcIdentity identity, String bindHost, int port, EventLoopGroup group)
+    public WebRtcServer(Kymux kymux, java.util.function.Supplier<RtcIdentity> identity, String bindHost, int port, EventLoopGroup group)
             throws InterruptedException {
         this.kymux = kymux;
         this.identity = identity;
@@ -100,12 +100,13 @@ public final class WebRtcServer implements AutoCloseable {
         long id = kymux.nextSessionId();
         String ufrag = token(6);
         String pwd = token(24);
-        SdpAnswer answer = new SdpAnswer(offer, ufrag, pwd, identity.fingerprint(),
+        RtcIdentity id0 = identity.get(); // the certificate current now; a later rotation does not touch this peer
+        SdpAnswer answer = new SdpAnswer(offer, ufrag, pwd, id0.fingerprint(),
                 new InetSocketAddress(candidate, port()), id, random::nextLong);
         Session session = new Session(id, target, feeds, kymux.config().queueLimits(),
                 () -> onLoop(id, WebRtcViewer::drain));
         // the DTLS thread wakes the peer when it has datagrams or the keys
-        Rtc rtc = new Rtc(offer, answer, ufrag, pwd, identity, kymux.nowUs(), () -> onLoop(id, WebRtcViewer::pump));
+        Rtc rtc = new Rtc(offer, answer, ufrag, pwd, id0, kymux.nowUs(), () -> onLoop(id, WebRtcViewer::pump));
         WebRtcViewer viewer = new WebRtcViewer(kymux, this, channel, rtc, session);
         byUfrag.put(ufrag, viewer);
         bySession.put(id, viewer);
