@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A UDP relay for tests on loopback: forwards between one client and a server, dropping
  * a seeded-random fraction of datagrams each way and delaying every one by a fixed time
- * (RTT = 2 × delay). Deterministic in what it drops for a given seed and packet order.
+ * (RTT = 2 × delay), plus a burst of {@link #BURST} every {@link #BURST_EVERY} datagrams towards
+ * the client. Deterministic in what it drops for a given seed and packet order.
  */
 final class LossyUdpRelay implements AutoCloseable {
 
@@ -31,6 +32,10 @@ final class LossyUdpRelay implements AutoCloseable {
     private volatile boolean running = true;
     final AtomicLong forwarded = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
+    /** Besides the random loss: every this many datagrams towards the client, a burst is lost. */
+    static final int BURST_EVERY = 500;
+    static final int BURST = 5;
+    private long downstream;
 
     LossyUdpRelay(InetSocketAddress server, double loss, long delayMs, long seed) throws IOException {
         this.server = server;
@@ -63,6 +68,9 @@ final class LossyUdpRelay implements AutoCloseable {
                     boolean drop;
                     synchronized (random) {
                         drop = random.nextDouble() < loss;
+                        if (!toServer && ++downstream % BURST_EVERY >= BURST_EVERY - BURST) {
+                            drop = true; // a burst no FEC group survives, so loss is certain, not likely
+                        }
                     }
                     if (drop) {
                         dropped.incrementAndGet();
