@@ -2,6 +2,7 @@ package io.kymux.server.quic;
 
 import io.kymux.server.Kymux;
 import io.kymux.server.tls.CertificateRotation;
+import io.kymux.server.webtransport.WebTransportConnection;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -40,7 +41,7 @@ public final class QuicServer implements AutoCloseable {
             throws InterruptedException {
         // each handshake takes the certificate current at that moment (self-signed ones rotate)
         QuicSslContext tls = QuicSslContextBuilder.forServer(certificates.keyManager(), null)
-                .applicationProtocols(io.kymux.core.quic.ControlMessage.ALPN).build();
+                .applicationProtocols(io.kymux.core.quic.ControlMessage.ALPN, WebTransportConnection.ALPN).build();
         ChannelHandler codec = new QuicServerCodecBuilder()
                 .sslContext(tls)
                 .congestionControlAlgorithm(congestion(kymux.config().quic().congestion()))
@@ -50,26 +51,79 @@ public final class QuicServer implements AutoCloseable {
                 .initialMaxData(64L << 20)
                 .initialMaxStreamDataBidirectionalLocal(16L << 20)
                 .initialMaxStreamDataBidirectionalRemote(1L << 20)
-                .initialMaxStreamsBidirectional(4)
-                .initialMaxStreamsUnidirectional(0)
+                .initialMaxStreamsBidirectional(16)
+                // HTTP/3 peers open three (control, QPACK encoder and decoder) at once
+                .initialMaxStreamsUnidirectional(16)
+                .initialMaxStreamDataUnidirectional(1L << 20)
                 .datagram(DATAGRAM_QUEUE, DATAGRAM_QUEUE)
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override
                     protected void initChannel(QuicChannel ch) {
-                        ch.pipeline().addLast(new QuicViewerConnection(kymux, ch));
+                        ch.pipeline().addLast(new AlpnSwitch(kymux, ch));
                     }
                 })
                 .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel ch) {
-                        QuicViewerConnection.of(ch.parent()).attach(ch);
+                        AlpnSwitch.settle(kymux, ch.parent()); // a stream may come before channelActive
+                        WebTransportConnection wt = WebTransportConnection.of(ch.parent());
+                        if (wt != null) {
+                            wt.initStream(ch);
+                        } else {
+                            QuicViewerConnection.of(ch.parent()).attach(ch);
+                        }
                     }
                 })
                 .build();
         channel = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
                 .bind(host, port).sync().channel();
         log.info("kymux/1 (QUIC) on udp://{}:{} certificate SHA-256 {}", host, port(), certificates.current().fingerprint());
+    }
+
+    /** Once the handshake has settled the protocol: kymux/1, or HTTP/3 for WebTransport. */
+    private static final class AlpnSwitch extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final Kymux kymux;
+        private final QuicChannel quic;
+
+        AlpnSwitch(Kymux kymux, QuicChannel quic) {
+            this.kymux = kymux;
+            this.quic = quic;
+        }
+
+        private Object datagramEvent;
+
+        @Override
+        public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
+            settle(kymux, quic);
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof io.netty.handler.codec.quic.QuicDatagramExtensionEvent) {
+                datagramEvent = evt; // comes during the handshake: replayed to the protocol's handlers
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        /** Adds the protocol's handlers once, whichever comes first: the connection or its first stream. */
+        static void settle(Kymux kymux, QuicChannel quic) {
+            io.netty.channel.ChannelPipeline p = quic.pipeline();
+            AlpnSwitch me = p.get(AlpnSwitch.class);
+            if (me == null) {
+                return;
+            }
+            if (WebTransportConnection.ALPN.equals(quic.sslEngine().getApplicationProtocol())) {
+                p.addLast(WebTransportConnection.handlers(kymux, quic));
+            } else {
+                p.addLast(new QuicViewerConnection(kymux, quic));
+            }
+            p.remove(me); // the handlers added see channelActive pass through after this
+            if (me.datagramEvent != null) {
+                p.fireUserEventTriggered(me.datagramEvent);
+            }
+        }
     }
 
     static QuicCongestionControlAlgorithm congestion(String name) {
