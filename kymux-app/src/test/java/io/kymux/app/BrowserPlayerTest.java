@@ -20,7 +20,7 @@ class BrowserPlayerTest {
             h.upload("audio0", CaptureOptions.testAudio(EncoderSettings.opus(64_000)));
             h.server.kymux().streams().put("demo", List.of("video0", "audio0"));
             h.awaitFeedFrames("video0", 1, 20_000);
-            browser.driver.get("http://localhost:" + h.port() + "/watch/demo");
+            browser.driver.get("http://localhost:" + h.port() + "/watch/demo?transport=websocket");
             JsonNode s = browser.awaitStats(
                     n -> n.get("videoFramesDecoded").asInt() >= 60 && n.get("audioFramesDecoded").asInt() >= 10,
                     Duration.ofSeconds(30));

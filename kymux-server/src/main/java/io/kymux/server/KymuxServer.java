@@ -138,6 +138,14 @@ public final class KymuxServer implements AutoCloseable {
         return rotated;
     }
 
+    /**
+     * Closes the QUIC port (kymux/1 and WebTransport) while HTTP, WebSocket and WebRTC go
+     * on: what a firewall that drops UDP looks like to viewers (failover drills, tests).
+     */
+    public void stopQuic() {
+        quic.close();
+    }
+
     /** The UDP port of kymux/1. */
     public int webrtcPort() {
         return webrtc.port();

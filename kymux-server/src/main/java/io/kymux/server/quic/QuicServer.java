@@ -81,7 +81,10 @@ public final class QuicServer implements AutoCloseable {
         log.info("kymux/1 (QUIC) on udp://{}:{} certificate SHA-256 {}", host, port(), certificates.current().fingerprint());
     }
 
-    /** Once the handshake has settled the protocol: kymux/1, or HTTP/3 for WebTransport. */
+    /**
+     * Once the handshake has settled the protocol (a server QuicChannel is active before
+     * that): kymux/1, or HTTP/3 for WebTransport.
+     */
     private static final class AlpnSwitch extends io.netty.channel.ChannelInboundHandlerAdapter {
         private final Kymux kymux;
         private final QuicChannel quic;
@@ -94,17 +97,14 @@ public final class QuicServer implements AutoCloseable {
         private Object datagramEvent;
 
         @Override
-        public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
-            settle(kymux, quic);
-            ctx.fireChannelActive();
-        }
-
-        @Override
         public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof io.netty.handler.codec.quic.QuicDatagramExtensionEvent) {
                 datagramEvent = evt; // comes during the handshake: replayed to the protocol's handlers
             }
             ctx.fireUserEventTriggered(evt);
+            if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done && done.isSuccess()) {
+                settle(kymux, quic); // the channel is active before this: ALPN is known only now
+            }
         }
 
         /** Adds the protocol's handlers once, whichever comes first: the connection or its first stream. */
@@ -114,12 +114,17 @@ public final class QuicServer implements AutoCloseable {
             if (me == null) {
                 return;
             }
-            if (WebTransportConnection.ALPN.equals(quic.sslEngine().getApplicationProtocol())) {
+            String alpn = quic.sslEngine().getApplicationProtocol();
+            log.debug("QUIC connection from {} speaks {}", quic.remoteSocketAddress(), alpn);
+            if (WebTransportConnection.ALPN.equals(alpn)) {
                 p.addLast(WebTransportConnection.handlers(kymux, quic));
             } else {
                 p.addLast(new QuicViewerConnection(kymux, quic));
             }
-            p.remove(me); // the handlers added see channelActive pass through after this
+            p.remove(me);
+            if (quic.isActive()) {
+                p.fireChannelActive(); // it went by before the protocol was known
+            }
             if (me.datagramEvent != null) {
                 p.fireUserEventTriggered(me.datagramEvent);
             }

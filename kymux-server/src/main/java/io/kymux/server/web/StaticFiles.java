@@ -21,6 +21,7 @@ public final class StaticFiles {
             Map.entry("js/media-message.js", JS),
             Map.entry("js/websocket-transport.js", JS),
             Map.entry("js/webrtc-transport.js", JS),
+            Map.entry("js/webtransport-transport.js", JS),
             Map.entry("js/stats-report.js", JS),
             Map.entry("js/video-renderer.js", JS),
             Map.entry("js/audio-renderer.js", JS),

@@ -26,6 +26,8 @@ final class PageStreamSniffer extends ChannelInboundHandlerAdapter {
         this.connection = connection;
     }
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PageStreamSniffer.class);
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof ByteBuf b)) {
@@ -68,6 +70,12 @@ final class PageStreamSniffer extends ChannelInboundHandlerAdapter {
         http3.forEach(p::remove);
         p.remove(this);
         session.attachControl(stream, b);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("stream {} failed: {}", ((QuicStreamChannel) ctx.channel()).streamId(), cause.toString());
+        ctx.fireExceptionCaught(cause);
     }
 
     @Override

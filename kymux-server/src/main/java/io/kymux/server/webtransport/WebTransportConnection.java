@@ -73,7 +73,7 @@ public final class WebTransportConnection {
     /** Stream setup before HTTP/3's codec: bidirectional streams may be the page's. */
     public void initStream(QuicStreamChannel ch) {
         if (ch.type() == io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL) {
-            ch.pipeline().addLast(new PageStreamSniffer(this));
+            ch.pipeline().addFirst(new PageStreamSniffer(this)); // ahead of HTTP/3's codec, whenever that was added
         }
     }
 

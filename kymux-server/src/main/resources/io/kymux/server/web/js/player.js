@@ -3,6 +3,9 @@
 import { connectWebSocket } from './websocket-transport.js';
 import { playWebRtc } from './webrtc-transport.js';
 import { statsReport } from './stats-report.js';
+import { connectWebTransport } from './webtransport-transport.js';
+
+const WT_FALLBACK_MS = 1000; // WebTransport gets this long before the player takes the WebSocket
 import { VideoRenderer } from './video-renderer.js';
 import { AudioRenderer } from './audio-renderer.js';
 import { startOverlay } from './overlay.js';
@@ -41,12 +44,13 @@ if (forced === 'webrtc') {
   playWebRtc(name, stats, el).catch((e) => console.error(e));
   document.addEventListener('click', () => { el.muted = false; document.getElementById('hint')?.remove(); }, { once: true });
 } else {
-  playWebSocket();
+  playCodecs(forced);
 }
 startOverlay(document.getElementById('overlay'), stats);
 
-// WebSocket: kymux's own messages, decoded by WebCodecs into the canvas
-function playWebSocket() {
+// WebTransport, or WebSocket where it is missing or blocked: kymux's own messages either
+// way, decoded by WebCodecs into the canvas. ?transport= forces one.
+function playCodecs(forced) {
   const video = new VideoRenderer(document.getElementById('video'), stats);
   const audio = new AudioRenderer(stats);
   const tracks = new Map(); // track number → { kind, renderer, lastSeq }
@@ -84,8 +88,22 @@ function playWebSocket() {
     },
   };
 
-  const transport = connectWebSocket(name, handlers);
-  setInterval(() => transport.send(statsReport(stats)), 1000);
+  let transport = null;
+  async function open() {
+    if (forced !== 'websocket' && typeof WebTransport !== 'undefined') {
+      try {
+        transport = await connectWebTransport(name, handlers, forced === 'webtransport' ? 10000 : WT_FALLBACK_MS);
+        transport.closed.then(() => setTimeout(open, 1000)); // reconnect, WebTransport first again
+        return;
+      } catch (e) {
+        stats.fallbackReason = String(e.message || e);
+        if (forced === 'webtransport') { stats.errors.push(stats.fallbackReason); setTimeout(open, 1000); return; }
+      }
+    }
+    transport = connectWebSocket(name, handlers); // reconnects by itself
+  }
+  open();
+  setInterval(() => transport?.send(statsReport(stats)), 1000);
   document.addEventListener('click', () => {
     audio.enable();
     document.getElementById('hint').remove();

@@ -1,0 +1,94 @@
+package io.kymux.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kymux.capture.CaptureOptions;
+import io.kymux.capture.EncoderSettings;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+
+/**
+ * Headless Chromium plays /watch/{stream} over WebTransport, trusting the server's
+ * self-signed certificate only through the published serverCertificateHashes (no
+ * --ignore-certificate-errors, no --origin-to-force-quic-on), and falls back to the
+ * WebSocket when UDP is blocked.
+ */
+class WebTransportPlayerTest {
+
+    static Harness demo() throws Exception {
+        Harness h = new Harness();
+        h.upload("video0", CaptureOptions.testVideo(EncoderSettings.h264(640, 360, 30, 60, 800_000)));
+        h.upload("audio0", CaptureOptions.testAudio(EncoderSettings.opus(64_000)));
+        h.server.kymux().streams().put("demo", List.of("video0", "audio0"));
+        h.awaitFeedFrames("video0", 1, 20_000);
+        return h;
+    }
+
+    @Test
+    void chromiumDecodesVideoAndAudioOverWebTransportAndRefusesBadInput() throws Exception {
+        try (Harness h = demo(); Chromium browser = new Chromium()) {
+            browser.driver.get("http://127.0.0.1:" + h.port() + "/watch/demo?transport=webtransport");
+            JsonNode s = browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 60
+                    && n.get("audioFramesDecoded").asInt() >= 10, Duration.ofSeconds(30));
+            assertThat(s.get("errors")).as("errors " + s).isEmpty();
+            assertThat(s.get("transport").asText()).isEqualTo("webtransport");
+            assertThat(s.get("videoFramesDecoded").asInt()).as("VideoDecoder outputs").isGreaterThanOrEqualTo(60);
+            assertThat(s.get("audioFramesDecoded").asInt()).as("AudioDecoder outputs").isGreaterThanOrEqualTo(10);
+
+            // garbage on the QUIC port and a CONNECT to an unknown path: refused, playback goes on
+            try (DatagramSocket sock = new DatagramSocket()) {
+                Random r = new Random(2);
+                for (int i = 0; i < 1000; i++) {
+                    byte[] g = new byte[1 + r.nextInt(1200)];
+                    r.nextBytes(g);
+                    sock.send(new DatagramPacket(g, g.length, new InetSocketAddress("127.0.0.1", h.server.quicPort())));
+                    if (i % 50 == 49) {
+                        Thread.sleep(5);
+                    }
+                }
+            }
+            Object refused = ((JavascriptExecutor) browser.driver).executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    (async () => {
+                      const info = await (await fetch('/api/server')).json();
+                      const hashes = info.quic.certificateHashes.map((h) => ({ algorithm: 'sha-256',
+                        value: new Uint8Array(h.match(/../g).map((x) => parseInt(x, 16))) }));
+                      const wt = new WebTransport(`https://127.0.0.1:${info.quic.port}/wt/no-such-stream`,
+                        { serverCertificateHashes: hashes });
+                      wt.closed.catch(() => {});
+                      try { await wt.ready; done('opened'); } catch (e) { done('refused: ' + e); }
+                    })();
+                    """);
+            assertThat(String.valueOf(refused)).startsWith("refused");
+            int before = browser.stats().get("videoFramesDecoded").asInt();
+            JsonNode after = browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= before + 30, Duration.ofSeconds(15));
+            assertThat(after.get("videoFramesDecoded").asInt()).as("still decoding").isGreaterThanOrEqualTo(before + 30);
+            assertThat(after.get("transport").asText()).isEqualTo("webtransport");
+            Thread.sleep(600);
+            assertThat(browser.driver.findElement(By.id("overlay")).getText()).contains("via webtransport");
+        }
+    }
+
+    @Test
+    void withUdpBlockedThePagePlaysOverWebSocketWithinTwoSeconds() throws Exception {
+        try (Harness h = demo(); Chromium browser = new Chromium()) {
+            h.server.stopQuic();
+            browser.driver.get("http://localhost:" + h.port() + "/watch/demo");
+            JsonNode s = browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 1, Duration.ofSeconds(15));
+            assertThat(s.get("transport").asText()).isEqualTo("websocket");
+            assertThat(s.get("fallbackReason").asText()).isNotBlank();
+            double firstFrameAt = s.get("connectedAt").asDouble() + s.get("firstFrameMs").asDouble();
+            System.out.printf("webtransport fallback: first frame over WebSocket %.0f ms after navigation (%s)%n",
+                    firstFrameAt, s.get("fallbackReason").asText());
+            assertThat(firstFrameAt).as("ms from navigation to the first frame over the fallback").isLessThan(2000);
+        }
+    }
+}

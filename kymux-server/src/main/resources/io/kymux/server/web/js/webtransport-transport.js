@@ -1,0 +1,176 @@
+// WebTransport transport: the same media messages as the WebSocket, each video frame on a
+// unidirectional stream of its own (so one lost packet delays only its frame), audio as
+// datagrams, JSON control both ways on one bidirectional stream (varint length + JSON).
+// The certificate is pinned by the hashes the server publishes: no CA, no browser flags.
+import { parseMediaMessage } from './media-message.js';
+
+const GAP_MS = 80; // a frame missing this long is given up: skip to the next keyframe
+
+function hexBytes(hex) {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return out;
+}
+
+function varint(bytes, at) {
+  if (at >= bytes.length) return null;
+  const len = 1 << (bytes[at] >> 6);
+  if (at + len > bytes.length) return null;
+  let v = bytes[at] & 0x3f;
+  for (let i = 1; i < len; i++) v = v * 256 + bytes[at + i];
+  return { value: v, size: len };
+}
+
+function encodeMessage(obj) {
+  const json = new TextEncoder().encode(JSON.stringify(obj));
+  const n = json.length;
+  const head = n < 64 ? [n] : n < 16384 ? [0x40 | (n >> 8), n & 0xff]
+    : [0x80 | (n >>> 24), (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+  const out = new Uint8Array(head.length + n);
+  out.set(head, 0);
+  out.set(json, head.length);
+  return out;
+}
+
+function withTimeout(promise, ms, what) {
+  return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))]);
+}
+
+// Frames of a track back in sequence order (streams finish in any order); a config
+// shares the seq of the frame after it and goes first.
+class Reorder {
+  constructor(deliver, askKeyframe) {
+    this.deliver = deliver;
+    this.askKeyframe = askKeyframe;
+    this.tracks = new Map();
+  }
+
+  push(msg) {
+    let t = this.tracks.get(msg.track);
+    if (!t) this.tracks.set(msg.track, (t = { next: null, pending: new Map(), needKey: false }));
+    if (msg.config && (t.next == null || msg.seq <= t.next)) { this.deliver(msg); return; }
+    if (t.next != null && msg.seq < t.next) return; // given up on already
+    const slot = t.pending.get(msg.seq) ?? { at: performance.now() };
+    if (msg.config) slot.config = msg; else slot.frame = msg;
+    t.pending.set(msg.seq, slot);
+    if (t.next == null && msg.key) t.next = msg.seq;
+    this.flush(t);
+  }
+
+  flush(t) {
+    while (t.next != null && t.pending.has(t.next)) {
+      const slot = t.pending.get(t.next);
+      if (slot.config) { this.deliver(slot.config); slot.config = null; }
+      if (!slot.frame) break;
+      t.pending.delete(t.next);
+      t.next++;
+      if (t.needKey && !slot.frame.key) continue; // undecodable until the next keyframe
+      t.needKey = false;
+      this.deliver(slot.frame);
+    }
+  }
+
+  // called every 20 ms: a gap older than GAP_MS is skipped
+  tick(now) {
+    for (const [track, t] of this.tracks) {
+      if (t.pending.size === 0) continue;
+      const oldest = Math.min(...[...t.pending.values()].map((s) => s.at));
+      if (now - oldest < GAP_MS) continue;
+      t.next = Math.min(...t.pending.keys());
+      t.needKey = true;
+      this.askKeyframe(track);
+      this.flush(t);
+    }
+  }
+}
+
+export async function connectWebTransport(name, handlers, timeoutMs) {
+  if (typeof WebTransport === 'undefined') throw new Error('this browser has no WebTransport');
+  const info = await (await fetch('/api/server')).json();
+  const serverCertificateHashes = info.quic.certificateHashes.map((h) => ({ algorithm: 'sha-256', value: hexBytes(h) }));
+  const token = new URLSearchParams(location.search).get('token');
+  const url = `https://${location.hostname}:${info.quic.port}/wt/${encodeURIComponent(name)}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const wt = new WebTransport(url, { serverCertificateHashes });
+  wt.closed.catch(() => {});
+  try {
+    await withTimeout(wt.ready, timeoutMs, 'WebTransport connect');
+  } catch (e) {
+    try { wt.close(); } catch (ignored) { /* already failed */ }
+    throw e;
+  }
+  const control = await wt.createBidirectionalStream();
+  const writer = control.writable.getWriter();
+  const send = (obj) => writer.write(encodeMessage(obj)).catch(() => {});
+  send({ type: 'hello' }); // opens the stream on the server's side
+  handlers.connected('webtransport');
+
+  // media can overtake the hello (other streams): hold it until the tracks are known
+  let described = false;
+  const early = [];
+  const media = (m) => { if (described) handlers.media(m); else if (early.length < 600) early.push(m); };
+  const reorder = new Reorder(media, (track) => send({ type: 'keyframe', track }));
+  const ticker = setInterval(() => reorder.tick(performance.now()), 20);
+
+  (async () => { // control messages
+    const reader = control.readable.getReader();
+    let buf = new Uint8Array(0);
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const joined = new Uint8Array(buf.length + value.length);
+      joined.set(buf, 0);
+      joined.set(value, buf.length);
+      buf = joined;
+      for (;;) {
+        const len = varint(buf, 0);
+        if (!len || buf.length < len.size + len.value) break;
+        const msg = JSON.parse(new TextDecoder().decode(buf.subarray(len.size, len.size + len.value)));
+        handlers.control(msg);
+        if (msg.type === 'hello' && !described) {
+          described = true;
+          early.splice(0).forEach((m) => handlers.media(m));
+        }
+        buf = buf.slice(len.size + len.value);
+      }
+    }
+  })().catch(() => {});
+
+  (async () => { // one stream per frame
+    const streams = wt.incomingUnidirectionalStreams.getReader();
+    for (;;) {
+      const { value: stream, done } = await streams.read();
+      if (done) break;
+      (async () => {
+        const chunks = [];
+        let size = 0;
+        const r = stream.getReader();
+        for (;;) {
+          const { value, done: end } = await r.read();
+          if (end) break;
+          chunks.push(value);
+          size += value.length;
+        }
+        const bytes = new Uint8Array(size);
+        let at = 0;
+        for (const c of chunks) { bytes.set(c, at); at += c.length; }
+        reorder.push(parseMediaMessage(bytes.buffer));
+      })().catch(() => {}); // reset at its deadline: that frame is skipped
+    }
+  })().catch(() => {});
+
+  (async () => { // audio datagrams
+    const reader = wt.datagrams.readable.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      media(parseMediaMessage(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength)));
+    }
+  })().catch(() => {});
+
+  wt.closed.finally(() => { clearInterval(ticker); handlers.disconnected(); });
+  return {
+    send,
+    close() { wt.close(); },
+    closed: wt.closed.catch(() => {}),
+  };
+}
