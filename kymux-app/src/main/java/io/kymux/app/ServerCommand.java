@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
             "  POST /ingest/FEED, ws://HOST/ingest/FEED  packet-stream ingest",
             "  POST /ts/FEED        MPEG-TS ingest (ffmpeg -f mpegts http://HOST:PORT/ts/FEED)",
             "  ws://HOST/ts/NAME    MPEG-TS for jsmpeg (a stream or a feed)",
-            "  /watch/NAME          web player; its WebSocket is ws://HOST/ws/NAME",
+            "  /watch/NAME          web player: WebTransport (UDP, the QUIC port), else ws://HOST/ws/NAME",
             "  /watch/NAME?transport=webrtc  the same over WebRTC (WHEP: POST /whep/NAME)",
             "  /api/streams         vw rules: POST, GET /all, DELETE /NAME, DELETE /all",
             "  /api/destinations    vw rules: POST, GET /all or /ID, DELETE /ID or /all",
