@@ -127,7 +127,9 @@ class InputInjectionTest {
                 controller.send(new InputEvent.Key(t + 1, "KeyA", true));
                 controller.send(new InputEvent.Key(t + 2, "KeyA", false));
                 end = System.nanoTime() + 10_000_000_000L;
-                while (xevLines.stream().noneMatch(l -> l.contains("keysym 0x61, a")) && System.nanoTime() < end) {
+                // the press's keysym line comes before the release's event: wait for both (CI caught the race)
+                while ((xevLines.stream().noneMatch(l -> l.contains("keysym 0x61, a"))
+                        || xevLines.stream().noneMatch(l -> l.contains("KeyRelease event"))) && System.nanoTime() < end) {
                     Thread.sleep(50);
                 }
                 assertThat(xevLines).as("the test window received the key").anyMatch(l -> l.contains("keysym 0x61, a"));
