@@ -11,7 +11,6 @@ import io.kymux.server.Kymux;
 import io.kymux.server.ViewerReports;
 import io.kymux.server.ws.ControlMessages;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -199,10 +198,5 @@ final class WebTransportViewer {
         kymux.unregister(session);
         inbox.close();
         log.info("WebTransport session {} closed ({}): {}", session.id(), reason, session.stats());
-    }
-
-    /** An empty buffer for callers with no leftover bytes. */
-    static ByteBuf none() {
-        return Unpooled.EMPTY_BUFFER;
     }
 }
