@@ -1,7 +1,7 @@
 package io.kymux.app;
 
 import io.kymux.client.ClientOutput;
-import io.kymux.client.InputJson;
+import io.kymux.core.input.InputJson;
 import io.kymux.client.KymuxQuicClient;
 import io.kymux.client.MuxedOutput;
 import io.kymux.client.OutputPump;

@@ -91,4 +91,38 @@ class WebTransportPlayerTest {
             assertThat(firstFrameAt).as("ms from navigation to the first frame over the fallback").isLessThan(2000);
         }
     }
+
+    @Test
+    void inputFromThePageReachesTheInjectorOnlyWithTheControlToken() throws Exception {
+        io.kymux.server.ServerConfig cfg = io.kymux.server.ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
+                .withAccess(new io.kymux.server.ServerConfig.AccessTokens(null, "ctl-secret"));
+        try (Harness h = new Harness(cfg); Chromium browser = new Chromium()) {
+            h.upload("video0", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 60, 300_000)));
+            h.awaitFeedFrames("video0", 1, 20_000);
+            java.util.List<io.kymux.core.input.InputEvent> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+            h.server.kymux().inputs().connect("video0", got::add);
+            JavascriptExecutor js = (JavascriptExecutor) browser.driver;
+
+            browser.driver.get("http://127.0.0.1:" + h.port() + "/watch/video0?transport=webtransport&token=ctl-secret");
+            browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 1, Duration.ofSeconds(20));
+            js.executeScript("window.kymuxInput({type: 'key', code: 'KeyA', down: true});"
+                    + "window.kymuxInput({type: 'move', x: 0.25, y: 0.5});");
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (got.size() < 2 && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertThat(got).hasSize(2);
+            assertThat(got.get(0)).isInstanceOf(io.kymux.core.input.InputEvent.Key.class);
+            assertThat(((io.kymux.core.input.InputEvent.PointerMove) got.get(1)).x()).isEqualTo(16384);
+
+            browser.driver.get("http://127.0.0.1:" + h.port() + "/watch/video0?transport=webtransport");
+            browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 1, Duration.ofSeconds(20));
+            js.executeScript("window.kymuxInput({type: 'key', code: 'KeyB', down: true});");
+            JsonNode s = browser.awaitStats(n -> n.get("errors").size() > 0, Duration.ofSeconds(5));
+            assertThat(s.get("errors").get(0).asText()).contains("input not allowed");
+            assertThat(got).as("a view-only page's input reaches nobody").hasSize(2);
+            assertThat(browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 30, Duration.ofSeconds(10))
+                    .get("videoFramesDecoded").asInt()).as("and its picture goes on").isGreaterThanOrEqualTo(30);
+        }
+    }
 }

@@ -59,7 +59,8 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
             return;
         }
         sessionId = ((QuicStreamChannel) ctx.channel()).streamId();
-        connection.opened(new WebTransportViewer(kymux, connection.quic(), sessionId, name, feeds.get()));
+        boolean control = access.controlToken() != null && access.controlToken().equals(token);
+        connection.opened(new WebTransportViewer(kymux, connection.quic(), sessionId, name, feeds.get(), control));
         respond(ctx, "200", false);
     }
 

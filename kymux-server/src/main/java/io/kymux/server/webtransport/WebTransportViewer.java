@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * a lost packet delays only its frame; a frame still unsent at its deadline has its
  * stream reset rather than finished. Audio frames go as HTTP/3 datagrams (one Opus packet
  * fits; a larger one takes a stream). Control messages both ways travel length-prefixed
- * on the bidirectional stream the page opens first; the session starts when it arrives,
+ * on the bidirectional stream the page opens first (keyframe requests, stats, and input
+ * events from a page that connected with the control token); the session starts when it arrives,
  * so the hello comes before any media. Everything runs on the connection's event loop.
  */
 final class WebTransportViewer {
@@ -50,10 +51,15 @@ final class WebTransportViewer {
     private final List<String> messages = new ArrayList<>();
     private QuicStreamChannel control;
     private int openStreams;
+    /** The CONNECT carried the control token: this page may send input events. */
+    private final boolean mayControl;
+    private boolean inputRefused;
     private boolean closed;
 
-    WebTransportViewer(Kymux kymux, QuicChannel quic, long sessionId, String name, List<Feed> feeds) {
+    WebTransportViewer(Kymux kymux, QuicChannel quic, long sessionId, String name, List<Feed> feeds,
+                       boolean mayControl) {
         this.kymux = kymux;
+        this.mayControl = mayControl;
         this.quic = quic;
         this.sessionId = sessionId;
         this.inbox = new MessageFraming(quic.alloc());
@@ -109,6 +115,8 @@ final class WebTransportViewer {
                     session.requestKeyframe(n.path("track").asInt(0), kymux.nowUs());
                 } else if (type.equals("stats")) {
                     kymux.viewerReports().accept(session.id(), n);
+                } else if (type.equals("input")) {
+                    input(n.path("event"));
                 } // "hello" opens the stream; others are ignored
             }
         } catch (IllegalArgumentException e) {
@@ -116,6 +124,18 @@ final class WebTransportViewer {
             log.debug("WebTransport session {}: ignored message: {}", session.id(), e.getMessage());
         } finally {
             messages.clear();
+        }
+    }
+
+    /** An input event from the page: to the stream's injectors if this session may control. */
+    private void input(JsonNode event) {
+        if (mayControl) {
+            kymux.inputs().publish(session.target(), io.kymux.core.input.InputJson.parse(event.toString(), kymux::nowUs));
+        } else if (!inputRefused) {
+            inputRefused = true; // said once; the picture goes on
+            writeControl("{\"type\":\"error\",\"message\":\"input not allowed: this session has no control token "
+                    + "(view only)\"}");
+            control.flush();
         }
     }
 

@@ -76,6 +76,7 @@ function playCodecs(forced) {
         stats.muted = stats.muted.filter((f) => f !== msg.feed);
         setTrack(msg);
       } else if (msg.type === 'mute' && !stats.muted.includes(msg.feed)) stats.muted.push(msg.feed);
+      else if (msg.type === 'error') stats.errors.push(msg.message);
     },
     media(msg) {
       const t = tracks.get(msg.track);
@@ -104,6 +105,21 @@ function playCodecs(forced) {
   }
   open();
   setInterval(() => transport?.send(statsReport(stats)), 1000);
+  // input (docs/protocol/input-events.md JSON) rides the WebTransport control stream; the
+  // server takes it only from a page opened with the control token (?token=)
+  window.kymuxInput = (event) => { if (stats.transport === 'webtransport') transport?.send({ type: 'input', event }); };
+  if (new URLSearchParams(location.search).get('token')) {
+    const canvas = document.getElementById('video');
+    addEventListener('keydown', (e) => { window.kymuxInput({ type: 'key', code: e.code, down: true }); e.preventDefault(); });
+    addEventListener('keyup', (e) => { window.kymuxInput({ type: 'key', code: e.code, down: false }); e.preventDefault(); });
+    canvas.addEventListener('pointermove', (e) => {
+      const r = canvas.getBoundingClientRect();
+      window.kymuxInput({ type: 'move', x: Math.min(1, Math.max(0, (e.clientX - r.left) / r.width)),
+        y: Math.min(1, Math.max(0, (e.clientY - r.top) / r.height)) });
+    });
+    canvas.addEventListener('pointerdown', (e) => window.kymuxInput({ type: 'button', button: e.button, down: true }));
+    canvas.addEventListener('pointerup', (e) => window.kymuxInput({ type: 'button', button: e.button, down: false }));
+  }
   document.addEventListener('click', () => {
     audio.enable();
     document.getElementById('hint').remove();

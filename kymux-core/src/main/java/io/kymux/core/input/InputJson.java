@@ -1,9 +1,8 @@
-package io.kymux.client;
+package io.kymux.core.input;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kymux.core.input.InputEvent;
 import java.util.function.LongSupplier;
 
 /**

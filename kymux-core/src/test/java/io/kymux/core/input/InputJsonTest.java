@@ -1,9 +1,8 @@
-package io.kymux.client;
+package io.kymux.core.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kymux.core.input.InputEvent;
 import org.junit.jupiter.api.Test;
 
 class InputJsonTest {
