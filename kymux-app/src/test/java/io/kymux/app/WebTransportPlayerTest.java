@@ -42,6 +42,9 @@ class WebTransportPlayerTest {
             assertThat(s.get("transport").asText()).isEqualTo("webtransport");
             assertThat(s.get("videoFramesDecoded").asInt()).as("VideoDecoder outputs").isGreaterThanOrEqualTo(60);
             assertThat(s.get("audioFramesDecoded").asInt()).as("AudioDecoder outputs").isGreaterThanOrEqualTo(10);
+            System.out.printf("webtransport: %d video frames decoded, capture→decode latency (moving average) %.1f ms,"
+                    + " first frame %.0f ms after connect%n", s.get("videoFramesDecoded").asInt(),
+                    s.get("latencyMs").asDouble(), s.get("firstFrameMs").asDouble());
 
             // garbage on the QUIC port and a CONNECT to an unknown path: refused, playback goes on
             try (DatagramSocket sock = new DatagramSocket()) {
