@@ -13,15 +13,10 @@ import io.kymux.core.packet.StreamHeader;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -94,23 +89,8 @@ class TsRelayFfmpegTest {
         Muxer.Track track = new Muxer.Track(TrackInfos.of(header[0], Unpooled.wrappedBuffer(config[0])), config[0]);
 
         try (Harness h = new Harness()) {
-            List<byte[]> messages = new CopyOnWriteArrayList<>();
-            ByteArrayOutputStream partial = new ByteArrayOutputStream();
-            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(
-                    URI.create("ws://127.0.0.1:" + h.port() + "/ts/video0"), new WebSocket.Listener() {
-                        @Override
-                        public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
-                            byte[] b = new byte[data.remaining()];
-                            data.get(b);
-                            partial.writeBytes(b);
-                            if (last) {
-                                messages.add(partial.toByteArray());
-                                partial.reset();
-                            }
-                            w.request(1);
-                            return null;
-                        }
-                    }).get(10, TimeUnit.SECONDS);
+            WsViewer viewer = WsViewer.raw(h.port(), "/ts/video0");
+            List<byte[]> messages = viewer.binaries;
             try {
                 mux("http://127.0.0.1:" + h.port() + "/ts/video0", packets, track, 20);
                 Path file = dir.resolve("same.ts");
@@ -127,7 +107,7 @@ class TsRelayFfmpegTest {
                 assertThat(got.toByteArray()).isEqualTo(expected);
                 assertThat(messages.size()).as("relayed as it came, not in one piece").isGreaterThan(10);
             } finally {
-                ws.abort();
+                viewer.close();
             }
         }
     }

@@ -11,7 +11,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** A Java WebSocket viewer of /ws/{name} that keeps every message it receives. */
+/**
+ * A Java WebSocket viewer that keeps every message it receives: of /ws/{name}, parsed as
+ * media messages, or of any path ({@link #raw}), kept as bytes (e.g. /ts/ for jsmpeg).
+ */
 final class WsViewer implements WebSocket.Listener, AutoCloseable {
 
     /** A parsed binary media message. */
@@ -20,12 +23,23 @@ final class WsViewer implements WebSocket.Listener, AutoCloseable {
 
     final List<String> texts = new CopyOnWriteArrayList<>();
     final List<Msg> media = new CopyOnWriteArrayList<>();
+    final List<byte[]> binaries = new CopyOnWriteArrayList<>();
+    private final boolean parse;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final WebSocket ws;
 
     WsViewer(int port, String name) throws Exception {
-        ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/" + name), this).get(10, TimeUnit.SECONDS);
+        this(URI.create("ws://127.0.0.1:" + port + "/ws/" + name), true);
+    }
+
+    private WsViewer(URI url, boolean parse) throws Exception {
+        this.parse = parse;
+        ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(url, this).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A viewer of {@code path} keeping binary messages whole in {@link #binaries}. */
+    static WsViewer raw(int port, String path) throws Exception {
+        return new WsViewer(URI.create("ws://127.0.0.1:" + port + path), false);
     }
 
     @Override
@@ -40,7 +54,10 @@ final class WsViewer implements WebSocket.Listener, AutoCloseable {
         byte[] b = new byte[data.remaining()];
         data.get(b);
         partial.write(b, 0, b.length);
-        if (last) {
+        if (last && !parse) {
+            binaries.add(partial.toByteArray());
+            partial.reset();
+        } else if (last) {
             ByteBuffer m = ByteBuffer.wrap(partial.toByteArray());
             partial.reset();
             int track = m.get() & 0xff;

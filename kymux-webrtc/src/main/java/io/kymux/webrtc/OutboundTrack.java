@@ -5,7 +5,6 @@ import io.kymux.webrtc.rtp.RetransmitHistory;
 /** One SSRC we send: its counters for sender reports and its history for NACKs. */
 final class OutboundTrack {
 
-    final String kind;
     final long ssrc;
     final int clockRate;
     final RetransmitHistory history;
@@ -13,8 +12,7 @@ final class OutboundTrack {
     long octets;
     long retransmitted;
 
-    OutboundTrack(String kind, long ssrc, int clockRate, int history) {
-        this.kind = kind;
+    OutboundTrack(long ssrc, int clockRate, int history) {
         this.ssrc = ssrc;
         this.clockRate = clockRate;
         this.history = new RetransmitHistory(history);

@@ -94,10 +94,10 @@ public final class Rtc implements AutoCloseable {
         java.util.Random seq = new java.util.Random();
         for (SdpAnswer.Choice c : answer.choices()) {
             if (c.kind().equals("video") && v == null) {
-                v = new OutboundTrack("video", c.ssrc(), 90_000, HISTORY);
+                v = new OutboundTrack(c.ssrc(), 90_000, HISTORY);
                 hp = new H264Packetizer(c.payloadType(), c.ssrc(), MTU - SRTP_OVERHEAD, seq.nextInt(0x8000));
             } else if (c.kind().equals("audio") && a == null) {
-                a = new OutboundTrack("audio", c.ssrc(), 48_000, HISTORY / 4);
+                a = new OutboundTrack(c.ssrc(), 48_000, HISTORY / 4);
                 op = new OpusPacketizer(c.payloadType(), c.ssrc(), seq.nextInt(0x8000));
             }
         }
@@ -107,11 +107,6 @@ public final class Rtc implements AutoCloseable {
         this.opus = op;
     }
 
-    /** The USERNAME the browser's checks carry: how the server finds this peer. */
-    public String iceUsername() {
-        return ice.expectedUsername();
-    }
-
     /** Whether {@code from} passed an authenticated ICE check (the server routes its datagrams here then). */
     public boolean authenticated(InetSocketAddress from) {
         return ice.validated(from);
@@ -119,14 +114,6 @@ public final class Rtc implements AutoCloseable {
 
     public State state() {
         return state;
-    }
-
-    public boolean hasVideo() {
-        return video != null;
-    }
-
-    public boolean hasAudio() {
-        return audio != null;
     }
 
     /** One datagram from {@code from}. Nothing a peer sends can throw; bad input is counted. */

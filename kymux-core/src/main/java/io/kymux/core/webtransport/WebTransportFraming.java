@@ -30,13 +30,6 @@ public final class WebTransportFraming {
         return b;
     }
 
-    public static ByteBuf bidiStreamHeader(ByteBufAllocator alloc, long sessionId) {
-        ByteBuf b = alloc.buffer(2 + QuicVarint.size(sessionId));
-        QuicVarint.write(b, BIDI_SIGNAL);
-        QuicVarint.write(b, sessionId);
-        return b;
-    }
-
     /**
      * Reads a stream header: empty (nothing consumed) until both varints are there.
      *

@@ -43,8 +43,7 @@ class WebTransportFramingTest {
     void streamHeadersAndDatagrams() {
         ByteBuf uni = WebTransportFraming.uniStreamHeader(Unpooled.buffer().alloc(), 4);
         assertThat(ByteBufUtil.hexDump(uni)).isEqualTo("405404");
-        ByteBuf bidi = WebTransportFraming.bidiStreamHeader(Unpooled.buffer().alloc(), 4);
-        assertThat(ByteBufUtil.hexDump(bidi)).isEqualTo("404104");
+        ByteBuf bidi = hex("404104"); // what a browser writes ahead of its bidirectional stream to session 4
         assertThat(WebTransportFraming.readStreamHeader(uni, false)).contains(new WebTransportFraming.StreamHeader(false, 4));
         assertThat(WebTransportFraming.readStreamHeader(bidi, true)).contains(new WebTransportFraming.StreamHeader(true, 4));
         ByteBuf partial = hex("40");

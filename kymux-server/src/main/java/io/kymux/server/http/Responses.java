@@ -17,12 +17,20 @@ public final class Responses {
     private Responses() {
     }
 
-    public static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String contentType, byte[] body,
-                            boolean close) {
+    /** A complete, uncached response; {@code contentType} null for an empty body. Callers may add headers. */
+    public static FullHttpResponse of(HttpResponseStatus status, String contentType, byte[] body) {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        if (contentType != null) {
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        }
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return r;
+    }
+
+    public static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String contentType, byte[] body,
+                            boolean close) {
+        FullHttpResponse r = of(status, contentType, body);
         if (close) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);

@@ -5,16 +5,13 @@ import io.kymux.core.feed.StreamRegistry;
 import io.kymux.server.Kymux;
 import io.kymux.server.ServerConfig;
 import io.kymux.server.webrtc.WebRtcServer;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -150,13 +147,9 @@ final class WhepHandler extends BodyHandler {
         ctx.writeAndFlush(response(status, "text/plain; charset=utf-8", (message + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Every WHEP answer may be read by a page of any origin (CORS), Location included. */
     private static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        if (type != null) {
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-        }
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        FullHttpResponse r = Responses.of(status, type, body);
         r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         r.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location");
         return r;

@@ -23,7 +23,6 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.AttributeKey;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -342,25 +341,5 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("kymux/1 connection failed: {}", cause.toString());
         ctx.close();
-    }
-
-    /** Hands a stream's bytes to a consumer and releases them. */
-    private static final class StreamReader extends ChannelInboundHandlerAdapter {
-        private final java.util.function.Consumer<ByteBuf> sink;
-
-        StreamReader(java.util.function.Consumer<ByteBuf> sink) {
-            this.sink = sink;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            try {
-                if (msg instanceof ByteBuf b) {
-                    sink.accept(b);
-                }
-            } finally {
-                ReferenceCountUtil.release(msg);
-            }
-        }
     }
 }

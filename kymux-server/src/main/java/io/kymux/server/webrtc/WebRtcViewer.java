@@ -37,7 +37,6 @@ final class WebRtcViewer {
     private int audioTrack = -1;
     private boolean started;
     private boolean closed;
-    private long connectedAfterUs = -1;
     private final long createdUs;
 
     WebRtcViewer(Kymux kymux, WebRtcServer server, Channel channel, Rtc rtc, Session session) {
@@ -129,8 +128,7 @@ final class WebRtcViewer {
                 wrote = true;
             } else if (o instanceof RtcOutput.Connected) {
                 started = true;
-                connectedAfterUs = kymux.nowUs() - createdUs;
-                log.info("WebRTC session {} connected after {} ms", session.id(), connectedAfterUs / 1000);
+                log.info("WebRTC session {} connected after {} ms", session.id(), (kymux.nowUs() - createdUs) / 1000);
                 session.start(kymux.nowUs()); // config and the cached GOP first
             } else if (o instanceof RtcOutput.KeyframeRequest) {
                 session.requestKeyframe(Math.max(videoTrack, 0), kymux.nowUs());

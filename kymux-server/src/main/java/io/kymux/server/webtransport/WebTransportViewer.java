@@ -12,12 +12,11 @@ import io.kymux.server.ViewerReports;
 import io.kymux.server.ws.ControlMessages;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
-import io.netty.util.ReferenceCountUtil;
+import io.kymux.server.quic.StreamReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -80,23 +79,7 @@ final class WebTransportViewer {
             return;
         }
         control = stream;
-        stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                try {
-                    if (msg instanceof ByteBuf b) {
-                        onControlBytes(b);
-                    }
-                } finally {
-                    ReferenceCountUtil.release(msg);
-                }
-            }
-
-            @Override
-            public void channelInactive(ChannelHandlerContext ctx) {
-                close("control stream closed");
-            }
-        });
+        stream.pipeline().addLast(new StreamReader(this::onControlBytes, () -> close("control stream closed")));
         onControlBytes(rest);
         rest.release();
         writeControl(ControlMessages.hello(session, kymux.config().queueLimits().latencyBudgetUs()));

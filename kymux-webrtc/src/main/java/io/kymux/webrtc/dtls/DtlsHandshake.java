@@ -20,9 +20,6 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  */
 public final class DtlsHandshake implements AutoCloseable {
 
-    /** Handshakes that take longer than this have failed. */
-    public static final int TIMEOUT_MS = 10_000;
-
     private final ConcurrentLinkedQueue<byte[]> out = new ConcurrentLinkedQueue<>();
     private final QueueDatagramTransport transport;
     private final CompletableFuture<SrtpKeys> keys = new CompletableFuture<>();

@@ -37,12 +37,21 @@ public final class H264Packetizer {
         return (ptsUs * 9 / 100) & 0xffffffffL;
     }
 
-    /** The RTP packets of one access unit (not released). */
+    /** One RTP payload: a few header bytes of ours, then a slice of the access unit. */
+    private record Piece(byte[] prefix, ByteBuf body) {
+        int size() {
+            return prefix.length + body.readableBytes();
+        }
+    }
+
+    private static final byte[] NONE = new byte[0];
+
+    /** The RTP packets of one access unit (not released); each payload byte is copied once. */
     public List<byte[]> packetize(ByteBuf accessUnit, long ptsUs) {
         long ts = timestamp90k(ptsUs);
         List<ByteBuf> nals = new ArrayList<>(AnnexB.nalUnits(accessUnit));
         nals.removeIf(n -> n.readableBytes() == 0 || AnnexB.nalType(n) == NalType.AUD);
-        List<byte[]> payloads = new ArrayList<>();
+        List<Piece> pieces = new ArrayList<>();
         List<ByteBuf> parameterSets = new ArrayList<>();
         for (ByteBuf n : nals) {
             int t = AnnexB.nalType(n);
@@ -50,51 +59,53 @@ public final class H264Packetizer {
                 parameterSets.add(n);
                 continue;
             }
-            flushStapA(parameterSets, payloads);
+            flushStapA(parameterSets, pieces);
             if (n.readableBytes() <= maxPayload) {
-                payloads.add(bytes(n, n.readerIndex(), n.readableBytes()));
+                pieces.add(new Piece(NONE, n));
             } else {
-                fragment(n, payloads);
+                fragment(n, pieces);
             }
         }
-        flushStapA(parameterSets, payloads);
-        List<byte[]> out = new ArrayList<>(payloads.size());
-        for (int i = 0; i < payloads.size(); i++) {
-            byte[] p = payloads.get(i);
-            ByteBuffer b = ByteBuffer.allocate(RtpHeader.SIZE + p.length);
-            new RtpHeader(i == payloads.size() - 1, payloadType, sequence, ts, ssrc).write(b);
+        flushStapA(parameterSets, pieces);
+        List<byte[]> out = new ArrayList<>(pieces.size());
+        for (int i = 0; i < pieces.size(); i++) {
+            Piece p = pieces.get(i);
+            ByteBuffer b = ByteBuffer.allocate(RtpHeader.SIZE + p.size());
+            new RtpHeader(i == pieces.size() - 1, payloadType, sequence, ts, ssrc).write(b);
             sequence = (sequence + 1) & 0xffff;
-            b.put(p);
+            b.put(p.prefix());
+            p.body().getBytes(p.body().readerIndex(), b.array(), b.position(), p.body().readableBytes());
             out.add(b.array());
         }
         return out;
     }
 
     /** SPS/PPS into one STAP-A (or singly if they do not fit together). */
-    private void flushStapA(List<ByteBuf> sets, List<byte[]> payloads) {
+    private void flushStapA(List<ByteBuf> sets, List<Piece> pieces) {
         if (sets.isEmpty()) {
             return;
         }
         int size = 1 + sets.stream().mapToInt(s -> 2 + s.readableBytes()).sum();
         if (sets.size() == 1 || size > maxPayload) {
-            sets.forEach(s -> payloads.add(bytes(s, s.readerIndex(), s.readableBytes())));
+            sets.forEach(s -> pieces.add(new Piece(NONE, s)));
         } else {
-            ByteBuffer b = ByteBuffer.allocate(size);
+            ByteBuffer b = ByteBuffer.allocate(size); // a few dozen bytes, once per keyframe
             int nri = sets.stream().mapToInt(s -> s.getByte(s.readerIndex()) & 0x60).max().orElse(0x60);
             b.put((byte) (nri | STAP_A));
             for (ByteBuf s : sets) {
                 b.putShort((short) s.readableBytes());
-                b.put(bytes(s, s.readerIndex(), s.readableBytes()));
+                s.getBytes(s.readerIndex(), b.array(), b.position(), s.readableBytes());
+                b.position(b.position() + s.readableBytes());
             }
-            payloads.add(b.array());
+            pieces.add(new Piece(b.array(), io.netty.buffer.Unpooled.EMPTY_BUFFER));
         }
         sets.clear();
     }
 
-    private void fragment(ByteBuf nal, List<byte[]> payloads) {
+    private void fragment(ByteBuf nal, List<Piece> pieces) {
         byte header = nal.getByte(nal.readerIndex());
         int type = header & 0x1f;
-        int indicator = (header & 0xe0) | FU_A;
+        byte indicator = (byte) ((header & 0xe0) | FU_A);
         int pos = nal.readerIndex() + 1;
         int end = nal.writerIndex();
         int chunk = maxPayload - 2;
@@ -102,19 +113,10 @@ public final class H264Packetizer {
         while (pos < end) {
             int n = Math.min(chunk, end - pos);
             boolean last = pos + n == end;
-            ByteBuffer b = ByteBuffer.allocate(2 + n);
-            b.put((byte) indicator);
-            b.put((byte) ((first ? 0x80 : 0) | (last ? 0x40 : 0) | type));
-            b.put(bytes(nal, pos, n));
-            payloads.add(b.array());
+            byte fu = (byte) ((first ? 0x80 : 0) | (last ? 0x40 : 0) | type);
+            pieces.add(new Piece(new byte[] {indicator, fu}, nal.slice(pos, n)));
             pos += n;
             first = false;
         }
-    }
-
-    private static byte[] bytes(ByteBuf b, int index, int length) {
-        byte[] out = new byte[length];
-        b.getBytes(index, out);
-        return out;
     }
 }

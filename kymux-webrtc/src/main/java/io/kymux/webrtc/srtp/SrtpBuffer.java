@@ -5,20 +5,22 @@ import org.jitsi.utils.ByteArrayBuffer;
 /** The growable byte window jitsi-srtp transforms in place (tags appended, stripped). */
 final class SrtpBuffer implements ByteArrayBuffer {
 
-    /** Room for the largest trailer a transform appends (GCM tag or HMAC-80 + SRTCP index). */
-    private static final int TRAILER = 32;
-
     private byte[] buffer;
     private int offset;
     private int length;
 
-    SrtpBuffer(byte[] packet) {
-        buffer = new byte[packet.length + TRAILER];
+    /** A copy of {@code packet} with {@code trailer} bytes of room for what the transform appends. */
+    SrtpBuffer(byte[] packet, int trailer) {
+        buffer = new byte[packet.length + trailer];
         System.arraycopy(packet, 0, buffer, 0, packet.length);
         length = packet.length;
     }
 
+    /** The packet: the buffer itself when the transform filled it exactly (protecting), else a copy. */
     byte[] toArray() {
+        if (offset == 0 && length == buffer.length) {
+            return buffer;
+        }
         byte[] out = new byte[length];
         System.arraycopy(buffer, offset, out, 0, length);
         return out;

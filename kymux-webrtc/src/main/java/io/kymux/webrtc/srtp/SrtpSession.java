@@ -30,6 +30,11 @@ public final class SrtpSession implements AutoCloseable {
     /** SSRCs per direction we keep contexts for (a viewer has a handful). */
     public static final int MAX_SSRCS = 16;
 
+    /** SRTCP index (E flag + 31 bits) after the tag. */
+    private static final int SRTCP_INDEX = 4;
+
+    /** What protecting appends: the GCM tag or the 80-bit HMAC. */
+    private final int tagLength;
     private final SrtpContextFactory sender;
     private final SrtpContextFactory receiver;
     private final Map<Long, SrtpCryptoContext> sendRtp = new HashMap<>();
@@ -50,6 +55,7 @@ public final class SrtpSession implements AutoCloseable {
     public SrtpSession(int profile, byte[] sendKey, byte[] sendSalt, byte[] receiveKey, byte[] receiveSalt,
                        boolean replayWindow) {
         LoggerImpl logger = new LoggerImpl(SrtpSession.class.getName());
+        tagLength = policy(profile).getAuthTagLength();
         sender = new SrtpContextFactory(true, sendKey, sendSalt, policy(profile), policy(profile), logger);
         SrtpPolicy receive = policy(profile);
         receive.setReceiveReplayEnabled(replayWindow);
@@ -78,28 +84,28 @@ public final class SrtpSession implements AutoCloseable {
 
     public byte[] protectRtp(byte[] rtp) throws SrtpException {
         check(rtp, 12);
-        SrtpBuffer b = new SrtpBuffer(rtp);
+        SrtpBuffer b = new SrtpBuffer(rtp, tagLength);
         SrtpCryptoContext c = context(sendRtp, ssrc(rtp, 8), s -> sender.deriveContext(s, 0));
         return result(() -> c.transformPacket(b), b, "protect RTP");
     }
 
     public byte[] protectRtcp(byte[] rtcp) throws SrtpException {
         check(rtcp, 8);
-        SrtpBuffer b = new SrtpBuffer(rtcp);
+        SrtpBuffer b = new SrtpBuffer(rtcp, tagLength + SRTCP_INDEX);
         SrtcpCryptoContext c = context(sendRtcp, ssrc(rtcp, 4), sender::deriveControlContext);
         return result(() -> c.transformPacket(b), b, "protect RTCP");
     }
 
     public byte[] unprotectRtp(byte[] srtp) throws SrtpException {
         check(srtp, 12);
-        SrtpBuffer b = new SrtpBuffer(srtp);
+        SrtpBuffer b = new SrtpBuffer(srtp, 0);
         SrtpCryptoContext c = context(receiveRtp, ssrc(srtp, 8), s -> receiver.deriveContext(s, 0));
         return result(() -> c.reverseTransformPacket(b, false), b, "unprotect RTP");
     }
 
     public byte[] unprotectRtcp(byte[] srtcp) throws SrtpException {
         check(srtcp, 8);
-        SrtpBuffer b = new SrtpBuffer(srtcp);
+        SrtpBuffer b = new SrtpBuffer(srtcp, 0);
         SrtcpCryptoContext c = context(receiveRtcp, ssrc(srtcp, 4), receiver::deriveControlContext);
         return result(() -> c.reverseTransformPacket(b), b, "unprotect RTCP");
     }
