@@ -16,6 +16,6 @@ public final class KymuxMain implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new KymuxMain()).execute(args));
+        System.exit(new CommandLine(new KymuxMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 }

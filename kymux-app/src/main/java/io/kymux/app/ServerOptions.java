@@ -75,6 +75,11 @@ final class ServerOptions {
             description = "QUIC congestion control: cubic, bbr or reno (env KYMUX_CONGESTION, default cubic)")
     String congestion;
 
+    @Option(names = "--webtransport-streams", defaultValue = "${env:KYMUX_WEBTRANSPORT_STREAMS:-FRAME}",
+            description = "WebTransport video: frame, a unidirectional stream per frame (default: a lost packet "
+                    + "delays only its frame), or gop, one stream per GOP (env KYMUX_WEBTRANSPORT_STREAMS)")
+    ServerConfig.WebTransportStreams webTransportStreams;
+
     @Option(names = "--cert", defaultValue = "${env:KYMUX_CERT:-}",
             description = "PEM certificate for QUIC (env KYMUX_CERT); default: a self-signed ECDSA P-256 one made at "
                     + "start, valid 14 days, whose SHA-256 fingerprint is printed and served at /api/server")
@@ -112,7 +117,7 @@ final class ServerOptions {
                 new QueueLimits(queueFrames, queueBytes, latencyBudgetMs * 1000),
                 new QueueLimits(2 * queueFrames, 2 * queueBytes, destinationBudgetMs * 1000).forRelay(), maxPacket, maxFeeds, sendBuffer,
                 blankToNull(adminToken),
-                new ServerConfig.QuicConfig(quicPort, congestion, path(cert), path(key)),
+                new ServerConfig.QuicConfig(quicPort, congestion, path(cert), path(key), webTransportStreams),
                 new ServerConfig.AccessTokens(blankToNull(viewToken), blankToNull(controlToken)), tcpIngestMap(),
                 new ServerConfig.WebRtcConfig(webrtcPort, blankToNull(webrtcHost)));
     }

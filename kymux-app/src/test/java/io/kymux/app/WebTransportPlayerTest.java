@@ -81,6 +81,24 @@ class WebTransportPlayerTest {
     }
 
     @Test
+    void oneStreamPerGopPlaysToo() throws Exception {
+        io.kymux.server.ServerConfig cfg = io.kymux.server.ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
+                .withQuic(io.kymux.server.ServerConfig.QuicConfig.DEFAULT.withWebTransportStreams(
+                        io.kymux.server.ServerConfig.WebTransportStreams.GOP));
+        try (Harness h = new Harness(cfg); Chromium browser = new Chromium()) {
+            h.upload("video0", CaptureOptions.testVideo(EncoderSettings.h264(640, 360, 30, 30, 800_000)));
+            h.awaitFeedFrames("video0", 1, 20_000);
+            browser.driver.get("http://127.0.0.1:" + h.port() + "/watch/video0?transport=webtransport");
+            // 90 frames: across at least two GOP streams (30 frames each)
+            JsonNode s = browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 90, Duration.ofSeconds(30));
+            assertThat(s.get("transport").asText()).isEqualTo("webtransport");
+            assertThat(s.get("videoFramesDecoded").asInt()).as("VideoDecoder outputs").isGreaterThanOrEqualTo(90);
+            assertThat(s.get("droppedFrames").asInt()).as("frames missing on loopback").isZero();
+            assertThat(s.get("errors")).as("errors " + s).isEmpty();
+        }
+    }
+
+    @Test
     void withUdpBlockedThePagePlaysOverWebSocketWithinTwoSeconds() throws Exception {
         try (Harness h = demo(); Chromium browser = new Chromium()) {
             h.server.stopQuic();

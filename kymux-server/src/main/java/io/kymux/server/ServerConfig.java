@@ -20,11 +20,23 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
     /**
      * kymux/1 over QUIC. {@code port} -1: the HTTP port's number; 0: any free port.
      * {@code congestion}: cubic, bbr or reno. Certificate and key: PEM files, or null for a
-     * self-signed certificate made at start.
+     * self-signed certificate made at start. {@code webTransportStreams}: how WebTransport
+     * viewers get video (docs/protocol/webtransport.md).
      */
-    public record QuicConfig(int port, String congestion, java.nio.file.Path certFile, java.nio.file.Path keyFile) {
-        public static final QuicConfig DEFAULT = new QuicConfig(-1, "cubic", null, null);
+    public record QuicConfig(int port, String congestion, java.nio.file.Path certFile, java.nio.file.Path keyFile,
+                             WebTransportStreams webTransportStreams) {
+        public static final QuicConfig DEFAULT = new QuicConfig(-1, "cubic", null, null, WebTransportStreams.FRAME);
+
+        public QuicConfig withWebTransportStreams(WebTransportStreams w) {
+            return new QuicConfig(port, congestion, certFile, keyFile, w);
+        }
     }
+
+    /**
+     * One unidirectional stream per video frame (the default: a lost packet delays only its
+     * frame), or one per GOP (frames of a GOP in order on one stream; kept to measure the two).
+     */
+    public enum WebTransportStreams { FRAME, GOP }
 
     /**
      * WebRTC (WHEP) viewers: one UDP port for all of them. {@code port} -1: the HTTP port's
@@ -91,12 +103,16 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
         return with(b -> b.webrtc = w);
     }
 
+    public ServerConfig withQuic(QuicConfig q) {
+        return with(b -> b.quic = q);
+    }
+
     /** A copy with some components changed: the one place the canonical constructor is called with all of them. */
     private ServerConfig with(java.util.function.Consumer<Copy> change) {
         Copy c = new Copy(this);
         change.accept(c);
         return new ServerConfig(c.bindHost, c.port, c.feedLimits, c.queueLimits, destinationLimits, maxPacketSize,
-                maxFeeds, sendBufferBytes, c.adminToken, quic, c.access, c.tcpIngest, c.webrtc);
+                maxFeeds, sendBufferBytes, c.adminToken, c.quic, c.access, c.tcpIngest, c.webrtc);
     }
 
     /** The components the {@code with} methods change. */
@@ -109,8 +125,10 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
         AccessTokens access;
         java.util.Map<String, java.net.InetSocketAddress> tcpIngest;
         WebRtcConfig webrtc;
+        QuicConfig quic;
 
         Copy(ServerConfig c) {
+            quic = c.quic;
             webrtc = c.webrtc;
             bindHost = c.bindHost;
             port = c.port;

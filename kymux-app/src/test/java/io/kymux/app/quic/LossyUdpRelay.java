@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A UDP relay for tests on loopback: forwards between one client and a server, dropping
  * a seeded-random fraction of datagrams each way and delaying every one by a fixed time
- * (RTT = 2 × delay), plus a burst of {@link #BURST} every {@link #BURST_EVERY} datagrams towards
- * the client. Deterministic in what it drops for a given seed and packet order.
+ * (RTT = 2 × delay), plus (when asked) a burst of {@link #BURST} every {@link #BURST_EVERY}
+ * datagrams towards the client. Deterministic in what it drops for a given seed and packet order.
  */
-final class LossyUdpRelay implements AutoCloseable {
+public final class LossyUdpRelay implements AutoCloseable {
 
     private final DatagramChannel front;
     private final DatagramChannel back;
@@ -30,14 +30,21 @@ final class LossyUdpRelay implements AutoCloseable {
     private final Thread fromServer;
     private volatile SocketAddress client;
     private volatile boolean running = true;
-    final AtomicLong forwarded = new AtomicLong();
-    final AtomicLong dropped = new AtomicLong();
+    public final AtomicLong forwarded = new AtomicLong();
+    public final AtomicLong dropped = new AtomicLong();
+    private final boolean bursts;
     /** Besides the random loss: every this many datagrams towards the client, a burst is lost. */
     static final int BURST_EVERY = 500;
     static final int BURST = 5;
     private long downstream;
 
     LossyUdpRelay(InetSocketAddress server, double loss, long delayMs, long seed) throws IOException {
+        this(server, loss, delayMs, seed, true);
+    }
+
+    public LossyUdpRelay(InetSocketAddress server, double loss, long delayMs, long seed, boolean bursts)
+            throws IOException {
+        this.bursts = bursts;
         this.server = server;
         this.loss = loss;
         this.delayMs = delayMs;
@@ -48,7 +55,7 @@ final class LossyUdpRelay implements AutoCloseable {
         fromServer = pump(back, false);
     }
 
-    int port() throws IOException {
+    public int port() throws IOException {
         return ((InetSocketAddress) front.getLocalAddress()).getPort();
     }
 
@@ -68,7 +75,7 @@ final class LossyUdpRelay implements AutoCloseable {
                     boolean drop;
                     synchronized (random) {
                         drop = random.nextDouble() < loss;
-                        if (!toServer && ++downstream % BURST_EVERY >= BURST_EVERY - BURST) {
+                        if (bursts && !toServer && ++downstream % BURST_EVERY >= BURST_EVERY - BURST) {
                             drop = true; // a burst no FEC group survives, so loss is certain, not likely
                         }
                     }

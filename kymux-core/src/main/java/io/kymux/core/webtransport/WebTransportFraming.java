@@ -30,6 +30,13 @@ public final class WebTransportFraming {
         return b;
     }
 
+    /** The varint length kymux puts in front of each browser message on a unidirectional stream. */
+    public static ByteBuf messageLength(ByteBufAllocator alloc, int length) {
+        ByteBuf b = alloc.buffer(QuicVarint.size(length));
+        QuicVarint.write(b, length);
+        return b;
+    }
+
     /**
      * Reads a stream header: empty (nothing consumed) until both varints are there.
      *

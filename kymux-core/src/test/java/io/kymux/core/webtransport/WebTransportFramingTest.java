@@ -43,6 +43,9 @@ class WebTransportFramingTest {
     void streamHeadersAndDatagrams() {
         ByteBuf uni = WebTransportFraming.uniStreamHeader(Unpooled.buffer().alloc(), 4);
         assertThat(ByteBufUtil.hexDump(uni)).isEqualTo("405404");
+        // each browser message on a unidirectional stream: varint length first
+        assertThat(ByteBufUtil.hexDump(WebTransportFraming.messageLength(Unpooled.buffer().alloc(), 14))).isEqualTo("0e");
+        assertThat(ByteBufUtil.hexDump(WebTransportFraming.messageLength(Unpooled.buffer().alloc(), 8014))).isEqualTo("5f4e");
         ByteBuf bidi = hex("404104"); // what a browser writes ahead of its bidirectional stream to session 4
         assertThat(WebTransportFraming.readStreamHeader(uni, false)).contains(new WebTransportFraming.StreamHeader(false, 4));
         assertThat(WebTransportFraming.readStreamHeader(bidi, true)).contains(new WebTransportFraming.StreamHeader(true, 4));

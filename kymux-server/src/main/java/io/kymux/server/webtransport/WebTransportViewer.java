@@ -17,8 +17,12 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.kymux.server.quic.StreamReader;
+import io.kymux.server.ServerConfig;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * One WebTransport viewer: the HTTP/3 edge of a {@link Session}, with the WebSocket
  * path's message layout. Each video frame goes on a unidirectional stream of its own, so
  * a lost packet delays only its frame; a frame still unsent at its deadline has its
- * stream reset rather than finished. Audio frames go as HTTP/3 datagrams (one Opus packet
+ * stream reset rather than finished ({@code --webtransport-streams gop} instead puts a
+ * GOP on one stream, to compare). Stream messages are varint-length-prefixed. Audio frames go as HTTP/3 datagrams (one Opus packet
  * fits; a larger one takes a stream). Control messages both ways travel length-prefixed
  * on the bidirectional stream the page opens first (keyframe requests, stats, and input
  * events from a page that connected with the control token); the session starts when it arrives,
@@ -36,8 +41,8 @@ import org.slf4j.LoggerFactory;
 final class WebTransportViewer {
 
     private static final Logger log = LoggerFactory.getLogger(WebTransportViewer.class);
-    /** Frame streams open at once; past this the session queue holds (and drops) frames. */
-    static final int MAX_OPEN_STREAMS = 64;
+    /** Frames handed to QUIC streams but not yet taken by it; past this the session queue holds (and drops) frames. */
+    static final int MAX_IN_FLIGHT = 64;
     /** Application error code for a stream reset because its frame is too late. */
     static final int LATE = 0x4b4c; // "KL"
     static final int MAX_DATAGRAM_PAYLOAD = 1100;
@@ -49,7 +54,9 @@ final class WebTransportViewer {
     private final MessageFraming inbox;
     private final List<String> messages = new ArrayList<>();
     private QuicStreamChannel control;
-    private int openStreams;
+    private int inFlight;
+    private final ServerConfig.WebTransportStreams streams;
+    private final Map<Integer, GopStream> gops = new HashMap<>();
     /** The CONNECT carried the control token: this page may send input events. */
     private final boolean mayControl;
     private boolean inputRefused;
@@ -62,6 +69,7 @@ final class WebTransportViewer {
         this.quic = quic;
         this.sessionId = sessionId;
         this.inbox = new MessageFraming(quic.alloc());
+        this.streams = kymux.config().quic().webTransportStreams();
         this.session = new Session(kymux.nextSessionId(), name, feeds, kymux.config().queueLimits(),
                 () -> quic.eventLoop().execute(this::drain));
         kymux.register(session);
@@ -128,14 +136,14 @@ final class WebTransportViewer {
         }
     }
 
-    /** Moves queued items out while fewer than {@link #MAX_OPEN_STREAMS} frame streams are open. */
+    /** Moves queued items out while fewer than {@link #MAX_IN_FLIGHT} frames are in flight. */
     void drain() {
         if (closed || control == null || !quic.isActive()) {
             return;
         }
         long now = kymux.nowUs();
         boolean wroteControl = false;
-        while (openStreams < MAX_OPEN_STREAMS) {
+        while (inFlight < MAX_IN_FLIGHT) {
             QueueItem item = session.poll(now);
             if (item == null) {
                 break;
@@ -164,18 +172,28 @@ final class WebTransportViewer {
             message.release();
             return;
         }
-        openStreams++;
+        inFlight++;
+        if (m.video() && streams == ServerConfig.WebTransportStreams.GOP) {
+            gopStream(m).write(message);
+        } else {
+            sendOnOwnStream(m, message, now);
+        }
+    }
+
+    /** One stream for this frame alone, reset if it is still unsent at the frame's deadline. */
+    private void sendOnOwnStream(QueueItem.Media m, ByteBuf message, long now) {
         long deadline = m.mustDeliver() ? Long.MAX_VALUE : m.deadlineUs();
         quic.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter()).addListener(f -> {
             if (!f.isSuccess()) {
                 message.release();
-                streamDone();
+                writeDone();
                 return;
             }
             QuicStreamChannel s = (QuicStreamChannel) f.getNow();
             s.write(WebTransportFraming.uniStreamHeader(s.alloc(), sessionId));
+            s.write(WebTransportFraming.messageLength(s.alloc(), message.readableBytes()));
             var written = s.writeAndFlush(message).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
-            written.addListener((ChannelFutureListener) w -> streamDone());
+            written.addListener((ChannelFutureListener) w -> writeDone());
             if (deadline != Long.MAX_VALUE) {
                 long delayUs = Math.max(0, deadline - now);
                 s.eventLoop().schedule(() -> {
@@ -187,8 +205,100 @@ final class WebTransportViewer {
         });
     }
 
-    private void streamDone() {
-        openStreams--;
+    /**
+     * The track's GOP stream: a config or keyframe starts a new one (a keyframe joins the
+     * stream its config just opened). The previous stream is finished, or reset if some of
+     * its frames are still unsent: the new GOP does not need them.
+     */
+    private GopStream gopStream(QueueItem.Media m) {
+        GopStream g = gops.get(m.track());
+        boolean startsGop = m.frame().config() || (m.frame().key() && (g == null || !g.configOnly));
+        if (g == null || startsGop) {
+            if (g != null) {
+                g.end();
+            }
+            g = new GopStream();
+            gops.put(m.track(), g);
+        }
+        if (!m.frame().config()) {
+            g.configOnly = false;
+        }
+        return g;
+    }
+
+    /** Frames of one GOP in order on one stream; they wait here until QUIC has made the stream. */
+    private final class GopStream {
+        private QuicStreamChannel channel;
+        private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
+        private int unsent;
+        private boolean ended;
+        boolean configOnly = true;
+
+        GopStream() {
+            quic.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter()).addListener(f -> {
+                if (!f.isSuccess()) {
+                    while (!early.isEmpty()) {
+                        early.poll().release();
+                        unsent--;
+                        writeDone();
+                    }
+                    return;
+                }
+                channel = (QuicStreamChannel) f.getNow();
+                channel.write(WebTransportFraming.uniStreamHeader(channel.alloc(), sessionId));
+                while (!early.isEmpty()) {
+                    writeNow(early.poll());
+                }
+                channel.flush();
+                if (ended) {
+                    finish();
+                }
+            });
+        }
+
+        void write(ByteBuf message) {
+            unsent++;
+            if (channel == null) {
+                early.add(message);
+            } else {
+                writeNow(message);
+                channel.flush();
+            }
+        }
+
+        private void writeNow(ByteBuf message) {
+            channel.write(WebTransportFraming.messageLength(channel.alloc(), message.readableBytes()));
+            channel.write(message).addListener(w -> {
+                unsent--;
+                writeDone();
+            });
+        }
+
+        void end() {
+            ended = true;
+            if (channel != null) {
+                finish();
+            }
+        }
+
+        /** The session is over: frames still waiting for the stream go nowhere. */
+        void discard() {
+            while (!early.isEmpty()) {
+                early.poll().release();
+            }
+        }
+
+        private void finish() {
+            if (unsent > 0) {
+                channel.shutdownOutput(LATE); // the new GOP does not need the rest of this one
+            } else {
+                channel.shutdownOutput();
+            }
+        }
+    }
+
+    private void writeDone() {
+        inFlight--;
         drain();
     }
 
@@ -197,6 +307,7 @@ final class WebTransportViewer {
             return;
         }
         closed = true;
+        gops.values().forEach(GopStream::discard);
         session.close();
         kymux.unregister(session);
         inbox.close();

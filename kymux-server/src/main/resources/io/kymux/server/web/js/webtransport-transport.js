@@ -1,5 +1,6 @@
 // WebTransport transport: the same media messages as the WebSocket, each video frame on a
-// unidirectional stream of its own (so one lost packet delays only its frame), audio as
+// unidirectional stream of its own (so one lost packet delays only its frame; a server run
+// with --webtransport-streams gop sends a GOP per stream, read the same way), audio as
 // datagrams, JSON control both ways on one bidirectional stream (varint length + JSON).
 // The certificate is pinned by the hashes the server publishes: no CA, no browser flags.
 import { parseMediaMessage } from './media-message.js';
@@ -19,6 +20,37 @@ function varint(bytes, at) {
   let v = bytes[at] & 0x3f;
   for (let i = 1; i < len; i++) v = v * 256 + bytes[at + i];
   return { value: v, size: len };
+}
+
+// Varint-length-prefixed messages out of a stream's chunks; each message is handed over
+// in a buffer of its own, and its bytes are joined once, when all of them are there.
+function messageReader(onMessage) {
+  let chunks = [];
+  let size = 0;
+  let need = 0; // bytes of the next whole message, 0 while its length is unknown
+  return (chunk) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    while (size > 0 && size >= need) {
+      const buf = chunks.length === 1 ? chunks[0] : join(chunks, size);
+      const len = varint(buf, 0);
+      chunks = [buf];
+      if (!len) { need = size + 1; return; }
+      need = len.size + len.value;
+      if (size < need) return;
+      onMessage(buf.slice(len.size, need));
+      chunks = [buf.subarray(need)];
+      size -= need;
+      need = 0;
+    }
+  };
+}
+
+function join(chunks, size) {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.length; }
+  return out;
 }
 
 function encodeMessage(obj) {
@@ -88,8 +120,10 @@ export async function connectWebTransport(name, handlers, timeoutMs) {
   if (typeof WebTransport === 'undefined') throw new Error('this browser has no WebTransport');
   const info = await (await fetch('/api/server')).json();
   const serverCertificateHashes = info.quic.certificateHashes.map((h) => ({ algorithm: 'sha-256', value: hexBytes(h) }));
-  const token = new URLSearchParams(location.search).get('token');
-  const url = `https://${location.hostname}:${info.quic.port}/wt/${encodeURIComponent(name)}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const params = new URLSearchParams(location.search);
+  const token = params.get('token');
+  const port = params.get('quicport') ?? info.quic.port; // ?quicport=: the UDP port as forwarded, if not the server's
+  const url = `https://${location.hostname}:${port}/wt/${encodeURIComponent(name)}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
   const wt = new WebTransport(url, { serverCertificateHashes });
   wt.closed.catch(() => {});
   try {
@@ -111,50 +145,33 @@ export async function connectWebTransport(name, handlers, timeoutMs) {
   const reorder = new Reorder(media, (track) => send({ type: 'keyframe', track }));
   const ticker = setInterval(() => reorder.tick(performance.now()), 20);
 
-  (async () => { // control messages
-    const reader = control.readable.getReader();
-    let buf = new Uint8Array(0);
+  // each stream, control or media, is read the same way: varint length + message
+  async function readMessages(readable, onMessage) {
+    const reader = readable.getReader();
+    const take = messageReader(onMessage);
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      const joined = new Uint8Array(buf.length + value.length);
-      joined.set(buf, 0);
-      joined.set(value, buf.length);
-      buf = joined;
-      for (;;) {
-        const len = varint(buf, 0);
-        if (!len || buf.length < len.size + len.value) break;
-        const msg = JSON.parse(new TextDecoder().decode(buf.subarray(len.size, len.size + len.value)));
-        handlers.control(msg);
-        if (msg.type === 'hello' && !described) {
-          described = true;
-          early.splice(0).forEach((m) => handlers.media(m));
-        }
-        buf = buf.slice(len.size + len.value);
-      }
+      take(value);
     }
-  })().catch(() => {});
+  }
 
-  (async () => { // one stream per frame
+  readMessages(control.readable, (bytes) => {
+    const msg = JSON.parse(new TextDecoder().decode(bytes));
+    handlers.control(msg);
+    if (msg.type === 'hello' && !described) {
+      described = true;
+      early.splice(0).forEach((m) => handlers.media(m));
+    }
+  }).catch(() => {});
+
+  (async () => { // video: a stream per frame (or per GOP)
     const streams = wt.incomingUnidirectionalStreams.getReader();
     for (;;) {
       const { value: stream, done } = await streams.read();
       if (done) break;
-      (async () => {
-        const chunks = [];
-        let size = 0;
-        const r = stream.getReader();
-        for (;;) {
-          const { value, done: end } = await r.read();
-          if (end) break;
-          chunks.push(value);
-          size += value.length;
-        }
-        const bytes = new Uint8Array(size);
-        let at = 0;
-        for (const c of chunks) { bytes.set(c, at); at += c.length; }
-        reorder.push(parseMediaMessage(bytes.buffer));
-      })().catch(() => {}); // reset at its deadline: that frame is skipped
+      // a stream reset at its deadline rejects: the frames not yet whole are skipped
+      readMessages(stream, (bytes) => reorder.push(parseMediaMessage(bytes.buffer))).catch(() => {});
     }
   })().catch(() => {});
 
