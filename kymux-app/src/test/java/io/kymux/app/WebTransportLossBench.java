@@ -27,9 +27,10 @@ class WebTransportLossBench {
 
     @Test
     void perFrameAgainstPerGop() throws Exception {
-        for (double loss : new double[] {0.0, 0.02, 0.05}) {
-            for (ServerConfig.WebTransportStreams mode : ServerConfig.WebTransportStreams.values()) {
-                run(mode, loss);
+        // -Dloss=0,0.02 and -Dmodes=FRAME narrow the runs
+        for (String loss : System.getProperty("loss", "0,0.02,0.05").split(",")) {
+            for (String mode : System.getProperty("modes", "FRAME,GOP").split(",")) {
+                run(ServerConfig.WebTransportStreams.valueOf(mode), Double.parseDouble(loss));
             }
         }
     }
@@ -40,8 +41,14 @@ class WebTransportLossBench {
         try (Harness h = new Harness(cfg); Chromium browser = new Chromium();
              LossyUdpRelay relay = new LossyUdpRelay(new InetSocketAddress("127.0.0.1", h.server.quicPort()),
                      loss, 20, 7, false)) {
-            // 1.5 Mb/s 30 fps, 2 s GOP: delta frames span several datagrams, keyframes dozens
-            h.upload("v", CaptureOptions.testVideo(EncoderSettings.h264(640, 360, 30, 60, 1_500_000)));
+            // 1.5 Mb/s 30 fps, 2 s GOP: delta frames span several datagrams, keyframes dozens; over the
+            // WebSocket ingest, so the page's keyframe requests reach the encoder
+            CaptureOptions source = CaptureOptions.testVideo(EncoderSettings.h264(640, 360, 30, 60, 1_500_000));
+            if (Boolean.getBoolean("httpIngest")) {
+                h.upload("v", source);
+            } else {
+                h.uploadOverWebSocket("v", source);
+            }
             h.awaitFeedFrames("v", 1, 20_000);
             browser.driver.get("http://127.0.0.1:" + h.port() + "/watch/v?transport=webtransport&quicport="
                     + relay.port());

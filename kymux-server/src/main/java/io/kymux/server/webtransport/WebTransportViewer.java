@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamPriority;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.kymux.server.quic.StreamReader;
 import io.kymux.server.ServerConfig;
@@ -29,13 +30,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One WebTransport viewer: the HTTP/3 edge of a {@link Session}, with the WebSocket
- * path's message layout. Each video frame goes on a unidirectional stream of its own, so
- * a lost packet delays only its frame; a frame still unsent at its deadline has its
- * stream reset rather than finished ({@code --webtransport-streams gop} instead puts a
- * GOP on one stream, to compare). Stream messages are varint-length-prefixed. Audio frames go as HTTP/3 datagrams (one Opus packet
- * fits; a larger one takes a stream). Control messages both ways travel length-prefixed
- * on the bidirectional stream the page opens first (keyframe requests, stats, and input
- * events from a page that connected with the control token); the session starts when it arrives,
+ * path's message layout. Each video frame goes on a unidirectional stream of its own,
+ * sent oldest first, and reset at the frame's deadline if QUIC has not delivered it, so a
+ * late frame never holds back the next ones ({@code --webtransport-streams gop} instead puts
+ * a GOP on one stream, reset when the next GOP starts). Stream messages are
+ * varint-length-prefixed. Audio frames go as HTTP/3 datagrams (one Opus packet fits; a
+ * larger one takes a stream). Control messages both ways travel length-prefixed on the
+ * bidirectional stream the page opens first (keyframe requests, stats, and input events
+ * from a page that connected with the control token); the session starts when it arrives,
  * so the hello comes before any media. Everything runs on the connection's event loop.
  */
 final class WebTransportViewer {
@@ -46,6 +48,11 @@ final class WebTransportViewer {
     /** Application error code for a stream reset because its frame is too late. */
     static final int LATE = 0x4b4c; // "KL"
     static final int MAX_DATAGRAM_PAYLOAD = 1100;
+    /**
+     * Video streams are sent one after the other, oldest first (not round-robin, quiche's
+     * default): under a small congestion window, interleaving would make every frame late.
+     */
+    private static final QuicStreamPriority VIDEO_PRIORITY = new QuicStreamPriority(3, false);
 
     private final Kymux kymux;
     private final QuicChannel quic;
@@ -180,9 +187,14 @@ final class WebTransportViewer {
         }
     }
 
-    /** One stream for this frame alone, reset if it is still unsent at the frame's deadline. */
+    /**
+     * One stream for this frame alone. A frame that must arrive (config, GOP replay) is
+     * finished at once. Any other is left open and reset at its deadline: Netty closes a
+     * finished stream before QUIC has delivered it, so only an open one can still be
+     * recalled. The reset makes QUIC stop (re)sending a stale frame; the page has parsed
+     * the frame already if it all arrived (the length prefix tells it where it ends).
+     */
     private void sendOnOwnStream(QueueItem.Media m, ByteBuf message, long now) {
-        long deadline = m.mustDeliver() ? Long.MAX_VALUE : m.deadlineUs();
         quic.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter()).addListener(f -> {
             if (!f.isSuccess()) {
                 message.release();
@@ -190,25 +202,28 @@ final class WebTransportViewer {
                 return;
             }
             QuicStreamChannel s = (QuicStreamChannel) f.getNow();
+            s.updatePriority(VIDEO_PRIORITY);
             s.write(WebTransportFraming.uniStreamHeader(s.alloc(), sessionId));
             s.write(WebTransportFraming.messageLength(s.alloc(), message.readableBytes()));
-            var written = s.writeAndFlush(message).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
-            written.addListener((ChannelFutureListener) w -> writeDone());
-            if (deadline != Long.MAX_VALUE) {
-                long delayUs = Math.max(0, deadline - now);
-                s.eventLoop().schedule(() -> {
-                    if (!written.isDone() && s.isActive()) {
-                        s.shutdownOutput(LATE); // RESET_STREAM: the page drops it, no head-of-line wait
-                    }
-                }, delayUs, TimeUnit.MICROSECONDS);
+            var written = s.writeAndFlush(message).addListener((ChannelFutureListener) w -> writeDone());
+            if (m.mustDeliver()) {
+                written.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+            } else {
+                s.eventLoop().schedule(() -> reset(s), Math.max(0, m.deadlineUs() - now), TimeUnit.MICROSECONDS);
             }
         });
     }
 
+    private static void reset(QuicStreamChannel s) {
+        if (s.isActive()) {
+            s.shutdownOutput(LATE); // RESET_STREAM: the page drops what it has not got, no head-of-line wait
+        }
+    }
+
     /**
      * The track's GOP stream: a config or keyframe starts a new one (a keyframe joins the
-     * stream its config just opened). The previous stream is finished, or reset if some of
-     * its frames are still unsent: the new GOP does not need them.
+     * stream its config just opened). The previous stream is reset, not finished: the new
+     * GOP does not need what QUIC has not delivered of the old one.
      */
     private GopStream gopStream(QueueItem.Media m) {
         GopStream g = gops.get(m.track());
@@ -230,7 +245,6 @@ final class WebTransportViewer {
     private final class GopStream {
         private QuicStreamChannel channel;
         private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
-        private int unsent;
         private boolean ended;
         boolean configOnly = true;
 
@@ -239,25 +253,24 @@ final class WebTransportViewer {
                 if (!f.isSuccess()) {
                     while (!early.isEmpty()) {
                         early.poll().release();
-                        unsent--;
                         writeDone();
                     }
                     return;
                 }
                 channel = (QuicStreamChannel) f.getNow();
+                channel.updatePriority(VIDEO_PRIORITY);
                 channel.write(WebTransportFraming.uniStreamHeader(channel.alloc(), sessionId));
                 while (!early.isEmpty()) {
                     writeNow(early.poll());
                 }
                 channel.flush();
                 if (ended) {
-                    finish();
+                    reset(channel);
                 }
             });
         }
 
         void write(ByteBuf message) {
-            unsent++;
             if (channel == null) {
                 early.add(message);
             } else {
@@ -268,16 +281,13 @@ final class WebTransportViewer {
 
         private void writeNow(ByteBuf message) {
             channel.write(WebTransportFraming.messageLength(channel.alloc(), message.readableBytes()));
-            channel.write(message).addListener(w -> {
-                unsent--;
-                writeDone();
-            });
+            channel.write(message).addListener(w -> writeDone());
         }
 
         void end() {
             ended = true;
             if (channel != null) {
-                finish();
+                reset(channel);
             }
         }
 
@@ -285,14 +295,6 @@ final class WebTransportViewer {
         void discard() {
             while (!early.isEmpty()) {
                 early.poll().release();
-            }
-        }
-
-        private void finish() {
-            if (unsent > 0) {
-                channel.shutdownOutput(LATE); // the new GOP does not need the rest of this one
-            } else {
-                channel.shutdownOutput();
             }
         }
     }

@@ -5,7 +5,7 @@
 // The certificate is pinned by the hashes the server publishes: no CA, no browser flags.
 import { parseMediaMessage } from './media-message.js';
 
-const GAP_MS = 80; // a frame missing this long is given up: skip to the next keyframe
+const DEFAULT_GIVE_UP_MS = 150; // a frame missing this long is given up, until the hello says the budget
 
 function hexBytes(hex) {
   const out = new Uint8Array(hex.length / 2);
@@ -69,12 +69,15 @@ function withTimeout(promise, ms, what) {
 }
 
 // Frames of a track back in sequence order (streams finish in any order); a config
-// shares the seq of the frame after it and goes first.
+// shares the seq of the frame after it and goes first. A missing frame is waited for up to
+// the session's latency budget (QUIC retransmits it meanwhile: about two round trips);
+// then the track skips to a keyframe that is already here, or asks for one.
 class Reorder {
   constructor(deliver, askKeyframe) {
     this.deliver = deliver;
     this.askKeyframe = askKeyframe;
     this.tracks = new Map();
+    this.giveUpMs = DEFAULT_GIVE_UP_MS;
   }
 
   push(msg) {
@@ -102,15 +105,21 @@ class Reorder {
     }
   }
 
-  // called every 20 ms: a gap older than GAP_MS is skipped
+  // called every 20 ms: a gap older than giveUpMs is skipped
   tick(now) {
     for (const [track, t] of this.tracks) {
       if (t.pending.size === 0) continue;
       const oldest = Math.min(...[...t.pending.values()].map((s) => s.at));
-      if (now - oldest < GAP_MS) continue;
-      t.next = Math.min(...t.pending.keys());
-      t.needKey = true;
-      this.askKeyframe(track);
+      if (now - oldest < this.giveUpMs) continue;
+      const keys = [...t.pending.entries()].filter(([, s]) => s.frame?.key).map(([seq]) => seq);
+      if (keys.length > 0) {
+        t.next = Math.min(...keys); // a keyframe is here: decode from it, no request needed
+        for (const seq of [...t.pending.keys()]) if (seq < t.next) t.pending.delete(seq);
+      } else {
+        t.next = Math.min(...t.pending.keys());
+        t.needKey = true;
+        this.askKeyframe(track);
+      }
       this.flush(t);
     }
   }
@@ -159,6 +168,7 @@ export async function connectWebTransport(name, handlers, timeoutMs) {
   readMessages(control.readable, (bytes) => {
     const msg = JSON.parse(new TextDecoder().decode(bytes));
     handlers.control(msg);
+    if (msg.type === 'hello' && msg.latencyBudgetMs > 0) reorder.giveUpMs = msg.latencyBudgetMs;
     if (msg.type === 'hello' && !described) {
       described = true;
       early.splice(0).forEach((m) => handlers.media(m));
