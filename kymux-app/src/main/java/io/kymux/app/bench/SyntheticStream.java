@@ -6,6 +6,7 @@ import io.kymux.core.packet.StreamHeader;
 import io.kymux.core.packet.CodecId;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.util.concurrent.locks.LockSupport;
 
@@ -56,7 +57,8 @@ final class SyntheticStream implements Runnable {
                 LockSupport.parkNanos(wait);
             }
             boolean key = i % gop == 0;
-            sink.accept(new MediaPacket(nowUs(), false, key, frame(key)));
+            ByteBuf payload = frame(key); // built before the PTS is taken: not relay time
+            sink.accept(new MediaPacket(nowUs(), false, key, payload));
             published = i + 1;
         }
         sink.close();
@@ -64,7 +66,9 @@ final class SyntheticStream implements Runnable {
 
     private ByteBuf frame(boolean key) {
         int size = key ? keySize : deltaSize;
-        ByteBuf b = Unpooled.buffer(size + CONFIG.length);
+        // direct and pooled, as every real ingest's payload is (a heap payload would be copied
+        // for each viewer on its way to the socket)
+        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(size + CONFIG.length);
         if (key) {
             b.writeBytes(CONFIG);
         }
