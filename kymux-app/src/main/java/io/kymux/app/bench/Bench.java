@@ -51,11 +51,15 @@ public final class Bench {
         }
         // in-process: publish straight into the feed, so PTS is the ingest instant and the
         // figure is exactly the relay's; against a target: over HTTP ingest
-        PacketSink sink = server != null
+        FeedPacketSink inProcess = server != null
                 ? new FeedPacketSink(server.kymux().feeds().getOrCreate(FEED).orElseThrow(), server.kymux().clock())
-                : new HttpUpload(base.resolve("/ingest/" + FEED));
+                : null;
+        PacketSink sink = inProcess != null ? inProcess : new HttpUpload(base.resolve("/ingest/" + FEED));
         SyntheticStream stream = new SyntheticStream(sink, o.bitrate(), o.fps(), o.gop(),
                 (long) (o.durationSeconds() + o.warmupSeconds()) * o.fps());
+        if (inProcess != null) {
+            inProcess.answerKeyframeRequestsWith(stream::requestKeyframe); // as a real capture does
+        }
         Thread publisher = new Thread(stream, "bench-publisher");
         ResourceSampler sampler = new ResourceSampler();
         try {

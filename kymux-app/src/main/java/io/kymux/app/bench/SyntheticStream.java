@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * An H.264-shaped stream at a chosen bitrate, frame rate and GOP, without an encoder:
  * real SPS/PPS, keyframes 4x the average frame size, PTS = the send instant (µs, Unix
- * epoch) so a viewer's receive time minus PTS is the latency through the relay.
+ * epoch) so a viewer's receive time minus PTS is the latency through the relay. Keyframe
+ * requests are honoured with the next frame.
  */
 final class SyntheticStream implements Runnable {
 
@@ -28,6 +29,7 @@ final class SyntheticStream implements Runnable {
     private final int deltaSize;
     private final long frames;
     private volatile long published;
+    private volatile boolean keyframeRequested;
 
     SyntheticStream(PacketSink sink, long bitrate, int fps, int gop, long frames) {
         this.sink = sink;
@@ -37,6 +39,11 @@ final class SyntheticStream implements Runnable {
         int avg = (int) Math.max(64, bitrate / 8 / fps);
         this.keySize = gop > 1 ? 4 * avg : avg;
         this.deltaSize = gop > 1 ? Math.max(32, (avg * gop - keySize) / (gop - 1)) : avg;
+    }
+
+    /** A viewer needs a keyframe: the next frame is one, as a real encoder would do. */
+    void requestKeyframe() {
+        keyframeRequested = true;
     }
 
     /** Media frames published so far. */
@@ -56,7 +63,10 @@ final class SyntheticStream implements Runnable {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            boolean key = i % gop == 0;
+            boolean key = i % gop == 0 || keyframeRequested;
+            if (key) {
+                keyframeRequested = false;
+            }
             ByteBuf payload = frame(key); // built before the PTS is taken: not relay time
             sink.accept(new MediaPacket(nowUs(), false, key, payload));
             published = i + 1;

@@ -325,8 +325,8 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
         if (session != null) {
             session.close();
             kymux.unregister(session);
-            log.info("kymux/1 session {} closed: {} datagrams, {} bytes paced, last stats {}", session.id(),
-                    datagramsSent, pacer.sentBytes(), lastStats);
+            log.info("kymux/1 session {} closed: {} datagrams, {} bytes paced (pacing at {} b/s), drops {}, last stats {}",
+                    session.id(), datagramsSent, pacer.sentBytes(), pacer.rateBps(), session.stats().drops(), lastStats);
         }
         if (controlCodec != null) {
             controlCodec.close();
