@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -42,6 +43,9 @@ import java.util.function.LongSupplier;
  * server for one), reports stats every second and sends input on a second stream.
  */
 public final class KymuxQuicClient implements AutoCloseable {
+
+    /** Socket receive buffer asked of the kernel (it caps it at net.core.rmem_max). */
+    static final int UDP_RECEIVE_BUFFER = 4 << 20;
 
     static final long REASSEMBLY_TIMEOUT_US = 60_000;
     static final long KEYFRAME_RETRY_US = 300_000;
@@ -94,6 +98,9 @@ public final class KymuxQuicClient implements AutoCloseable {
         QuicSslContext tls = QuicSslContextBuilder.forClient().trustManager(new PinnedTrustManager(fingerprint))
                 .applicationProtocols(ControlMessage.ALPN).build();
         udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                // a keyframe arrives as a burst of datagrams: the kernel's default 208 KiB
+                // overflowed (RcvbufErrors) while the event loop was busy (capped at rmem_max)
+                .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
                 .handler(new QuicClientCodecBuilder().sslContext(tls).maxIdleTimeout(30, TimeUnit.SECONDS)
                         .initialMaxData(64L << 20).initialMaxStreamDataBidirectionalLocal(1L << 20)
                         .initialMaxStreamDataBidirectionalRemote(16L << 20).initialMaxStreamsBidirectional(0)

@@ -4,6 +4,7 @@ import io.kymux.server.Kymux;
 import io.kymux.server.tls.CertificateRotation;
 import io.kymux.server.webtransport.WebTransportConnection;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -31,6 +32,7 @@ public final class QuicServer implements AutoCloseable {
 
     /** Datagrams Netty queues per connection each way; the sender paces below this. */
     static final int DATAGRAM_QUEUE = 2048;
+    static final int SOCKET_BUFFER = 4 << 20;
     static final int INITIAL_CWND_PACKETS = 32;
 
     private static final Logger log = LoggerFactory.getLogger(QuicServer.class);
@@ -76,8 +78,11 @@ public final class QuicServer implements AutoCloseable {
                     }
                 })
                 .build();
-        channel = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
-                .bind(host, port).sync().channel();
+        // one socket for every QUIC viewer: room for their bursts each way (the kernel caps
+        // these at net.core.rmem_max / wmem_max)
+        channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER).option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                .handler(codec).bind(host, port).sync().channel();
         log.info("kymux/1 (QUIC) on udp://{}:{} certificate SHA-256 {}", host, port(), certificates.current().fingerprint());
     }
 
