@@ -99,6 +99,23 @@ class WebTransportPlayerTest {
     }
 
     @Test
+    void aLongLatencyBudgetDoesNotRunThePageOutOfStreams() throws Exception {
+        // frame streams stay open until their deadline: with a 5 s budget at 60 fps that would
+        // be 300 open streams, past the page's stream credit, if nothing finished them sooner
+        io.kymux.core.session.QueueLimits q = io.kymux.core.session.QueueLimits.DEFAULT;
+        io.kymux.server.ServerConfig cfg = io.kymux.server.ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
+                .withQueueLimits(new io.kymux.core.session.QueueLimits(q.maxFrames(), q.maxBytes(), 5_000_000));
+        try (Harness h = new Harness(cfg); Chromium browser = new Chromium()) {
+            h.upload("video0", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 60, 600, 300_000)));
+            h.awaitFeedFrames("video0", 1, 20_000);
+            browser.driver.get("http://127.0.0.1:" + h.port() + "/watch/video0?transport=webtransport");
+            JsonNode s = browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 400, Duration.ofSeconds(30));
+            assertThat(s.get("videoFramesDecoded").asInt()).as("VideoDecoder outputs " + s).isGreaterThanOrEqualTo(400);
+            assertThat(s.get("droppedFrames").asInt()).as("frames missing on loopback").isZero();
+        }
+    }
+
+    @Test
     void withUdpBlockedThePagePlaysOverWebSocketWithinTwoSeconds() throws Exception {
         try (Harness h = demo(); Chromium browser = new Chromium()) {
             h.server.stopQuic();

@@ -11,6 +11,7 @@ import io.kymux.server.Kymux;
 import io.kymux.server.ViewerReports;
 import io.kymux.server.ws.ControlMessages;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -48,6 +49,8 @@ final class WebTransportViewer {
     /** Application error code for a stream reset because its frame is too late. */
     static final int LATE = 0x4b4c; // "KL"
     static final int MAX_DATAGRAM_PAYLOAD = 1100;
+    /** Frame streams left open for a deadline reset; more are finished, oldest first. */
+    static final int MAX_OPEN_FRAME_STREAMS = 32;
     /**
      * Video streams are sent one after the other, oldest first (not round-robin, quiche's
      * default): under a small congestion window, interleaving would make every frame late.
@@ -64,6 +67,7 @@ final class WebTransportViewer {
     private int inFlight;
     private final ServerConfig.WebTransportStreams streams;
     private final Map<Integer, GopStream> gops = new HashMap<>();
+    private final ArrayDeque<OpenFrameStream> openFrameStreams = new ArrayDeque<>();
     /** The CONNECT carried the control token: this page may send input events. */
     private final boolean mayControl;
     private boolean inputRefused;
@@ -192,7 +196,9 @@ final class WebTransportViewer {
      * finished at once. Any other is left open and reset at its deadline: Netty closes a
      * finished stream before QUIC has delivered it, so only an open one can still be
      * recalled. The reset makes QUIC stop (re)sending a stale frame; the page has parsed
-     * the frame already if it all arrived (the length prefix tells it where it ends).
+     * the frame already if it all arrived (the length prefix tells it where it ends). At
+     * most {@link #MAX_OPEN_FRAME_STREAMS} wait for their deadline; past that the oldest is
+     * finished, since the page grants only so many streams at once (Chromium about 100).
      */
     private void sendOnOwnStream(QueueItem.Media m, ByteBuf message, long now) {
         quic.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter()).addListener(f -> {
@@ -205,13 +211,26 @@ final class WebTransportViewer {
             s.updatePriority(VIDEO_PRIORITY);
             s.write(WebTransportFraming.uniStreamHeader(s.alloc(), sessionId));
             s.write(WebTransportFraming.messageLength(s.alloc(), message.readableBytes()));
-            var written = s.writeAndFlush(message).addListener((ChannelFutureListener) w -> writeDone());
+            ChannelFuture written = s.writeAndFlush(message).addListener((ChannelFutureListener) w -> writeDone());
             if (m.mustDeliver()) {
                 written.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
-            } else {
-                s.eventLoop().schedule(() -> reset(s), Math.max(0, m.deadlineUs() - now), TimeUnit.MICROSECONDS);
+                return;
+            }
+            OpenFrameStream open = new OpenFrameStream(s, written);
+            openFrameStreams.add(open);
+            s.eventLoop().schedule(() -> {
+                if (openFrameStreams.remove(open)) {
+                    reset(s);
+                }
+            }, Math.max(0, m.deadlineUs() - now), TimeUnit.MICROSECONDS);
+            while (openFrameStreams.size() > MAX_OPEN_FRAME_STREAMS) {
+                openFrameStreams.poll().written().addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
             }
         });
+    }
+
+    /** A frame stream left open until its deadline, so that it can still be reset. */
+    private record OpenFrameStream(QuicStreamChannel stream, ChannelFuture written) {
     }
 
     private static void reset(QuicStreamChannel s) {
