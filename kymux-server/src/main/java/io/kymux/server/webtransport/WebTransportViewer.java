@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 final class WebTransportViewer {
 
     private static final Logger log = LoggerFactory.getLogger(WebTransportViewer.class);
-    /** Frames handed to QUIC streams but not yet taken by it; past this the session queue holds (and drops) frames. */
+    /** Frames handed to QUIC but not yet taken by it; past this the session queue holds (and drops) them. */
     static final int MAX_IN_FLIGHT = 64;
     /** Application error code for a stream reset because its frame is too late. */
     static final int LATE = 0x4b4c; // "KL"
@@ -52,10 +52,11 @@ final class WebTransportViewer {
     /** Frame streams left open for a deadline reset; more are finished, oldest first. */
     static final int MAX_OPEN_FRAME_STREAMS = 32;
     /**
-     * Video streams are sent one after the other, oldest first (not round-robin, quiche's
-     * default): under a small congestion window, interleaving would make every frame late.
+     * Frame streams (video, and audio too large for a datagram) are sent one after the other,
+     * oldest first, not round-robin (quiche's default): under a small congestion window,
+     * interleaving would make every frame late.
      */
-    private static final QuicStreamPriority VIDEO_PRIORITY = new QuicStreamPriority(3, false);
+    private static final QuicStreamPriority FRAME_STREAM_PRIORITY = new QuicStreamPriority(3, false);
 
     private final Kymux kymux;
     private final QuicChannel quic;
@@ -208,7 +209,7 @@ final class WebTransportViewer {
                 return;
             }
             QuicStreamChannel s = (QuicStreamChannel) f.getNow();
-            s.updatePriority(VIDEO_PRIORITY);
+            s.updatePriority(FRAME_STREAM_PRIORITY);
             s.write(WebTransportFraming.uniStreamHeader(s.alloc(), sessionId));
             s.write(WebTransportFraming.messageLength(s.alloc(), message.readableBytes()));
             ChannelFuture written = s.writeAndFlush(message).addListener((ChannelFutureListener) w -> writeDone());
@@ -277,7 +278,7 @@ final class WebTransportViewer {
                     return;
                 }
                 channel = (QuicStreamChannel) f.getNow();
-                channel.updatePriority(VIDEO_PRIORITY);
+                channel.updatePriority(FRAME_STREAM_PRIORITY);
                 channel.write(WebTransportFraming.uniStreamHeader(channel.alloc(), sessionId));
                 while (!early.isEmpty()) {
                     writeNow(early.poll());
