@@ -79,7 +79,7 @@ public final class Feed {
         if (packet.key() && header.codec() == CodecId.H264) {
             adoptInBandParameterSets(packet.payload(), packet.ptsUs(), nowUs);
         }
-        Frame frame = new Frame(nextSeq++, packet.ptsUs(), false, packet.key(), nowUs, packet.payload());
+        Frame frame = new Frame(nextSeq++, packet.ptsUs(), false, packet.key(), nowUs, direct(packet.payload()));
         framesIn++;
         bytesIn += frame.size();
         lastPtsUs = frame.ptsUs();
@@ -185,11 +185,26 @@ public final class Feed {
             payload.release();
             return; // repeated, unchanged
         }
-        setConfig(new Frame(nextSeq, ptsUs, true, false, nowUs, payload));
+        setConfig(new Frame(nextSeq, ptsUs, true, false, nowUs, direct(payload)));
         updateTrack();
         for (FrameSink s : sinks) {
             s.onFrame(this, config.retainedDuplicate());
         }
+    }
+
+    /**
+     * The payload in direct memory. Every transport writes a frame to a socket; a heap
+     * payload would be copied to direct memory once per viewer on the way, so a heap one
+     * from a producer is copied here, once. Network ingests already deliver direct buffers.
+     */
+    private static ByteBuf direct(ByteBuf payload) {
+        if (payload.isDirect()) {
+            return payload;
+        }
+        ByteBuf d = PooledByteBufAllocator.DEFAULT.directBuffer(payload.readableBytes());
+        d.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+        payload.release();
+        return d;
     }
 
     /** A producer that sends SPS/PPS only inside keyframes still gets a config packet. */

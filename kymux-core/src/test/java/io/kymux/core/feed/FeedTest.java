@@ -47,6 +47,29 @@ class FeedTest {
     }
 
     @Test
+    void aHeapPayloadIsCopiedToDirectMemoryOnceNotPerViewer() {
+        Feed feed = new Feed("v", FeedLimits.DEFAULT);
+        feed.open(StreamHeader.video(CodecId.H264, 320, 240));
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        feed.subscribe(a, 0);
+        feed.subscribe(b, 0);
+        MediaPacket heap = new MediaPacket(1, false, true, Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 1, 0x65, 7}));
+        feed.publish(heap, 1);
+        assertThat(heap.payload().refCnt()).as("the heap original is released").isZero();
+        Frame fa = a.frames.get(a.frames.size() - 1);
+        Frame fb = b.frames.get(b.frames.size() - 1);
+        assertThat(fa.payload().isDirect()).isTrue();
+        assertThat(fa.payload().hasMemoryAddress()).isTrue();
+        assertThat(fa.payload().memoryAddress()).as("both viewers share one direct copy")
+                .isEqualTo(fb.payload().memoryAddress());
+        assertThat(io.netty.buffer.ByteBufUtil.getBytes(fa.payload())).containsExactly(0, 0, 0, 1, 0x65, 7);
+        a.release();
+        b.release();
+        feed.dispose();
+    }
+
+    @Test
     void lateJoinerGetsTrackConfigAndTheGopFromTheLastKeyframe() {
         Feed feed = new Feed("v", FeedLimits.DEFAULT);
         feed.open(StreamHeader.video(CodecId.H264, 320, 240));

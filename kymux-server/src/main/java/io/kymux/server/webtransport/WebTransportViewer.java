@@ -202,17 +202,12 @@ final class WebTransportViewer {
      * finished, since the page grants only so many streams at once (Chromium about 100).
      */
     private void sendOnOwnStream(QueueItem.Media m, ByteBuf message, long now) {
-        quic.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter()).addListener(f -> {
-            if (!f.isSuccess()) {
-                message.release();
-                writeDone();
-                return;
-            }
-            QuicStreamChannel s = (QuicStreamChannel) f.getNow();
-            s.updatePriority(FRAME_STREAM_PRIORITY);
-            s.write(WebTransportFraming.uniStreamHeader(s.alloc(), sessionId));
-            s.write(WebTransportFraming.messageLength(s.alloc(), message.readableBytes()));
-            ChannelFuture written = s.writeAndFlush(message).addListener((ChannelFutureListener) w -> writeDone());
+        openFrameStream(() -> {
+            message.release();
+            writeDone();
+        }, s -> {
+            ChannelFuture written = writeMessage(s, message);
+            s.flush();
             if (m.mustDeliver()) {
                 written.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
                 return;
@@ -228,6 +223,29 @@ final class WebTransportViewer {
                 openFrameStreams.poll().written().addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
             }
         });
+    }
+
+    /**
+     * Opens a unidirectional stream for frames, sent oldest first, with its WebTransport
+     * header written; {@code failed} runs instead if QUIC cannot open one.
+     */
+    private void openFrameStream(Runnable failed, java.util.function.Consumer<QuicStreamChannel> opened) {
+        quic.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter()).addListener(f -> {
+            if (!f.isSuccess()) {
+                failed.run();
+                return;
+            }
+            QuicStreamChannel s = (QuicStreamChannel) f.getNow();
+            s.updatePriority(FRAME_STREAM_PRIORITY);
+            s.write(WebTransportFraming.uniStreamHeader(s.alloc(), sessionId));
+            opened.accept(s);
+        });
+    }
+
+    /** One length-prefixed message onto a frame stream (not flushed); it counts as in flight until QUIC takes it. */
+    private ChannelFuture writeMessage(QuicStreamChannel s, ByteBuf message) {
+        s.write(WebTransportFraming.messageLength(s.alloc(), message.readableBytes()));
+        return s.write(message).addListener((ChannelFutureListener) w -> writeDone());
     }
 
     /** A frame stream left open until its deadline, so that it can still be reset. */
@@ -269,19 +287,15 @@ final class WebTransportViewer {
         boolean configOnly = true;
 
         GopStream() {
-            quic.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter()).addListener(f -> {
-                if (!f.isSuccess()) {
-                    while (!early.isEmpty()) {
-                        early.poll().release();
-                        writeDone();
-                    }
-                    return;
-                }
-                channel = (QuicStreamChannel) f.getNow();
-                channel.updatePriority(FRAME_STREAM_PRIORITY);
-                channel.write(WebTransportFraming.uniStreamHeader(channel.alloc(), sessionId));
+            openFrameStream(() -> {
                 while (!early.isEmpty()) {
-                    writeNow(early.poll());
+                    early.poll().release();
+                    writeDone();
+                }
+            }, s -> {
+                channel = s;
+                while (!early.isEmpty()) {
+                    writeMessage(channel, early.poll());
                 }
                 channel.flush();
                 if (ended) {
@@ -294,14 +308,9 @@ final class WebTransportViewer {
             if (channel == null) {
                 early.add(message);
             } else {
-                writeNow(message);
+                writeMessage(channel, message);
                 channel.flush();
             }
-        }
-
-        private void writeNow(ByteBuf message) {
-            channel.write(WebTransportFraming.messageLength(channel.alloc(), message.readableBytes()));
-            channel.write(message).addListener(w -> writeDone());
         }
 
         void end() {
