@@ -6,6 +6,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -16,15 +19,18 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.traffic.ChannelTrafficShapingHandler;
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Recorder;
 
 /**
- * One WebSocket viewer of the bench. A slow viewer reads through Netty's traffic shaper
- * at a fixed byte rate, so TCP backpressure reaches the server as from a thin link.
+ * One WebSocket viewer of the bench. A slow viewer reads a fixed slice of bytes every
+ * {@link #READ_TICK_MS}, so TCP backpressure reaches the server as from a thin link.
  */
 final class BenchViewer extends BenchClient {
+
+    /** A slow viewer reads one slice every this often. */
+    static final long READ_TICK_MS = 5;
 
     final boolean slow;
     private volatile long lastSeq = -1;
@@ -45,22 +51,53 @@ final class BenchViewer extends BenchClient {
                 .webSocketUri(ws).maxFramePayloadLength(32 * 1024 * 1024).build();
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class);
         if (slow) {
-            // a thin link buffers little; without this, loopback autotuning hides seconds of backlog
-            b.option(io.netty.channel.ChannelOption.SO_RCVBUF, 64 * 1024);
+            // a thin link: a fixed slice of bytes per tick, so bytes trickle in at the link's
+            // rate (a reader that takes what is there and then sleeps delivers in bursts)
+            int slice = (int) Math.max(256, readBytesPerSecond * READ_TICK_MS / 1000);
+            b.option(ChannelOption.SO_RCVBUF, 16 * 1024)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(slice).maxMessagesPerRead(1));
         }
         channel = b
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (slow) {
-                            ch.pipeline().addLast(new ChannelTrafficShapingHandler(0, readBytesPerSecond, 50));
+                            ch.pipeline().addLast(ticks);
                         }
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
                                 new WebSocketClientProtocolHandler(cfg), new Reader());
                     }
                 })
                 .connect(ws.getHost(), ws.getPort()).sync().channel();
+        if (slow) {
+            channel.eventLoop().scheduleAtFixedRate(ticks::tick, 0, READ_TICK_MS, TimeUnit.MILLISECONDS);
+        }
     }
+
+    /**
+     * Lets a read reach the socket only on its tick: decoders waiting for the rest of a
+     * message ask for reads too, which would drain the socket at full speed.
+     */
+    private static final class TickReads extends ChannelOutboundHandlerAdapter {
+        private ChannelHandlerContext ctx;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            // swallowed: the tick reads
+        }
+
+        void tick() {
+            ctx.read();
+        }
+    }
+
+    private final TickReads ticks = new TickReads();
 
     private final class Reader extends SimpleChannelInboundHandler<WebSocketFrame> {
         private int ackTrack;
@@ -85,6 +122,16 @@ final class BenchViewer extends BenchClient {
             received(pts, b.readableBytes());
             ackTrack = b.getUnsignedByte(b.readerIndex());
             ackSeq = seq;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (ack && evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                // as the player does: "I acknowledge frames", so pacing starts with the first one
+                ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
+                        "{\"type\":\"ack\",\"track\":-1,\"seq\":-1}"));
+            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         /** One ack per batch of reads: it covers every frame before it. */

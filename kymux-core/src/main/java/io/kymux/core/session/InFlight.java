@@ -3,57 +3,204 @@ package io.kymux.core.session;
 import java.util.ArrayDeque;
 
 /**
- * What a session has written but its viewer has not acknowledged yet. Written frames can
- * no longer be dropped, so a viewer behind a thin link must not get more than it can take
- * within the latency budget: while the oldest unacknowledged frame is older than
- * {@code maxAgeUs}, the session stops writing, its queue fills, and the deadline rules of
- * {@link SessionQueue} drop what would arrive too late (RTWebSocket's idea, seed 003).
+ * What a session has written but its viewer has not acknowledged yet, and what the acks
+ * say about the viewer's link. Written frames can no longer be dropped, so a viewer behind
+ * a thin link must not get a frame that would arrive after its deadline (RTWebSocket's
+ * transmission deadlines, seed 003). From the acks this keeps, as BBR does, the
+ * bottleneck's delivery rate (windowed max of rate samples, and of the rate at which each
+ * ack's frames crossed the link at the least) and the path's round trip (windowed min of
+ * ack delays less the frame's time on the wire); {@link #arrivalUs} predicts when a frame written now would be through the
+ * bottleneck, and {@link SessionQueue#poll(long, DeliveryEstimate)} drops the frames
+ * predicted late. {@link #mayWrite} is the backstop for a link that stops acking: no
+ * writing while the oldest unacknowledged frame is older than a round trip plus
+ * {@code maxAgeUs}.
  *
- * <p>Only viewers that acknowledge are paced: until the first ack, {@link #mayWrite}
- * always allows writing (players that do not ack keep working). Sans-I/O, bounded.
+ * <p>Only viewers that acknowledge are paced: until the first ack (an ack of nothing counts,
+ * so a viewer can say at once that it will ack) writing is always allowed, so players that
+ * do not ack keep working. Nothing is predicted in the first {@link #LEARN_US} of acks of
+ * written frames. Sans-I/O, bounded.
  */
-public final class InFlight {
+public final class InFlight implements DeliveryEstimate {
 
     /** Entries kept at most; past it the oldest are forgotten (an ack then matches less). */
     static final int MAX_ENTRIES = 4096;
+    /** A rate sample over less than this is one read batch, not the link: ignored. */
+    static final long MIN_SAMPLE_US = 10_000;
+    /** The shortest time the floor rate divides by: a tiny frame acked at once says little. */
+    static final long FLOOR_INTERVAL_US = 1_000;
+    /** How long a delivery-rate sample counts: a slower link shows within this. */
+    static final long RATE_WINDOW_US = 1_000_000;
+    /**
+     * Acks for this long before predicting: a session starts with the cached GOP in one
+     * burst, while its viewer is busiest, and acks from then show the link far slower
+     * than it is.
+     */
+    static final long LEARN_US = 1_000_000;
+    /** How long a round-trip sample counts (BBR's 10 s). */
+    static final long RTT_WINDOW_US = 10_000_000;
 
-    private record Sent(int track, long seq, int bytes, long sentUs) {
+    /**
+     * A written frame, with the acknowledged byte count and its instant at the write, from
+     * which its ack makes a rate sample.
+     */
+    private record Sent(int track, long seq, int bytes, long sentUs, long deliveredAtSend, long deliveredUsAtSend,
+                        long predictedQueueUs) {
     }
 
     private final long maxAgeUs;
     private final ArrayDeque<Sent> sent = new ArrayDeque<>();
+    private final WindowedExtreme rate = WindowedExtreme.max(RATE_WINDOW_US);
+    /** Write to ack, as measured: the backstop's allowance. */
+    private final WindowedExtreme ackDelay = WindowedExtreme.min(RTT_WINDOW_US);
+    /** The round trip without the frame's time on the wire, once the rate is learnt. */
+    private final WindowedExtreme pathRtt = WindowedExtreme.min(RTT_WINDOW_US);
     private long bytes;
     private boolean acking;
-    private long lastAckUs;
+    /** The first ack of a written frame; -1 before it. */
+    private long firstAckUs = -1;
+    /** Bytes acknowledged so far, and when that count last moved (or the pipe woke up). */
+    private long delivered;
+    private long deliveredUs;
+    /**
+     * The bytes written so far still queued at the bottleneck as of {@code linkQueuedUs},
+     * draining at the estimated rate (the current one: a rate learnt late drains it faster).
+     */
+    private long linkQueued;
+    private long linkQueuedUs;
 
     public InFlight(long maxAgeUs) {
         this.maxAgeUs = maxAgeUs;
     }
 
     public void sent(int track, long seq, int size, long nowUs) {
+        if (sent.isEmpty()) {
+            // an idle pipe: the next sample measures from now, not from the last ack
+            deliveredUs = nowUs;
+        }
         if (sent.size() >= MAX_ENTRIES) {
             bytes -= sent.poll().bytes();
         }
-        sent.add(new Sent(track, seq, size, nowUs));
+        long bytesPerSecond = acking ? rate.get(nowUs) : -1;
+        long queuedUs = 0;
+        if (bytesPerSecond > 0) {
+            long queued = linkQueuedAt(nowUs);
+            queuedUs = queued * 1_000_000 / bytesPerSecond;
+            linkQueued = queued + size;
+            linkQueuedUs = nowUs;
+        }
+        sent.add(new Sent(track, seq, size, nowUs, delivered, deliveredUs, queuedUs));
         bytes += size;
     }
 
     /** The viewer received everything up to and including media frame (track, seq). */
     public void ack(int track, long seq, long nowUs) {
-        acking = true;
-        lastAckUs = nowUs;
-        boolean known = sent.stream().anyMatch(s -> s.track() == track && s.seq() == seq);
-        while (known && !sent.isEmpty()) {
-            Sent s = sent.poll();
+        acking = true; // an ack of nothing (track -1) says the viewer will ack
+        if (!isSent(track, seq)) {
+            return;
+        }
+        if (firstAckUs < 0) {
+            firstAckUs = nowUs;
+        }
+        long oldestSentUs = sent.peekFirst().sentUs();
+        long ackedBytes = 0;
+        Sent s;
+        do {
+            s = sent.poll();
             bytes -= s.bytes();
-            if (s.track() == track && s.seq() == seq) {
-                break;
-            }
+            ackedBytes += s.bytes();
+        } while (s.track() != track || s.seq() != seq);
+        delivered += ackedBytes;
+        // a floor that holds on any link: these bytes crossed it within this time. It shows a
+        // fast link as fast even when the stream never fills it (rate samples would not).
+        rate.add(ackedBytes * 1_000_000 / Math.max(FLOOR_INTERVAL_US, nowUs - oldestSentUs), nowUs);
+        long intervalUs = nowUs - s.deliveredUsAtSend();
+        if (intervalUs >= MIN_SAMPLE_US) {
+            rate.add((delivered - s.deliveredAtSend()) * 1_000_000 / intervalUs, nowUs);
+        }
+        deliveredUs = nowUs;
+        long ackDelayUs = nowUs - s.sentUs();
+        ackDelay.add(ackDelayUs, nowUs);
+        if (nowUs - firstAckUs >= LEARN_US / 2) { // set above: a frame was acknowledged
+            // the path alone: a frame is not a packet, its own time on the wire is not path
+            // (else a viewer shown only keyframes would seem to sit behind a long path)
+            pathRtt.add(Math.max(0, ackDelayUs - wireUs(s.bytes(), nowUs)), nowUs);
+            correctLinkQueue(s, nowUs);
         }
     }
 
+    private long wireUs(int size, long nowUs) {
+        long bytesPerSecond = rate.get(nowUs);
+        return bytesPerSecond > 0 ? size * 1_000_000L / bytesPerSecond : 0;
+    }
+
+    /**
+     * The link clock drains at the delivery rate, which understates a link the stream does
+     * not fill (the rate is what was sent); there it would keep a backlog that is not there.
+     * The ack tells how long the frame really queued (its ack delay beyond the path and its
+     * own time on the wire): a predicted queue longer than that is taken off.
+     */
+    private void correctLinkQueue(Sent s, long nowUs) {
+        long observedQueueUs = Math.max(0, nowUs - s.sentUs() - pathRtt.get(nowUs) - wireUs(s.bytes(), nowUs));
+        long excessUs = s.predictedQueueUs() - observedQueueUs;
+        long bytesPerSecond = rate.get(nowUs);
+        if (excessUs > 0 && bytesPerSecond > 0) {
+            linkQueued = Math.max(0, linkQueuedAt(nowUs) - excessUs * bytesPerSecond / 1_000_000);
+            linkQueuedUs = nowUs;
+        }
+    }
+
+    private boolean isSent(int track, long seq) {
+        for (Sent s : sent) {
+            if (s.track() == track && s.seq() == seq) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean mayWrite(long nowUs) {
-        return !acking || sent.isEmpty() || nowUs - sent.peekFirst().sentUs() <= maxAgeUs;
+        return !acking || sent.isEmpty() || oldestAgeUs(nowUs) <= maxAgeUs + Math.max(0, ackDelay.get(nowUs));
+    }
+
+    /**
+     * When the last byte of {@code size} bytes written now would be through the bottleneck:
+     * the bytes queued there drain first. Two views of that queue, the larger wins: the
+     * writes so far drained at the delivery rate (what a link busy with a keyframe still
+     * has to do), and the unacknowledged bytes beyond a round trip's worth, which is still
+     * propagating (a backlog written before the rate was known). Without acks, a rate or
+     * {@link #LEARN_US} of acks yet: now.
+     */
+    @Override
+    public long arrivalUs(long nowUs, int size) {
+        long bytesPerSecond = rate.get(nowUs);
+        if (!acking || firstAckUs < 0 || nowUs - firstAckUs < LEARN_US || bytesPerSecond <= 0) {
+            return nowUs;
+        }
+        long propagating = bytesPerSecond * Math.max(0, pathRtt.get(nowUs)) / 1_000_000;
+        long queued = Math.max(linkQueuedAt(nowUs), bytes - propagating);
+        return nowUs + (Math.max(0, queued) + size) * 1_000_000 / bytesPerSecond;
+    }
+
+    private long linkQueuedAt(long nowUs) {
+        long bytesPerSecond = rate.get(nowUs);
+        if (linkQueued <= 0 || bytesPerSecond <= 0) {
+            return Math.max(0, Math.min(linkQueued, bytes));
+        }
+        long drainUs = linkQueued * 1_000_000 / bytesPerSecond;
+        long elapsedUs = nowUs - linkQueuedUs;
+        // compared in time first: elapsed × rate overflows after a long idle spell
+        long left = elapsedUs >= drainUs ? 0 : linkQueued - elapsedUs * bytesPerSecond / 1_000_000;
+        return Math.min(left, bytes); // what is queued there is unacknowledged
+    }
+
+    /** The delivery rate the acks last showed, bytes per second; -1 before the first sample. */
+    public long rateBytesPerSecond() {
+        return rate.peek();
+    }
+
+    /** The path's round trip (smallest recent ack delay less wire time), µs; -1 while learning. */
+    public long minRttUs() {
+        return pathRtt.peek();
     }
 
     public boolean acking() {

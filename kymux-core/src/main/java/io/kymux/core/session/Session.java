@@ -37,7 +37,7 @@ public final class Session implements FrameSink {
         this.target = target;
         this.feeds.addAll(feeds);
         this.queue = new SessionQueue(limits);
-        // a third of the budget in flight leaves the rest for queueing and decoding
+        // beyond a round trip, a third of the budget unacknowledged stops writing
         this.inFlight = new InFlight(limits.latencyBudgetUs() / 3);
         this.wake = wake;
     }
@@ -115,7 +115,7 @@ public final class Session implements FrameSink {
         QueueItem item;
         java.util.Set<Integer> wanting;
         synchronized (this) {
-            item = queue.poll(nowUs);
+            item = queue.poll(nowUs, inFlight);
             wanting = queue.keyframeWanted() ? queue.tracksWantingKeyframe() : java.util.Set.of();
         }
         for (int track : wanting) {
@@ -152,7 +152,7 @@ public final class Session implements FrameSink {
 
     public synchronized SessionStats stats() {
         return new SessionStats(id, target, queue.delivered(), queue.drops(), queue.mediaFrames(), queue.mediaBytes(),
-                inFlight.acking(), inFlight.frames(), inFlight.bytes());
+                inFlight.acking(), inFlight.frames(), inFlight.bytes(), inFlight.rateBytesPerSecond(), inFlight.minRttUs());
     }
 
     @Override
@@ -230,9 +230,13 @@ public final class Session implements FrameSink {
     public record TrackSlot(int track, String feed, Optional<TrackInfo> info) {
     }
 
-    /** Snapshot of a session's counters. */
+    /**
+     * Snapshot of a session's counters; the link's delivery rate (bytes/s) and round trip
+     * (µs) as the viewer's acks show them, -1 while unknown.
+     */
     public record SessionStats(long id, String target, long delivered, DropCounters drops, int queuedFrames,
-                               long queuedBytes, boolean acking, int inFlightFrames, long inFlightBytes) {
+                               long queuedBytes, boolean acking, int inFlightFrames, long inFlightBytes,
+                               long linkBytesPerSecond, long minRttUs) {
     }
 
 }

@@ -19,7 +19,9 @@ import java.util.Set;
  *       are dropped at once (unless the limits are a relay's).</li>
  *   <li>A video frame past its deadline at {@link #poll} makes its track skip to the next
  *       queued keyframe, or drop everything and wait for one; a late audio frame is
- *       dropped alone.</li>
+ *       dropped alone. A frame counts as late too when the transport's
+ *       {@link DeliveryEstimate} predicts it would arrive after its deadline, except a
+ *       keyframe offered to an idle link: nothing would reach that viewer sooner.</li>
  *   <li>An offer that would exceed the frame or byte bound drops all queued media (the
  *       viewer is too far behind to catch up); video tracks then wait for a keyframe.</li>
  *   <li>While a video track waits for a keyframe its delta frames are dropped on offer,
@@ -98,6 +100,11 @@ public final class SessionQueue {
 
     /** The next item to send, applying the deadline rule; null when empty. */
     public QueueItem poll(long nowUs) {
+        return poll(nowUs, DeliveryEstimate.NONE);
+    }
+
+    /** The next item to send, applying the deadline rule with the link's estimate; null when empty. */
+    public QueueItem poll(long nowUs, DeliveryEstimate link) {
         while (true) {
             QueueItem head = items.poll();
             if (head == null) {
@@ -106,7 +113,7 @@ public final class SessionQueue {
             if (head instanceof QueueItem.Media m && !m.mustDeliver()) {
                 mediaFrames--;
                 mediaBytes -= m.frame().size();
-                if (nowUs > m.deadlineUs()) {
+                if (late(m, nowUs, link)) {
                     dropLate++;
                     m.frame().release();
                     if (m.video()) {
@@ -120,6 +127,17 @@ public final class SessionQueue {
             }
             return head;
         }
+    }
+
+    private static boolean late(QueueItem.Media m, long nowUs, DeliveryEstimate link) {
+        if (nowUs > m.deadlineUs()) {
+            return true;
+        }
+        if (link.arrivalUs(nowUs, m.frame().size()) <= m.deadlineUs()) {
+            return false;
+        }
+        boolean idle = link.arrivalUs(nowUs, 0) <= nowUs;
+        return !(idle && m.video() && m.frame().key());
     }
 
     public boolean isEmpty() {

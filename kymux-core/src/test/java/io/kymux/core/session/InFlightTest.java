@@ -22,13 +22,110 @@ class InFlightTest {
         f.sent(0, 2, 1000, 10_000);
         f.sent(1, 7, 100, 20_000);
         f.sent(0, 3, 1000, 30_000);
-        assertThat(f.mayWrite(60_000)).isTrue();
-        assertThat(f.mayWrite(60_001)).isFalse();
+        // the backstop: a third of the budget (here 50 ms) beyond the round trip (1 ms)
+        assertThat(f.mayWrite(61_000)).isTrue();
+        assertThat(f.mayWrite(61_001)).isFalse();
         f.ack(1, 7, 70_000); // acks (0,2) too: TCP delivers in order
         assertThat(f.frames()).isEqualTo(1);
         assertThat(f.bytes()).isEqualTo(1000);
         assertThat(f.mayWrite(70_000)).isTrue();
         assertThat(f.oldestAgeUs(70_000)).isEqualTo(40_000);
+    }
+
+    @Test
+    void theAcksOfAThinLinkShowItsRateAndRoundTrip() {
+        InFlight f = new InFlight(50_000);
+        SimulatedLink link = new SimulatedLink(250_000, 20_000); // 2 Mb/s, 20 ms round trip
+        for (int i = 0; i < 120; i++) { // 2 s of 8 KB frames at 60 fps: twice what the link takes
+            long now = i * 16_667L;
+            link.deliverAcks(f, now);
+            f.sent(0, i, 8_000, now);
+            link.send(i, 8_000, now);
+        }
+        assertThat(f.rateBytesPerSecond()).isBetween(237_000L, 263_000L);
+        // the link is oversubscribed, so every ack after learning shows queueing too: the
+        // path's 20 ms is a floor only
+        assertThat(f.minRttUs()).isGreaterThanOrEqualTo(20_000L - 1_000);
+    }
+
+    @Test
+    void theArrivalOfAFrameCountsTheBytesQueuedAheadOfIt() {
+        InFlight f = new InFlight(50_000);
+        assertThat(f.arrivalUs(5, 1_000_000)).as("nothing known yet").isEqualTo(5);
+        long t = ackingSinceASecond(f);
+        // a 100 ms sample of 25 KB: 250 KB/s, round trip 100 ms
+        f.sent(0, 0, 25_000, t);
+        f.ack(0, 0, t + 100_000);
+        assertThat(f.rateBytesPerSecond()).isEqualTo(250_000);
+        assertThat(f.arrivalUs(t + 100_000, 25_000)).isEqualTo(t + 200_000);
+        f.sent(0, 1, 50_000, t + 100_000);
+        // the link is busy with those 50 KB until 300 ms, then takes 100 ms for 25 KB
+        assertThat(f.arrivalUs(t + 100_000, 25_000)).isEqualTo(t + 400_000);
+        f.ack(0, 1, t + 320_000);
+        assertThat(f.arrivalUs(t + 320_000, 25_000)).as("acknowledged: nothing queued").isEqualTo(t + 420_000);
+    }
+
+    @Test
+    void nothingIsPredictedWhileLearning() {
+        InFlight f = new InFlight(50_000);
+        f.sent(0, 0, 25_000, 0);
+        f.ack(0, 0, 100_000);
+        f.sent(0, 1, 500_000, 100_000);
+        long learnt = 100_000 + InFlight.LEARN_US;
+        assertThat(f.arrivalUs(learnt - 1, 25_000)).isEqualTo(learnt - 1);
+        assertThat(f.arrivalUs(learnt, 25_000)).isGreaterThan(learnt);
+    }
+
+    @Test
+    void aBacklogWrittenBeforeTheRateWasKnownCounts() {
+        InFlight f = new InFlight(50_000);
+        long t = ackingSinceASecond(f);
+        f.sent(0, 0, 10_000, t);
+        f.sent(0, 1, 90_000, t); // before any rate: not on the link clock
+        f.ack(0, 0, t + 40_000); // 10 KB in 40 ms: 250 KB/s, and all of it wire time
+        // so the 90 KB unacknowledged are queued: 360 ms
+        assertThat(f.minRttUs()).isZero();
+        assertThat(f.arrivalUs(t + 40_000, 0)).isEqualTo(t + 400_000);
+    }
+
+    /** The viewer acks a 1-byte frame at 0; returns when predictions start. */
+    static long ackingSinceASecond(InFlight f) {
+        f.sent(0, -2, 1, 0);
+        f.ack(0, -2, 0);
+        return InFlight.LEARN_US;
+    }
+
+    @Test
+    void anAckOfNothingStartsPacingButNotTheLearningClock() {
+        InFlight f = new InFlight(50_000);
+        f.ack(-1, -1, 0);
+        assertThat(f.acking()).isTrue();
+        f.sent(0, 0, 33_000, 0);
+        assertThat(f.mayWrite(50_000)).isTrue();
+        assertThat(f.mayWrite(50_001)).as("the backstop holds from the first frame").isFalse();
+        f.ack(0, 0, 5_000_000);
+        f.sent(0, 1, 25_000, 5_000_000);
+        assertThat(f.arrivalUs(5_000_000 + InFlight.LEARN_US - 1, 1)).as("learning from the first real ack")
+                .isEqualTo(5_000_000 + InFlight.LEARN_US - 1);
+    }
+
+    @Test
+    void aLongPathIsNotMistakenForABacklog() {
+        InFlight f = new InFlight(50_000);
+        SimulatedLink link = new SimulatedLink(1_000_000, 200_000); // 8 Mb/s, 200 ms round trip
+        long worstAheadUs = 0;
+        for (int i = 0; i < 240; i++) { // 4 Mb/s: half the link
+            long now = i * 16_667L;
+            link.deliverAcks(f, now);
+            if (i > 60) {
+                assertThat(f.mayWrite(now)).as("frame %d", i).isTrue();
+                worstAheadUs = Math.max(worstAheadUs, f.arrivalUs(now, 8_000) - now);
+            }
+            f.sent(0, i, 8_000, now);
+            link.send(i, 8_000, now);
+        }
+        // a frame takes 8 ms on this link; nothing is queued, only propagating
+        assertThat(worstAheadUs).isLessThan(30_000);
     }
 
     @Test
@@ -42,5 +139,34 @@ class InFlightTest {
         }
         assertThat(f.frames()).isEqualTo(InFlight.MAX_ENTRIES);
         assertThat(f.bytes()).isEqualTo(10L * InFlight.MAX_ENTRIES);
+    }
+
+    @Test
+    void randomWritesAndAcksKeepTheRecordConsistent() {
+        java.util.Random rnd = new java.util.Random(7);
+        for (int run = 0; run < 200; run++) {
+            InFlight f = new InFlight(50_000);
+            long now = 1_763_900_000_000_000L; // real µs since the epoch: products of it overflow
+            long seq = 0;
+            long written = 0;
+            long acked = -1;
+            for (int i = 0; i < 500; i++) {
+                now += rnd.nextInt(10) == 0 ? rnd.nextInt(100_000_000) : rnd.nextInt(20_000);
+                if (rnd.nextInt(3) > 0) {
+                    f.sent(rnd.nextInt(2), seq++, rnd.nextInt(100_000), now);
+                    written++;
+                } else {
+                    // a real ack, a stale one or garbage
+                    long s = rnd.nextInt(4) == 0 ? rnd.nextLong() : acked + 1 + rnd.nextInt((int) Math.max(1, seq - acked));
+                    f.ack(0, s, now);
+                    acked = Math.max(acked, Math.min(s, seq - 1));
+                }
+                assertThat(f.bytes()).isNotNegative();
+                assertThat(f.frames()).isBetween(0, (int) written);
+                // never before now, and never beyond what the whole record could take at 1 B/s
+                assertThat(f.arrivalUs(now, rnd.nextInt(100_000))).isBetween(now, now + 1_000_000L * 100_000 * 600);
+                assertThat(f.oldestAgeUs(now)).isNotNegative();
+            }
+        }
     }
 }

@@ -185,4 +185,59 @@ class SessionQueueTest {
         q.clear();
         assertThat(f.payload().refCnt()).isZero();
     }
+
+    List<QueueItem.Media> drain(SessionQueue q, long now, DeliveryEstimate link) {
+        List<QueueItem.Media> out = new ArrayList<>();
+        for (QueueItem i; (i = q.poll(now, link)) != null; ) {
+            if (i instanceof QueueItem.Media m) {
+                out.add(m);
+                m.frame().release();
+            }
+        }
+        return out;
+    }
+
+    /** A link with {@code queuedUs} of bytes ahead and a byte taking a microsecond. */
+    static DeliveryEstimate busyFor(long queuedUs) {
+        return (now, bytes) -> now + queuedUs + bytes;
+    }
+
+    @Test
+    void videoPredictedToArriveLateIsDroppedAndSkipsToTheNextKeyframe() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
+        offer(q, V, frame(false, 1_000, 0)); // seq 0: lands at 50 + 100 + 1 = 151 ms > 150: late
+        offer(q, V, frame(false, 1_000, 1)); // seq 1: dropped with it, no keyframe queued
+        offer(q, A, frame(true, 100, 3_000)); // seq 2: audio lands at 150.1 ms < 153 ms
+        assertThat(drain(q, 50_000, busyFor(100_000))).extracting(m -> m.frame().seq()).containsExactly(2L);
+        assertThat(q.drops().late()).isEqualTo(2);
+        assertThat(q.keyframeWanted()).isTrue();
+    }
+
+    @Test
+    void framesPredictedInTimeGoAndAudioLateIsDroppedAlone() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
+        offer(q, A, frame(true, 60_000, 0)); // lands at 20 ms + 60 ms + 80 ms = 160 ms > 150: late
+        offer(q, V, frame(false, 1_000, 0)); // lands at 101 ms: in time
+        assertThat(drain(q, 20_000, busyFor(80_000))).extracting(m -> m.frame().seq()).containsExactly(1L);
+        assertThat(q.drops().late()).isEqualTo(1);
+        assertThat(q.keyframeWanted()).isFalse();
+    }
+
+    @Test
+    void aKeyframeOnAnIdleLinkGoesEvenWhenItCannotArriveInTime() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
+        offer(q, V, frame(true, 400_000, 0)); // 400 ms on the wire, nothing ahead of it
+        offer(q, V, frame(false, 400_000, 0));
+        assertThat(drain(q, 0, busyFor(0))).extracting(m -> m.frame().key()).containsExactly(true);
+        assertThat(q.drops().late()).isEqualTo(1);
+    }
+
+    @Test
+    void configIsNeverDroppedForALateLink() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
+        q.offerMedia(V, true, config(0), BUDGET);
+        q.offerReplay(V, true, frame(true, 10, 0));
+        assertThat(drain(q, 0, busyFor(10_000_000))).hasSize(2);
+        assertThat(q.drops().total()).isZero();
+    }
 }

@@ -96,6 +96,8 @@ final class ApiJson {
             n.put("acking", st.acking());
             n.put("inFlightFrames", st.inFlightFrames());
             n.put("inFlightBytes", st.inFlightBytes());
+            n.put("linkBytesPerSecond", st.linkBytesPerSecond());
+            n.put("minRttUs", st.minRttUs());
             ViewerReports.Viewer v = k.viewerReports().get(st.id());
             if (v != null) {
                 ViewerReports.Snapshot r = v.snapshot();

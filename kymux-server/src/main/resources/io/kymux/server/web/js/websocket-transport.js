@@ -11,7 +11,11 @@ export function connectWebSocket(name, handlers) {
   function open() {
     ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer';
-    ws.onopen = () => handlers.connected('websocket');
+    ws.onopen = () => {
+      // an ack of nothing: "I acknowledge frames", so the server paces from the first one
+      ws.send('{"type":"ack","track":-1,"seq":-1}');
+      handlers.connected('websocket');
+    };
     ws.onmessage = (ev) => {
       if (typeof ev.data === 'string') {
         handlers.control(JSON.parse(ev.data));

@@ -1,0 +1,56 @@
+package io.kymux.core.session;
+
+import java.util.ArrayDeque;
+
+/**
+ * A bottleneck of a fixed rate and a round trip, for fake-clock tests: each frame leaves
+ * it after the ones before it, and its ack comes back half a round trip after it arrived.
+ */
+final class SimulatedLink {
+
+    private record Ack(int track, long seq, long atUs) {
+    }
+
+    private final long bytesPerSecond;
+    private final long rttUs;
+    private final ArrayDeque<Ack> acks = new ArrayDeque<>();
+    private long freeAtUs;
+    private long stallFromUs = Long.MAX_VALUE;
+    private long stallToUs = Long.MAX_VALUE;
+
+    SimulatedLink(long bytesPerSecond, long rttUs) {
+        this.bytesPerSecond = bytesPerSecond;
+        this.rttUs = rttUs;
+    }
+
+    /** Sends a frame of track 0; returns its arrival at the viewer, µs. */
+    long send(long seq, int bytes, long nowUs) {
+        return send(0, seq, bytes, nowUs);
+    }
+
+    /** Sends a frame; returns its arrival at the viewer, µs. */
+    long send(int track, long seq, int bytes, long nowUs) {
+        freeAtUs = Math.max(freeAtUs, nowUs) + bytes * 1_000_000L / bytesPerSecond;
+        long arrival = freeAtUs + rttUs / 2;
+        acks.add(new Ack(track, seq, arrival + rttUs / 2));
+        return arrival;
+    }
+
+    /** The viewer stops reading for a while (a busy client): no acks in between. */
+    void stall(long fromUs, long toUs) {
+        stallFromUs = fromUs;
+        stallToUs = toUs;
+    }
+
+    /** Gives the acks due by now to the sender, each at its own instant. */
+    void deliverAcks(InFlight f, long nowUs) {
+        if (nowUs >= stallFromUs && nowUs < stallToUs) {
+            return;
+        }
+        while (!acks.isEmpty() && acks.peek().atUs() <= nowUs) {
+            Ack a = acks.poll();
+            boolean held = a.atUs() >= stallFromUs && a.atUs() < stallToUs;
+            f.ack(a.track(), a.seq(), held ? stallToUs : a.atUs());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.kymux.core.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kymux.core.media.Frame;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session queue paced by its {@link InFlight} record over a {@link SimulatedLink}, on a
+ * fake clock: 20 s of a 4 Mb/s 60 fps stream (33 KB keyframes, 2 s GOP) in a fraction of
+ * a second. The viewer's promise: whatever it gets arrives within the latency budget.
+ */
+class ThinLinkPacingTest {
+
+    static final long BUDGET_US = 150_000;
+    static final long T0 = 1_763_900_000_000_000L;
+    static final long FRAME_US = 16_667;
+    static final int KEY_BYTES = 33_000;
+    static final int DELTA_BYTES = 8_000;
+    /** The producer answers keyframe requests at most this often (as a feed does). */
+    static final long KEYFRAME_REQUEST_INTERVAL_US = 1_000_000;
+
+    record Outcome(long delivered, long keyframesDelivered, long dropped, long worstLatencyUs) {
+    }
+
+    Outcome run(long linkBytesPerSecond, long rttUs) {
+        return run(new SimulatedLink(linkBytesPerSecond, rttUs));
+    }
+
+    Outcome run(SimulatedLink link) {
+        SessionQueue queue = new SessionQueue(QueueLimits.DEFAULT);
+        InFlight inFlight = new InFlight(BUDGET_US / 3);
+        long delivered = 0;
+        long keys = 0;
+        long worst = 0;
+        long lastKeyUs = Long.MIN_VALUE / 2;
+        long seq = 0;
+        for (long t = 0; t < 20_000_000; t += 1_000) {
+            long now = T0 + t; // the realtime clock's µs: arithmetic on it must not overflow
+            link.deliverAcks(inFlight, now);
+            if (t % FRAME_US < 1_000) {
+                long i = t / FRAME_US;
+                boolean requested = queue.keyframeWanted() && now - lastKeyUs >= KEYFRAME_REQUEST_INTERVAL_US;
+                boolean key = i % 120 == 0 || requested;
+                if (key) {
+                    lastKeyUs = now;
+                }
+                int size = key ? KEY_BYTES : DELTA_BYTES;
+                Frame f = new Frame(seq++, now, false, key, now, Unpooled.buffer(size).writeZero(size));
+                queue.offerMedia(0, true, f, now + BUDGET_US);
+            }
+            while (inFlight.mayWrite(now)) {
+                QueueItem item = queue.poll(now, inFlight);
+                if (item == null) {
+                    break;
+                }
+                QueueItem.Media m = (QueueItem.Media) item;
+                long arrival = link.send(m.frame().seq(), m.frame().size(), now);
+                inFlight.sent(0, m.frame().seq(), m.frame().size(), now);
+                if (t > 2_000_000) { // the first seconds learn the link
+                    worst = Math.max(worst, arrival - m.frame().receivedUs());
+                    delivered++;
+                    keys += m.frame().key() ? 1 : 0;
+                }
+                m.frame().release();
+            }
+        }
+        queue.clear();
+        return new Outcome(delivered, keys, queue.drops().total(), worst);
+    }
+
+    @Test
+    void aViewerOnHalfTheStreamBitrateGetsOnlyFramesThatArriveInTime() {
+        Outcome o = run(250_000, 20_000); // 2 Mb/s
+        assertThat(o.worstLatencyUs()).isLessThanOrEqualTo(BUDGET_US);
+        assertThat(o.dropped()).isPositive();
+        // it still sees pictures: a keyframe about every request interval
+        assertThat(o.keyframesDelivered()).isGreaterThanOrEqualTo(12);
+    }
+
+    @Test
+    void aViewerOnALongFastPathLosesNothing() {
+        Outcome o = run(1_000_000, 120_000); // 8 Mb/s, 120 ms round trip
+        assertThat(o.dropped()).isZero();
+        assertThat(o.delivered()).isGreaterThan(1_000);
+    }
+
+    @Test
+    void aViewerWhoseLinkCannotCarryAKeyframeInTimeStillGetsKeyframes() {
+        Outcome o = run(100_000, 20_000); // 0.8 Mb/s: a keyframe takes 330 ms
+        assertThat(o.keyframesDelivered()).isGreaterThanOrEqualTo(6);
+        assertThat(o.delivered()).isLessThan(3 * o.keyframesDelivered());
+    }
+
+    @Test
+    void aFastViewerThatStopsReadingForAMomentLosesNothing() {
+        SimulatedLink link = new SimulatedLink(100_000_000, 200); // loopback-like
+        link.stall(T0 + 3_930_000, T0 + 4_010_000);                       // an 80 ms hiccup of the client, as a keyframe comes
+        Outcome o = run(link);
+        assertThat(o.dropped()).isZero();
+    }
+}
