@@ -15,6 +15,7 @@ import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -63,12 +64,15 @@ public final class Bench {
         Thread publisher = new Thread(stream, "bench-publisher");
         ResourceSampler sampler = new ResourceSampler();
         try {
+            // the warm-up counts from the first published frame
+            long warmupUs = o.warmupSeconds() * 1_000_000L;
+            AtomicLong recordFromUs = new AtomicLong(Long.MAX_VALUE);
             if (server == null) {
+                recordFromUs.set(SyntheticStream.nowUs() + warmupUs);
                 publisher.start(); // a remote server knows the feed only once it is published
                 Thread.sleep(1000);
             }
             int slowCount = (int) Math.round(o.viewers() * o.slowFraction());
-            long recordFromUs = SyntheticStream.nowUs() + o.warmupSeconds() * 1_000_000L;
             URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws/"
                     + (server == null ? FEED : STREAM));
             for (int i = 0; i < o.viewers(); i++) {
@@ -86,6 +90,7 @@ public final class Bench {
             Thread.sleep(500); // handshakes
             sampler.start();
             if (server != null) {
+                recordFromUs.set(SyntheticStream.nowUs() + warmupUs);
                 publisher.start();
             }
             publisher.join((o.durationSeconds() + 30) * 1000L);

@@ -1,24 +1,28 @@
 package io.kymux.app.bench;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 
 /** One viewer of the bench, whatever its transport: what it received and how late. */
 abstract class BenchClient {
 
     private final Recorder latencyUs;
-    private final long recordFromUs;
+    private final AtomicLong recordFromUs;
     private volatile long frames;
     private volatile long bytes;
 
-    /** Latency is recorded for frames captured at or after {@code recordFromUs} (after warm-up). */
-    BenchClient(Recorder latencyUs, long recordFromUs) {
+    /**
+     * Latency is recorded for frames captured at or after {@code recordFromUs} (after
+     * warm-up; set when publishing starts).
+     */
+    BenchClient(Recorder latencyUs, AtomicLong recordFromUs) {
         this.latencyUs = latencyUs;
         this.recordFromUs = recordFromUs;
     }
 
     /** A media frame with this capture PTS and size arrived (called from one thread per viewer). */
     final void received(long ptsUs, int size) {
-        if (ptsUs >= recordFromUs) {
+        if (ptsUs >= recordFromUs.get()) {
             latencyUs.recordValue(Math.max(0, SyntheticStream.nowUs() - ptsUs));
         }
         frames++;

@@ -40,7 +40,7 @@ final class BenchViewer extends BenchClient {
 
     private final boolean ack;
 
-    BenchViewer(boolean slow, Recorder latencyUs, long recordFromUs, boolean ack) {
+    BenchViewer(boolean slow, Recorder latencyUs, java.util.concurrent.atomic.AtomicLong recordFromUs, boolean ack) {
         super(latencyUs, recordFromUs);
         this.slow = slow;
         this.ack = ack;

@@ -15,7 +15,7 @@ final class QuicBenchViewer extends BenchClient implements ClientListener {
     private final KymuxQuicClient client;
     private volatile ClientMedia.Stats last;
 
-    QuicBenchViewer(Recorder latencyUs, long recordFromUs, EventLoopGroup group) {
+    QuicBenchViewer(Recorder latencyUs, java.util.concurrent.atomic.AtomicLong recordFromUs, EventLoopGroup group) {
         super(latencyUs, recordFromUs);
         this.client = new KymuxQuicClient(this, SyntheticStream::nowUs, group);
     }
