@@ -29,14 +29,7 @@ class SessionQueueTest {
     }
 
     List<QueueItem.Media> drain(SessionQueue q, long now) {
-        List<QueueItem.Media> out = new ArrayList<>();
-        for (QueueItem i; (i = q.poll(now)) != null; ) {
-            if (i instanceof QueueItem.Media m) {
-                out.add(m);
-                m.frame().release();
-            }
-        }
-        return out;
+        return drain(q, now, DeliveryEstimate.NONE);
     }
 
     @Test

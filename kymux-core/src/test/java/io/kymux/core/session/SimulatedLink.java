@@ -25,14 +25,9 @@ final class SimulatedLink {
 
     /** Sends a frame of track 0; returns its arrival at the viewer, µs. */
     long send(long seq, int bytes, long nowUs) {
-        return send(0, seq, bytes, nowUs);
-    }
-
-    /** Sends a frame; returns its arrival at the viewer, µs. */
-    long send(int track, long seq, int bytes, long nowUs) {
         freeAtUs = Math.max(freeAtUs, nowUs) + bytes * 1_000_000L / bytesPerSecond;
         long arrival = freeAtUs + rttUs / 2;
-        acks.add(new Ack(track, seq, arrival + rttUs / 2));
+        acks.add(new Ack(0, seq, arrival + rttUs / 2));
         return arrival;
     }
 
