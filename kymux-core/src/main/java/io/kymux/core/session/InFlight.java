@@ -9,11 +9,11 @@ import java.util.ArrayDeque;
  * transmission deadlines, seed 003). From the acks this keeps, as BBR does, the
  * bottleneck's delivery rate (windowed max of rate samples, and of the rate at which each
  * ack's frames crossed the link at the least) and the path's round trip (windowed min of
- * ack delays less the frame's time on the wire); {@link #arrivalUs} predicts when a frame written now would be through the
- * bottleneck, and {@link SessionQueue#poll(long, DeliveryEstimate)} drops the frames
- * predicted late. {@link #mayWrite} is the backstop for a link that stops acking: no
- * writing while the oldest unacknowledged frame is older than a round trip plus
- * {@code maxAgeUs}.
+ * ack delays less the frame's time on the wire). {@link #arrivalUs} predicts when a frame
+ * written now would be through the bottleneck, and
+ * {@link SessionQueue#poll(long, DeliveryEstimate)} drops the frames predicted late.
+ * {@link #mayWrite} is the backstop for a link that stops acking: no writing while the
+ * oldest unacknowledged frame is older than the smallest ack delay plus {@code maxAgeUs}.
  *
  * <p>Only viewers that acknowledge are paced: until the first ack (an ack of nothing counts,
  * so a viewer can say at once that it will ack) writing is always allowed, so players that
@@ -184,7 +184,7 @@ public final class InFlight implements DeliveryEstimate {
     private long linkQueuedAt(long nowUs) {
         long bytesPerSecond = rate.get(nowUs);
         if (linkQueued <= 0 || bytesPerSecond <= 0) {
-            return Math.max(0, Math.min(linkQueued, bytes));
+            return 0; // the link clock runs only once a rate is known
         }
         long drainUs = linkQueued * 1_000_000 / bytesPerSecond;
         long elapsedUs = nowUs - linkQueuedUs;

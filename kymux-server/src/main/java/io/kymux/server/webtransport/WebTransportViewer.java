@@ -287,21 +287,25 @@ final class WebTransportViewer {
         boolean configOnly = true;
 
         GopStream() {
-            openFrameStream(() -> {
-                while (!early.isEmpty()) {
-                    early.poll().release();
-                    writeDone();
-                }
-            }, s -> {
+            openFrameStream(this::dropEarly, s -> {
                 channel = s;
+                if (ended) { // the next GOP started first: nothing here is wanted any more
+                    dropEarly();
+                    reset(channel);
+                    return;
+                }
                 while (!early.isEmpty()) {
                     writeMessage(channel, early.poll());
                 }
                 channel.flush();
-                if (ended) {
-                    reset(channel);
-                }
             });
+        }
+
+        private void dropEarly() {
+            while (!early.isEmpty()) {
+                early.poll().release();
+                writeDone();
+            }
         }
 
         void write(ByteBuf message) {
