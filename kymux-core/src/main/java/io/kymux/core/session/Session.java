@@ -171,24 +171,32 @@ public final class Session implements FrameSink {
     public void onFrame(Feed feed, Frame frame) {
         int track = trackOf(feed);
         boolean video = feed.isVideo();
+        long receivedUs = frame.receivedUs();
         boolean wakeNow;
+        boolean stillWaiting;
         synchronized (this) {
             if (closed || !active.contains(feed)) {
                 frame.release(); // muted between the feed's fan-out and our unsubscribe
                 return;
             }
             boolean wasEmpty = queue.isEmpty();
-            if (!frame.config() && frame.receivedUs() < joinedUs.getOrDefault(feed, 0L)) {
+            if (!frame.config() && receivedUs < joinedUs.getOrDefault(feed, 0L)) {
                 // the cached GOP: without it the viewer sees nothing until the next keyframe
                 queue.offerReplay(track, video, frame);
                 wakeNow = wasEmpty;
             } else {
-                long deadline = frame.receivedUs() + queue.limits().latencyBudgetUs();
+                long deadline = receivedUs + queue.limits().latencyBudgetUs();
                 wakeNow = queue.offerMedia(track, video, frame, deadline) && wasEmpty;
             }
+            stillWaiting = queue.waitingForKeyframe(track);
         }
         if (wakeNow) {
             wake.run();
+        }
+        if (stillWaiting) {
+            // ask again (the feed rate-limits): the first request may have been refused, or its
+            // keyframe dropped on a busy link, and a dropped delta frame wakes no poll
+            feed.requestKeyframe(receivedUs);
         }
     }
 

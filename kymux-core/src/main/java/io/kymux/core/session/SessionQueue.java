@@ -165,6 +165,10 @@ public final class SessionQueue {
         return !waitingForKey.isEmpty();
     }
 
+    public boolean waitingForKeyframe(int track) {
+        return waitingForKey.contains(track);
+    }
+
     /** The video tracks waiting for a keyframe. */
     public Set<Integer> tracksWantingKeyframe() {
         return Set.copyOf(waitingForKey);
