@@ -31,6 +31,9 @@ final class BenchViewer extends BenchClient {
 
     /** A slow viewer reads one slice every this often. */
     static final long READ_TICK_MS = 5;
+    private static final long READ_TICK_NS = READ_TICK_MS * 1_000_000;
+    /** Slices a slow viewer may read at once after its event loop was busy. */
+    private static final long MAX_BURST_TICKS = 2;
 
     final boolean slow;
     private volatile long lastSeq = -1;
@@ -81,6 +84,8 @@ final class BenchViewer extends BenchClient {
      */
     private static final class TickReads extends ChannelOutboundHandlerAdapter {
         private ChannelHandlerContext ctx;
+        private long lastTickNs = System.nanoTime();
+        private long creditNs;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -92,8 +97,20 @@ final class BenchViewer extends BenchClient {
             // swallowed: the tick reads
         }
 
+        /**
+         * Reads a slice per tick's worth of time that passed. A link does not save up: after
+         * the event loop was busy, at most {@link #MAX_BURST_TICKS} owed slices are read at
+         * once. Else the ticks a stall owes would read bytes written after it faster than the
+         * link could have carried them; this way a busy viewer's link only ever runs slower.
+         */
         void tick() {
-            ctx.read();
+            long now = System.nanoTime();
+            creditNs = Math.min(creditNs + (now - lastTickNs), MAX_BURST_TICKS * READ_TICK_NS);
+            lastTickNs = now;
+            if (creditNs >= READ_TICK_NS) {
+                creditNs -= READ_TICK_NS;
+                ctx.read();
+            }
         }
     }
 
