@@ -28,6 +28,7 @@ class BenchSmokeTest {
         assertThat(r.get("slow").get("viewers").asInt()).isEqualTo(1);
         assertThat(r.get("normal").get("framesReceived").asLong()).isPositive();
         assertThat(r.get("normal").get("p99Us").asLong()).isPositive();
+        assertThat(r.get("slow").get("framesReceived").asLong()).as("the slow viewer reads").isPositive();
         assertThat(r.get("heapPeakBytes").asLong()).isPositive();
     }
 

@@ -108,8 +108,9 @@ public final class Session implements FrameSink {
 
     /**
      * The next item to send. When a video track is left waiting for a keyframe, its feed
-     * is asked for one (rate-limited by the feed), outside this session's monitor since
-     * feeds call into sessions under their own.
+     * is asked for one (rate-limited by the feed; {@link #onFrame} asks again while the
+     * track waits), outside this session's monitor since feeds call into sessions under
+     * their own.
      */
     public QueueItem poll(long nowUs) {
         QueueItem item;

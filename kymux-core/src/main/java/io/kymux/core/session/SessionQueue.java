@@ -25,7 +25,8 @@ import java.util.Set;
  *   <li>An offer that would exceed the frame or byte bound drops all queued media (the
  *       viewer is too far behind to catch up); video tracks then wait for a keyframe.</li>
  *   <li>While a video track waits for a keyframe its delta frames are dropped on offer,
- *       and {@link #keyframeWanted()} is true so the session can ask the producer.</li>
+ *       and {@link #keyframeWanted()} is true so the session can ask the producer (it asks
+ *       at the poll that dropped, and again on each frame dropped while waiting).</li>
  * </ol>
  */
 public final class SessionQueue {
@@ -165,6 +166,7 @@ public final class SessionQueue {
         return !waitingForKey.isEmpty();
     }
 
+    /** True while this video track's delta frames are dropped until its next keyframe. */
     public boolean waitingForKeyframe(int track) {
         return waitingForKey.contains(track);
     }
