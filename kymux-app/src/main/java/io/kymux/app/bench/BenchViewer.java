@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -43,7 +44,7 @@ final class BenchViewer extends BenchClient {
 
     private final boolean ack;
 
-    BenchViewer(boolean slow, Recorder latencyUs, java.util.concurrent.atomic.AtomicLong recordFromUs, boolean ack) {
+    BenchViewer(boolean slow, Recorder latencyUs, AtomicLong recordFromUs, boolean ack) {
         super(latencyUs, recordFromUs);
         this.slow = slow;
         this.ack = ack;

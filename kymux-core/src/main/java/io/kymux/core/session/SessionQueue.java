@@ -99,11 +99,6 @@ public final class SessionQueue {
         items.add(new QueueItem.Media(track, video, frame, Long.MAX_VALUE, true));
     }
 
-    /** The next item to send, applying the deadline rule; null when empty. */
-    public QueueItem poll(long nowUs) {
-        return poll(nowUs, DeliveryEstimate.NONE);
-    }
-
     /** The next item to send, applying the deadline rule with the link's estimate; null when empty. */
     public QueueItem poll(long nowUs, DeliveryEstimate link) {
         while (true) {

@@ -29,7 +29,7 @@ class SessionQueueTest {
     }
 
     List<QueueItem.Media> drain(SessionQueue q, long now) {
-        return drain(q, now, DeliveryEstimate.NONE);
+        return drain(q, now, UNKNOWN_LINK);
     }
 
     @Test
@@ -137,7 +137,7 @@ class SessionQueueTest {
         offer(q, V, frame(false, 10, 1)); // overflow
         q.offerMedia(V, true, config(2), 2);
         List<QueueItem> all = new ArrayList<>();
-        for (QueueItem i; (i = q.poll(10_000_000)) != null; ) { // everything is long late
+        for (QueueItem i; (i = q.poll(10_000_000, UNKNOWN_LINK)) != null; ) { // everything is long late
             all.add(i);
         }
         assertThat(all).hasSize(3);
@@ -189,6 +189,9 @@ class SessionQueueTest {
         }
         return out;
     }
+
+    /** No knowledge of the link: a frame arrives when it is written (only deadlines count). */
+    static final DeliveryEstimate UNKNOWN_LINK = (now, bytes) -> now;
 
     /** A link with {@code queuedUs} of bytes ahead and a byte taking a microsecond. */
     static DeliveryEstimate busyFor(long queuedUs) {
