@@ -75,6 +75,19 @@ public final class Harness implements AutoCloseable {
         return f.stats().keyframes() > keys ? f.stats().framesIn() - framesAtRequest : -1;
     }
 
+    /** Waits (bounded) until a feed has published at least {@code n} keyframes; false if it did not. */
+    public boolean awaitFeedKeyframes(String feed, long n, long timeoutMs) throws InterruptedException {
+        long end = System.nanoTime() + timeoutMs * 1_000_000;
+        while (System.nanoTime() < end) {
+            var f = server.kymux().feeds().get(feed);
+            if (f.isPresent() && f.get().stats().keyframes() >= n) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
     /** Waits (bounded) until a feed has published at least {@code n} frames. */
     public void awaitFeedFrames(String feed, long n, long timeoutMs) throws InterruptedException {
         long end = System.nanoTime() + timeoutMs * 1_000_000;

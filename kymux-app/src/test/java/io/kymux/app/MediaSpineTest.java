@@ -86,4 +86,30 @@ class MediaSpineTest {
             }
         }
     }
+
+    @Test
+    void aPacedLateJoinerGetsTheCachedKeyframeThenAFreshOneInsteadOfTheStaleReplay() throws Exception {
+        try (Harness h = new Harness()) {
+            // over the WebSocket ingest, so the capture answers keyframe requests
+            h.uploadOverWebSocket("paced", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 1800, 300_000)));
+            h.awaitFeedFrames("paced", 90, 30_000); // ~3 s into a 60 s GOP
+            try (WsViewer v = WsViewer.acking(h.port(), "paced")) {
+                v.awaitFrames(0, 1, 10_000);
+                // the join asked the producer for a keyframe (well before this viewer's queue
+                // would overflow, 4 s, and ask on its own); until this viewer acks, the link is
+                // unknown and only the cached keyframe is written
+                assertThat(h.awaitFeedKeyframes("paced", 2, 2_000)).as("the join asked for a keyframe").isTrue();
+                List<WsViewer.Msg> before = v.mediaOf(0).stream().filter(m -> !m.config()).toList();
+                assertThat(before).hasSize(1);
+                assertThat(before.get(0).key()).isTrue();
+                assertThat(before.get(0).replay()).isTrue();
+                v.ack(before.get(0));
+                v.awaitFrames(0, 10, 10_000);
+                List<WsViewer.Msg> frames = v.mediaOf(0).stream().filter(m -> !m.config()).toList();
+                assertThat(frames.get(1).key()).as("the fresh keyframe comes next").isTrue();
+                assertThat(frames.stream().filter(WsViewer.Msg::replay).count())
+                        .as("the ~90 stale frames of the replay were never sent").isEqualTo(1);
+            }
+        }
+    }
 }

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 final class WsViewer implements WebSocket.Listener, AutoCloseable {
 
     /** A parsed binary media message. */
-    record Msg(int track, boolean key, boolean config, long seq, long ptsUs, byte[] payload, long receivedNanos) {
+    record Msg(int track, boolean key, boolean config, boolean replay, long seq, long ptsUs, byte[] payload,
+               long receivedNanos) {
     }
 
     final List<String> texts = new CopyOnWriteArrayList<>();
@@ -35,6 +36,16 @@ final class WsViewer implements WebSocket.Listener, AutoCloseable {
     private WsViewer(URI url, boolean parse) throws Exception {
         this.parse = parse;
         ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(url, this).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A viewer of /ws/{name} that says it acknowledges frames ({@code ?ack=1}); it acks via {@link #ack}. */
+    static WsViewer acking(int port, String name) throws Exception {
+        return new WsViewer(URI.create("ws://127.0.0.1:" + port + "/ws/" + name + "?ack=1"), true);
+    }
+
+    /** Acknowledges a media frame (and everything before it), as the player does. */
+    void ack(Msg m) {
+        ws.sendText("{\"type\":\"ack\",\"track\":" + m.track() + ",\"seq\":" + m.seq() + "}", true).join();
     }
 
     /** A viewer of {@code path} keeping binary messages whole in {@link #binaries}. */
@@ -67,7 +78,7 @@ final class WsViewer implements WebSocket.Listener, AutoCloseable {
             byte[] payload = new byte[m.remaining()];
             m.get(payload);
             media.add(new Msg(track, (flags & BrowserMessage.FLAG_KEY) != 0, (flags & BrowserMessage.FLAG_CONFIG) != 0,
-                    seq, pts, payload, System.nanoTime()));
+                    (flags & BrowserMessage.FLAG_REPLAY) != 0, seq, pts, payload, System.nanoTime()));
         }
         w.request(1);
         return null;

@@ -74,7 +74,7 @@ public final class Bench {
             }
             int slowCount = (int) Math.round(o.viewers() * o.slowFraction());
             URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws/"
-                    + (server == null ? FEED : STREAM));
+                    + (server == null ? FEED : STREAM) + (o.ack() ? "?ack=1" : ""));
             for (int i = 0; i < o.viewers(); i++) {
                 boolean slow = i < slowCount;
                 if (o.quic()) {

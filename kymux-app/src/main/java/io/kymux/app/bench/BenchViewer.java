@@ -142,16 +142,6 @@ final class BenchViewer extends BenchClient {
             ackSeq = seq;
         }
 
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (ack && evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-                // as the player does: "I acknowledge frames", so pacing starts with the first one
-                ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
-                        "{\"type\":\"ack\",\"track\":-1,\"seq\":-1}"));
-            }
-            ctx.fireUserEventTriggered(evt);
-        }
-
         /** One ack per batch of reads: it covers every frame before it. */
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {

@@ -17,7 +17,8 @@ import java.util.ArrayDeque;
  *
  * <p>Only viewers that acknowledge are paced: until the first ack (an ack of nothing counts,
  * so a viewer can say at once that it will ack) writing is always allowed, so players that
- * do not ack keep working. Nothing is predicted in the first {@link #LEARN_US} of acks of
+ * do not ack keep working. From then until a written frame is acknowledged, one frame at a
+ * time is in flight. Nothing is predicted in the first {@link #LEARN_US} of acks of
  * written frames. Sans-I/O, bounded.
  */
 public final class InFlight implements DeliveryEstimate {
@@ -159,7 +160,16 @@ public final class InFlight implements DeliveryEstimate {
     }
 
     public boolean mayWrite(long nowUs) {
-        return !acking || sent.isEmpty() || oldestAgeUs(nowUs) <= maxAgeUs + Math.max(0, ackDelay.get(nowUs));
+        if (!acking || sent.isEmpty()) {
+            return true;
+        }
+        if (firstAckUs < 0) {
+            // nothing known of the link yet: one frame at a time until the first ack, so a
+            // joining viewer's cached GOP waits in the queue, where a fresh keyframe can
+            // replace it, instead of in kernel buffers in front of a thin link
+            return false;
+        }
+        return oldestAgeUs(nowUs) <= maxAgeUs + Math.max(0, ackDelay.get(nowUs));
     }
 
     /**

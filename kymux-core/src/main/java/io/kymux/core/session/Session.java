@@ -59,7 +59,12 @@ public final class Session implements FrameSink {
         return out;
     }
 
-    /** Subscribes to every feed; cached config and GOP frames are queued at once. */
+    /**
+     * Subscribes to every feed; cached config and GOP frames are queued at once. A viewer
+     * that acknowledges (said so before this) and joins a GOP older than the budget also
+     * makes its feed ask the producer for a keyframe: the replay then waits for the link's
+     * first ack, and a fresh keyframe supersedes whatever of it is still queued.
+     */
     public void start(long nowUs) {
         for (Feed f : feeds) {
             join(f, nowUs);
@@ -175,16 +180,21 @@ public final class Session implements FrameSink {
         long receivedUs = frame.receivedUs();
         boolean wakeNow;
         boolean stillWaiting;
+        long staleReplayJoinUs = -1;
         synchronized (this) {
             if (closed || !active.contains(feed)) {
                 frame.release(); // muted between the feed's fan-out and our unsubscribe
                 return;
             }
             boolean wasEmpty = queue.isEmpty();
-            if (!frame.config() && receivedUs < joinedUs.getOrDefault(feed, 0L)) {
+            long joined = joinedUs.getOrDefault(feed, 0L);
+            if (!frame.config() && receivedUs < joined) {
                 // the cached GOP: without it the viewer sees nothing until the next keyframe
                 queue.offerReplay(track, video, frame);
                 wakeNow = wasEmpty;
+                if (video && frame.key() && inFlight.acking() && joined - receivedUs > queue.limits().latencyBudgetUs()) {
+                    staleReplayJoinUs = joined;
+                }
             } else {
                 long deadline = receivedUs + queue.limits().latencyBudgetUs();
                 wakeNow = queue.offerMedia(track, video, frame, deadline) && wasEmpty;
@@ -193,6 +203,12 @@ public final class Session implements FrameSink {
         }
         if (wakeNow) {
             wake.run();
+        }
+        if (staleReplayJoinUs >= 0) {
+            // the replay reaches back past the budget: a fresh keyframe lets a paced viewer skip
+            // what its link has not carried yet (it supersedes what is still queued; an unpaced
+            // viewer gets the whole replay at once, so asking would only cost every viewer)
+            feed.requestKeyframe(staleReplayJoinUs);
         }
         if (stillWaiting) {
             // ask again (the feed rate-limits): the first request may have been refused, or its

@@ -100,10 +100,11 @@ class InFlightTest {
         InFlight f = new InFlight(50_000);
         f.ack(-1, -1, 0);
         assertThat(f.acking()).isTrue();
+        assertThat(f.mayWrite(0)).isTrue();
         f.sent(0, 0, 33_000, 0);
-        assertThat(f.mayWrite(50_000)).isTrue();
-        assertThat(f.mayWrite(50_001)).as("the backstop holds from the first frame").isFalse();
+        assertThat(f.mayWrite(0)).as("an unknown link: one frame at a time until the first ack").isFalse();
         f.ack(0, 0, 5_000_000);
+        assertThat(f.mayWrite(5_000_000)).isTrue();
         f.sent(0, 1, 25_000, 5_000_000);
         assertThat(f.arrivalUs(5_000_000 + InFlight.LEARN_US - 1, 1)).as("learning from the first real ack")
                 .isEqualTo(5_000_000 + InFlight.LEARN_US - 1);

@@ -58,6 +58,66 @@ class SessionTest {
     }
 
     @Test
+    void aViewerJoiningLateInALongGopGetsAFreshKeyframeInsteadOfTheRestOfTheReplay() {
+        Feed feed = new Feed("v", FeedLimits.DEFAULT);
+        AtomicInteger asked = new AtomicInteger();
+        feed.open(StreamHeader.video(CodecId.H264, 320, 240));
+        feed.setKeyframeRequester(asked::incrementAndGet);
+        for (int i = 0; i < 30; i++) { // a GOP 1 s old by the join
+            feed.publish(media(i * 33_000L, i == 0), i * 33_000L);
+        }
+        Session s = new Session(1, "v", List.of(feed), new QueueLimits(120, 1 << 20, 150_000), () -> { });
+        s.ack(-1, -1, 1_000_000); // a viewer that acknowledges (the ?ack=1 of its URL)
+        s.start(1_000_000);
+        assertThat(asked.get()).as("the replay reaches back past the budget").isEqualTo(1);
+        assertThat(s.poll(1_000_000)).isInstanceOf(QueueItem.Control.class);
+        // the replay's keyframe: the first picture, written at once
+        QueueItem first = s.poll(1_000_000);
+        assertThat(first).isInstanceOfSatisfying(QueueItem.Media.class, m -> {
+            assertThat(m.frame().key()).isTrue();
+            assertThat(m.replay()).isTrue();
+            s.sent(m.track(), m.frame(), 1_000_000);
+            m.frame().release();
+        });
+        assertThat(s.mayWrite(1_000_000)).as("nothing known of the link: one frame in flight").isFalse();
+        feed.publish(media(1_020_000, true), 1_020_000); // the producer answered
+        s.ack(0, 0, 1_130_000); // a thin link: the keyframe took 130 ms
+        assertThat(s.mayWrite(1_130_000)).isTrue();
+        assertThat(s.poll(1_130_000)).isInstanceOfSatisfying(QueueItem.Media.class, m -> {
+            assertThat(m.replay()).as("the replay's 29 deltas were superseded").isFalse();
+            assertThat(m.frame().key()).isTrue();
+            m.frame().release();
+        });
+        assertThat(s.poll(1_130_000)).isNull();
+        assertThat(s.stats().drops().superseded()).isEqualTo(29);
+        s.close();
+        feed.dispose();
+    }
+
+    @Test
+    void aViewerJoiningEarlyInAGopGetsTheReplayAndNoExtraKeyframe() {
+        Feed feed = new Feed("v", FeedLimits.DEFAULT);
+        AtomicInteger asked = new AtomicInteger();
+        feed.open(StreamHeader.video(CodecId.H264, 320, 240));
+        feed.setKeyframeRequester(asked::incrementAndGet);
+        for (int i = 0; i < 4; i++) {
+            feed.publish(media(i * 33_000L, i == 0), i * 33_000L);
+        }
+        Session s = new Session(1, "v", List.of(feed), new QueueLimits(120, 1 << 20, 150_000), () -> { });
+        s.start(120_000);
+        assertThat(asked.get()).isZero();
+        assertThat(s.poll(120_000)).isInstanceOf(QueueItem.Control.class);
+        for (int i = 0; i < 4; i++) {
+            assertThat(s.poll(120_000)).isInstanceOfSatisfying(QueueItem.Media.class, m -> {
+                assertThat(m.replay()).isTrue();
+                m.frame().release();
+            });
+        }
+        s.close();
+        feed.dispose();
+    }
+
+    @Test
     void updatingTheFeedListMutesAndUnmutesWithStableTrackNumbers() {
         Feed video = new Feed("v", FeedLimits.DEFAULT);
         Feed audio = new Feed("a", FeedLimits.DEFAULT);

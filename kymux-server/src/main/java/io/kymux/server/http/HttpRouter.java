@@ -257,7 +257,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         if (hs == null) {
             return;
         }
-        WebSocketSessionHandler session = new WebSocketSessionHandler(kymux, hs, ctx.channel(), name, feeds.get());
+        boolean acks = new QueryStringDecoder(req.uri()).parameters().getOrDefault("ack", List.of()).contains("1");
+        WebSocketSessionHandler session = new WebSocketSessionHandler(kymux, hs, ctx.channel(), name, feeds.get(), acks);
         takeOver(ctx, req, hs, "ws-session", session, session::start);
     }
 

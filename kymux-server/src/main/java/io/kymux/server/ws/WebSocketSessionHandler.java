@@ -32,10 +32,13 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
     private final WebSocketServerHandshaker handshaker;
     private final Session session;
     private final Channel channel;
+    /** The viewer said in its URL ({@code ?ack=1}) that it acknowledges frames. */
+    private final boolean acks;
 
     public WebSocketSessionHandler(Kymux kymux, WebSocketServerHandshaker handshaker, Channel channel, String name,
-                                   List<Feed> feeds) {
+                                   List<Feed> feeds, boolean acks) {
         this.kymux = kymux;
+        this.acks = acks;
         this.handshaker = handshaker;
         this.channel = channel;
         this.session = new Session(kymux.nextSessionId(), name, feeds, kymux.config().queueLimits(),
@@ -47,6 +50,10 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
         kymux.register(session);
         channel.writeAndFlush(new TextWebSocketFrame(
                 ControlMessages.hello(session, kymux.config().queueLimits().latencyBudgetUs())));
+        if (acks) {
+            // paced from the first frame, the cached GOP included (an ack of nothing)
+            session.ack(-1, -1, kymux.nowUs());
+        }
         session.start(kymux.nowUs());
         log.info("session {} watching {} from {}", session.id(), session.target(), channel.remoteAddress());
     }

@@ -4,7 +4,8 @@ import { parseMediaMessage } from './media-message.js';
 
 export function connectWebSocket(name, handlers) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const url = `${scheme}//${location.host}/ws/${encodeURIComponent(name)}`;
+  // ack=1: we acknowledge frames, so the server paces us from the first one, cached GOP included
+  const url = `${scheme}//${location.host}/ws/${encodeURIComponent(name)}?ack=1`;
   let ws = null;
   let stopped = false;
 
@@ -12,8 +13,6 @@ export function connectWebSocket(name, handlers) {
     ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
-      // an ack of nothing: "I acknowledge frames", so the server paces from the first one
-      ws.send('{"type":"ack","track":-1,"seq":-1}');
       handlers.connected('websocket');
     };
     ws.onmessage = (ev) => {
