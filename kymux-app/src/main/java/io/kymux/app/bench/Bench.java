@@ -75,8 +75,12 @@ public final class Bench {
             int slowCount = (int) Math.round(o.viewers() * o.slowFraction());
             URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws/"
                     + (server == null ? FEED : STREAM) + (o.ack() ? "?ack=1" : ""));
+            boolean slowJoinLate = o.slowJoinSeconds() > 0;
             for (int i = 0; i < o.viewers(); i++) {
                 boolean slow = i < slowCount;
+                if (slow && slowJoinLate) {
+                    continue; // below, mid-stream
+                }
                 if (o.quic()) {
                     QuicBenchViewer v = new QuicBenchViewer(normalLat, recordFromUs, clients);
                     viewers.add(v);
@@ -93,11 +97,24 @@ public final class Bench {
                 recordFromUs.set(SyntheticStream.nowUs() + warmupUs);
                 publisher.start();
             }
+            long lateSessionsAfterId = Long.MAX_VALUE;
+            if (slowJoinLate) {
+                Thread.sleep(o.slowJoinSeconds() * 1000L);
+                lateSessionsAfterId = server == null ? 0
+                        : server.kymux().sessions().stream().mapToLong(Session::id).max().orElse(0);
+                // timed from their own join too, if that is after the warm-up
+                AtomicLong lateFromUs = new AtomicLong(Math.max(recordFromUs.get(), SyntheticStream.nowUs()));
+                for (int i = 0; i < slowCount; i++) {
+                    BenchViewer v = new BenchViewer(true, slowLat, lateFromUs, o.ack());
+                    v.connect(clients, ws, (long) (o.bitrate() / 8 * o.slowRate()));
+                    viewers.add(v);
+                }
+            }
             publisher.join((o.durationSeconds() + 30) * 1000L);
             awaitDrained(server, 5000);
             sampler.stop();
             return report(o, server, stream.published(), viewers, normalLat.getIntervalHistogram(),
-                    slowLat.getIntervalHistogram(), sampler);
+                    slowLat.getIntervalHistogram(), sampler, lateSessionsAfterId);
         } finally {
             publisher.interrupt();
             viewers.forEach(BenchClient::close);
@@ -135,13 +152,16 @@ public final class Bench {
     }
 
     private static BenchReport report(BenchOptions o, KymuxServer server, long published, List<BenchClient> viewers,
-                                      Histogram normal, Histogram slow, ResourceSampler res) {
+                                      Histogram normal, Histogram slow, ResourceSampler res, long lateSessionsAfterId) {
         long bytes = viewers.stream().mapToLong(BenchClient::bytes).sum();
         boolean checked = server != null;
         boolean ok = true;
         StringBuilder detail = new StringBuilder();
         if (checked) {
             for (Session s : server.kymux().sessions()) {
+                if (s.id() > lateSessionsAfterId) {
+                    continue; // joined mid-stream: offered only what came after its join
+                }
                 Session.SessionStats st = s.stats();
                 long accounted = st.delivered() + st.drops().total() + st.queuedFrames();
                 if (accounted != published) {

@@ -20,9 +20,12 @@ abstract class BenchClient {
         this.recordFromUs = recordFromUs;
     }
 
-    /** A media frame with this capture PTS and size arrived (called from one thread per viewer). */
-    final void received(long ptsUs, int size) {
-        if (ptsUs >= recordFromUs.get()) {
+    /**
+     * A media frame with this capture PTS and size arrived (called from one thread per viewer).
+     * A {@code replay} frame (the cached GOP sent on join) is old by design: counted, not timed.
+     */
+    final void received(long ptsUs, int size, boolean replay) {
+        if (!replay && ptsUs >= recordFromUs.get()) {
             latencyUs.recordValue(Math.max(0, SyntheticStream.nowUs() - ptsUs));
         }
         frames++;

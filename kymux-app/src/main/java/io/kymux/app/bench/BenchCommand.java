@@ -50,6 +50,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "websocket or quic (kymux/1 viewers; slow viewers are WebSocket only)")
     String transport;
 
+    @Option(names = "--slow-join", defaultValue = "0",
+            description = "slow viewers join this many seconds after the first frame (0: before it, with the others), "
+                    + "so their replay of the cached GOP and their link's first seconds are measured; the frames of the "
+                    + "replay are the past by design and not in the percentiles; their frame accounting is not checked")
+    int slowJoin;
+
     @Option(names = "--target", description = "an existing server, http://host:port (loopback or your own test hosts)")
     URI target;
 
@@ -62,7 +68,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--duration 1..3600 and --viewers 1..10000");
         }
         BenchReport r = Bench.run(new BenchOptions(viewers, duration, warmup, bitrate, fps, gop, slowFraction, slowRate,
-                target, latencyBudgetMs, ack, transport));
+                target, latencyBudgetMs, ack, transport, slowJoin));
         System.out.print(r.table());
         if (json != null) {
             Files.writeString(json, r.json());

@@ -8,7 +8,15 @@ import java.net.URI;
  */
 record BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bitrate, int fps, int gop,
                     double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack,
-                    String transport) {
+                    String transport, int slowJoinSeconds) {
+
+    /** Every viewer joins before the first frame. */
+    BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bitrate, int fps, int gop,
+                 double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack,
+                 String transport) {
+        this(viewers, durationSeconds, warmupSeconds, bitrate, fps, gop, slowFraction, slowRate, target, latencyBudgetMs,
+                ack, transport, 0);
+    }
 
     /** The WebSocket bench of earlier runs. */
     BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bitrate, int fps, int gop,

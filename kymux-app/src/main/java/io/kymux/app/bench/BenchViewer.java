@@ -137,7 +137,7 @@ final class BenchViewer extends BenchClient {
                 gaps += seq - lastSeq - 1;
             }
             lastSeq = seq;
-            received(pts, b.readableBytes());
+            received(pts, b.readableBytes(), (flags & BrowserMessage.FLAG_REPLAY) != 0);
             ackTrack = b.getUnsignedByte(b.readerIndex());
             ackSeq = seq;
         }

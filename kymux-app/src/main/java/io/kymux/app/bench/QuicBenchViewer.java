@@ -34,7 +34,7 @@ final class QuicBenchViewer extends BenchClient implements ClientListener {
 
     @Override
     public void frame(int track, long ptsUs, boolean key, ByteBuf payload) {
-        received(ptsUs, payload.readableBytes());
+        received(ptsUs, payload.readableBytes(), false);
         payload.release();
     }
 

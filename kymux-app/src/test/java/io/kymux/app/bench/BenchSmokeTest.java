@@ -41,6 +41,16 @@ class BenchSmokeTest {
     }
 
     @Test
+    void slowViewersCanJoinMidStream() throws Exception {
+        // one of three viewers joins 1 s in, half-way through a 2 s GOP
+        BenchReport r = Bench.run(new BenchOptions(3, 2, 0, 1_000_000, 30, 60, 0.34, 0.3, null, 150, true, "websocket", 1));
+        assertThat(r.accountingOk()).as(r.accountingDetail()).isTrue();
+        assertThat(r.slow().viewers()).isEqualTo(1);
+        assertThat(r.slow().framesReceived()).as("the late slow viewer reads").isPositive();
+        assertThat(r.normal().framesReceived()).isPositive();
+    }
+
+    @Test
     void tableHasTheLabelledPercentileLines() throws Exception {
         BenchReport r = Bench.run(new BenchOptions(2, 1, 0, 500_000, 30, 30, 0, 0.5, null, 150, true));
         assertThat(r.table()).containsPattern("(?m)^p50 ").containsPattern("(?m)^p99 ")
