@@ -27,6 +27,21 @@ class SessionTest {
         return feed;
     }
 
+    /** A GOP of {@code frames} frames at 30 fps from time 0, keyframe first. */
+    static void publishGop(Feed feed, int frames) {
+        for (int i = 0; i < frames; i++) {
+            feed.publish(media(i * 33_000L, i == 0), i * 33_000L);
+        }
+    }
+
+    /** A session of a viewer that acknowledges (the ?ack=1 of its URL), joining at {@code joinUs}. */
+    static Session pacedJoin(Feed feed, long joinUs) {
+        Session s = new Session(1, "v", List.of(feed), new QueueLimits(120, 1 << 20, 150_000), () -> { });
+        s.ack(-1, -1, joinUs);
+        s.start(joinUs);
+        return s;
+    }
+
     @Test
     void aViewerThatFallsBehindAsksTheProducerForAKeyframeAtMostTwiceASecond() {
         AtomicInteger asked = new AtomicInteger();
@@ -67,12 +82,8 @@ class SessionTest {
     void aViewerJoiningLateInALongGopGetsAFreshKeyframeInsteadOfTheRestOfTheReplay() {
         AtomicInteger asked = new AtomicInteger();
         Feed feed = videoFeed(asked);
-        for (int i = 0; i < 30; i++) { // a GOP 1 s old by the join
-            feed.publish(media(i * 33_000L, i == 0), i * 33_000L);
-        }
-        Session s = new Session(1, "v", List.of(feed), new QueueLimits(120, 1 << 20, 150_000), () -> { });
-        s.ack(-1, -1, 1_000_000); // a viewer that acknowledges (the ?ack=1 of its URL)
-        s.start(1_000_000);
+        publishGop(feed, 30); // 1 s old by the join
+        Session s = pacedJoin(feed, 1_000_000);
         assertThat(asked.get()).as("the replay reaches back past the budget").isEqualTo(1);
         assertThat(s.poll(1_000_000)).isInstanceOf(QueueItem.Control.class);
         // the replay's keyframe: the first picture, written at once
@@ -102,12 +113,8 @@ class SessionTest {
     void aViewerJoiningEarlyInAGopGetsTheReplayAndNoExtraKeyframe() {
         AtomicInteger asked = new AtomicInteger();
         Feed feed = videoFeed(asked);
-        for (int i = 0; i < 4; i++) {
-            feed.publish(media(i * 33_000L, i == 0), i * 33_000L);
-        }
-        Session s = new Session(1, "v", List.of(feed), new QueueLimits(120, 1 << 20, 150_000), () -> { });
-        s.ack(-1, -1, 120_000); // paced, as the late joiner above: only the GOP's age differs
-        s.start(120_000);
+        publishGop(feed, 4);
+        Session s = pacedJoin(feed, 120_000); // as the late joiner above: only the GOP's age differs
         assertThat(asked.get()).as("a 120 ms old GOP is within the budget").isZero();
         assertThat(s.poll(120_000)).isInstanceOf(QueueItem.Control.class);
         for (int i = 0; i < 4; i++) {
