@@ -21,16 +21,25 @@ class ThinLinkPacingTest {
     /** The producer answers keyframe requests at most this often (as a feed does). */
     static final long KEYFRAME_REQUEST_INTERVAL_US = 1_000_000;
 
+    /** After the first 2 s: frames delivered, keyframes among them, the worst latency; drops over the whole run. */
     record Outcome(long delivered, long keyframesDelivered, long dropped, long worstLatencyUs) {
     }
 
     Outcome run(long linkBytesPerSecond, long rttUs) {
-        return run(new SimulatedLink(linkBytesPerSecond, rttUs));
+        return run(new SimulatedLink(linkBytesPerSecond, rttUs), false);
     }
 
-    Outcome run(SimulatedLink link) {
+    /** A viewer that says on joining that it acks ({@code ?ack=1}): paced from its first frame. */
+    Outcome runPacedFromJoin(long linkBytesPerSecond, long rttUs) {
+        return run(new SimulatedLink(linkBytesPerSecond, rttUs), true);
+    }
+
+    Outcome run(SimulatedLink link, boolean pacedFromJoin) {
         SessionQueue queue = new SessionQueue(QueueLimits.DEFAULT);
         InFlight inFlight = new InFlight(BUDGET_US / 3);
+        if (pacedFromJoin) {
+            inFlight.ack(-1, -1, T0);
+        }
         long delivered = 0;
         long keys = 0;
         long worst = 0;
@@ -100,7 +109,17 @@ class ThinLinkPacingTest {
         // what the stream sends (4 Mb/s), and by them the backlog after the hiccup looks
         // late: 59 frames were dropped before the per-ack floor showed the link as fast
         link.stall(T0 + 3_930_000, T0 + 4_060_000);
-        Outcome o = run(link);
+        Outcome o = run(link, false);
         assertThat(o.dropped()).isZero();
+    }
+
+    @Test
+    void aLongFastPathPacedFromItsJoinLosesNothing() {
+        // paced from its first frame, so the link is learnt from one keyframe (33 KB acked
+        // after 153 ms), which looks just like a thin link's: holding the in-flight bytes to
+        // what that shows starved this viewer for good (72 of 1080 frames after 2 s)
+        Outcome o = runPacedFromJoin(1_000_000, 120_000); // 8 Mb/s, 120 ms round trip
+        assertThat(o.dropped()).isZero();
+        assertThat(o.delivered()).isEqualTo(1_080); // every frame after 2 s
     }
 }
