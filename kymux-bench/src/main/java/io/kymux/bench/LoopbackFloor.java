@@ -25,7 +25,7 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Whatever this prints is latency kymux cannot remove on this host: the kernel's
  * loopback path, thread wake-ups and the hypervisor's scheduling. Bounded: it publishes
- * {@code fps * (warmup + seconds)} frames and exits.
+ * {@code fps * (warmup + seconds)} frames and exits; readers give up 10 s after that.
  *
  * <pre>java -cp kymux-bench/target/kymux-benchmarks.jar io.kymux.bench.LoopbackFloor [viewers] [seconds]</pre>
  */
@@ -162,8 +162,10 @@ public final class LoopbackFloor {
     private void read(Selector selector, CountDownLatch done) {
         ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
         int open = selector.keys().size();
+        // stops by itself even if a writer died: the run's length and 10 s more
+        long giveUpNs = System.nanoTime() + (frames / fps + 10) * 1_000_000_000L;
         try (selector) {
-            while (open > 0) {
+            while (open > 0 && System.nanoTime() < giveUpNs) {
                 selector.select(1000);
                 for (SelectionKey key : selector.selectedKeys()) {
                     buf.clear();
