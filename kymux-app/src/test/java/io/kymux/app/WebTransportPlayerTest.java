@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kymux.capture.CaptureOptions;
 import io.kymux.capture.EncoderSettings;
+import io.kymux.core.session.QueueLimits;
+import io.kymux.server.ServerConfig;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -102,9 +104,9 @@ class WebTransportPlayerTest {
     void aLongLatencyBudgetDoesNotRunThePageOutOfStreams() throws Exception {
         // frame streams stay open until their deadline: with a 5 s budget at 60 fps that would
         // be 300 open streams, past the page's stream credit, if nothing finished them sooner
-        io.kymux.core.session.QueueLimits q = io.kymux.core.session.QueueLimits.DEFAULT;
-        io.kymux.server.ServerConfig cfg = io.kymux.server.ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
-                .withQueueLimits(new io.kymux.core.session.QueueLimits(q.maxFrames(), q.maxBytes(), 5_000_000));
+        QueueLimits q = QueueLimits.DEFAULT;
+        ServerConfig cfg = ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
+                .withQueueLimits(new QueueLimits(q.maxFrames(), q.maxBytes(), 5_000_000));
         try (Harness h = new Harness(cfg); Chromium browser = new Chromium()) {
             h.upload("video0", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 60, 600, 300_000)));
             h.awaitFeedFrames("video0", 1, 20_000);

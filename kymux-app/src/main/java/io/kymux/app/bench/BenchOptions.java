@@ -10,19 +10,11 @@ record BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bi
                     double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack,
                     String transport, int slowJoinSeconds) {
 
-    /** Every viewer joins before the first frame. */
-    BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bitrate, int fps, int gop,
-                 double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack,
-                 String transport) {
-        this(viewers, durationSeconds, warmupSeconds, bitrate, fps, gop, slowFraction, slowRate, target, latencyBudgetMs,
-                ack, transport, 0);
-    }
-
     /** The WebSocket bench of earlier runs. */
     BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bitrate, int fps, int gop,
                  double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack) {
         this(viewers, durationSeconds, warmupSeconds, bitrate, fps, gop, slowFraction, slowRate, target, latencyBudgetMs,
-                ack, "websocket");
+                ack, "websocket", 0);
     }
 
     boolean quic() {

@@ -7,6 +7,7 @@ import io.kymux.core.quic.ControlMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import java.net.URI;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 
 /** One kymux/1 (QUIC) viewer of the bench; frame numbers missing at the receiver count as gaps. */
@@ -15,7 +16,7 @@ final class QuicBenchViewer extends BenchClient implements ClientListener {
     private final KymuxQuicClient client;
     private volatile ClientMedia.Stats last;
 
-    QuicBenchViewer(Recorder latencyUs, java.util.concurrent.atomic.AtomicLong recordFromUs, EventLoopGroup group) {
+    QuicBenchViewer(Recorder latencyUs, AtomicLong recordFromUs, EventLoopGroup group) {
         super(latencyUs, recordFromUs);
         this.client = new KymuxQuicClient(this, SyntheticStream::nowUs, group);
     }

@@ -34,7 +34,7 @@ class BenchSmokeTest {
 
     @Test
     void quicViewersToo() throws Exception {
-        BenchReport r = Bench.run(new BenchOptions(2, 1, 1, 500_000, 30, 30, 0, 0.5, null, 150, false, "quic"));
+        BenchReport r = Bench.run(new BenchOptions(2, 1, 1, 500_000, 30, 30, 0, 0.5, null, 150, false, "quic", 0));
         assertThat(r.accountingOk()).as(r.accountingDetail()).isTrue();
         assertThat(r.normal().framesReceived()).isPositive();
         assertThat(r.table()).contains("2 quic viewers").containsPattern("(?m)^p99 ");

@@ -12,9 +12,7 @@ export function connectWebSocket(name, handlers) {
   function open() {
     ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer';
-    ws.onopen = () => {
-      handlers.connected('websocket');
-    };
+    ws.onopen = () => handlers.connected('websocket');
     ws.onmessage = (ev) => {
       if (typeof ev.data === 'string') {
         handlers.control(JSON.parse(ev.data));
