@@ -7,13 +7,19 @@ import java.util.ArrayDeque;
  * say about the viewer's link. Written frames can no longer be dropped, so a viewer behind
  * a thin link must not get a frame that would arrive after its deadline (RTWebSocket's
  * transmission deadlines, seed 003). From the acks this keeps, as BBR does, the
- * bottleneck's delivery rate (windowed max of rate samples, and of the rate at which each
- * ack's frames crossed the link at the least) and the path's round trip (windowed min of
- * ack delays less the frame's time on the wire). {@link #arrivalUs} predicts when a frame
+ * bottleneck's delivery rate (windowed max of rate samples: over the span from the write to
+ * the ack, over the gap between two acks, and the rate at which each ack's frames crossed
+ * the link at the least) and the path's round trip (windowed min of ack delays less the
+ * frame's time on the wire and its predicted wait behind the frames written before it). {@link #arrivalUs} predicts when a frame
  * written now would be through the bottleneck, and
  * {@link SessionQueue#poll(long, DeliveryEstimate)} drops the frames predicted late.
  * {@link #mayWrite} is the backstop for a link that stops acking: no writing while the
  * oldest unacknowledged frame is older than the smallest ack delay plus {@code maxAgeUs}.
+ *
+ * <p>The prediction is the frame's last byte through the bottleneck, not at the viewer: the
+ * budget bounds a frame's wait in queues and on the wire, and the path's propagation is
+ * no policy's to spend (a path longer than the budget still gets every frame its link
+ * carries).
  *
  * <p>Only viewers that acknowledge are paced: until the first ack (an ack of nothing counts,
  * so a viewer can say at once that it will ack) writing is always allowed, so players that
@@ -68,6 +74,9 @@ public final class InFlight implements DeliveryEstimate {
      */
     private long linkQueued;
     private long linkQueuedUs;
+    /** The last ack of a written frame, and when that frame was written; -1 before it. */
+    private long lastAckUs = -1;
+    private long lastAckedSentUs;
 
     public InFlight(long maxAgeUs) {
         this.maxAgeUs = maxAgeUs;
@@ -118,13 +127,31 @@ public final class InFlight implements DeliveryEstimate {
         if (intervalUs >= MIN_SAMPLE_US) {
             rate.add((delivered - s.deliveredAtSend()) * 1_000_000 / intervalUs, nowUs);
         }
+        if (lastAckUs >= 0) {
+            // this ack against the last one: on a FIFO link the frames between them
+            // arrived at least their wire time apart, so this never overstates the link,
+            // and it leaves out the round trip the sample above spans; bounded by the
+            // send gap, so acks bunched by a busy reader cannot inflate it
+            long pairUs = Math.max(nowUs - lastAckUs, s.sentUs() - lastAckedSentUs);
+            if (pairUs >= MIN_SAMPLE_US) {
+                rate.add(ackedBytes * 1_000_000 / pairUs, nowUs);
+            }
+        }
+        lastAckUs = nowUs;
+        lastAckedSentUs = s.sentUs();
         deliveredUs = nowUs;
         long ackDelayUs = nowUs - s.sentUs();
         ackDelay.add(ackDelayUs, nowUs);
         if (nowUs - firstAckUs >= LEARN_US / 2) { // set above: a frame was acknowledged
             // the path alone: a frame is not a packet, its own time on the wire is not path
-            // (else a viewer shown only keyframes would seem to sit behind a long path)
-            pathRtt.add(Math.max(0, ackDelayUs - wireUs(s.bytes(), nowUs)), nowUs);
+            // (else a viewer shown only keyframes would seem to sit behind a long path), nor
+            // is its wait behind the frames before it. Nothing left says the rate this ack
+            // shows accounts for all of the delay (a lone keyframe's ack, on a thin link or
+            // a long path alike): no sample, rather than a 0 held for the whole window
+            long pathUs = ackDelayUs - wireUs(s.bytes(), nowUs) - s.predictedQueueUs();
+            if (pathUs > 0) {
+                pathRtt.add(pathUs, nowUs);
+            }
             correctLinkQueue(s, nowUs);
         }
     }
@@ -186,7 +213,11 @@ public final class InFlight implements DeliveryEstimate {
         if (!acking || firstAckUs < 0 || nowUs - firstAckUs < LEARN_US || bytesPerSecond <= 0) {
             return nowUs;
         }
-        long propagating = bytesPerSecond * Math.max(0, pathRtt.get(nowUs)) / 1_000_000;
+        long pathUs = pathRtt.get(nowUs);
+        if (pathUs < 0) {
+            pathUs = Math.max(0, ackDelay.get(nowUs)); // no path sample yet: this bounds it
+        }
+        long propagating = bytesPerSecond * pathUs / 1_000_000;
         long queued = Math.max(linkQueuedAt(nowUs), bytes - propagating);
         return nowUs + (Math.max(0, queued) + size) * 1_000_000 / bytesPerSecond;
     }

@@ -83,9 +83,35 @@ class InFlightTest {
         f.sent(0, 0, 10_000, t);
         f.sent(0, 1, 90_000, t); // before any rate: not on the link clock
         f.ack(0, 0, t + 40_000); // 10 KB in 40 ms: 250 KB/s, and all of it wire time
-        // so the 90 KB unacknowledged are queued: 360 ms
-        assertThat(f.minRttUs()).isZero();
+        // so no path sample, and the path is at most the smallest ack delay (the 1-byte
+        // frame's, 0): the 90 KB unacknowledged are queued, 360 ms
+        assertThat(f.minRttUs()).isEqualTo(-1);
         assertThat(f.arrivalUs(t + 40_000, 0)).isEqualTo(t + 400_000);
+    }
+
+    @Test
+    void theAckGapOfFramesWrittenBackToBackShowsTheRateWithoutTheRoundTrip() {
+        InFlight f = new InFlight(50_000);
+        long t = ackingSinceASecond(f);
+        f.sent(0, 0, 33_000, t); // a keyframe, then a frame 16.7 ms later, on a 200 ms path
+        f.sent(0, 1, 8_000, t + 16_667);
+        f.ack(0, 0, t + 233_000);
+        f.ack(0, 1, t + 241_000); // 8 ms after: it waited for the keyframe on the link
+        // the span from the write to the ack would show 41 KB in 241 ms (170 KB/s); the
+        // ack gap, held to the write gap, shows what the stream sent: 8 KB in 16.7 ms
+        assertThat(f.rateBytesPerSecond()).isEqualTo(8_000L * 1_000_000 / 16_667);
+    }
+
+    @Test
+    void aPathSampleLeavesOutTheQueueTheFrameWaitedIn() {
+        InFlight f = new InFlight(50_000);
+        long t = ackingSinceASecond(f);
+        f.sent(0, 0, 25_000, t);
+        f.ack(0, 0, t + 100_000); // 250 KB/s at the least
+        f.sent(0, 1, 50_000, t + 100_000); // 200 ms of wire at that rate
+        f.sent(0, 2, 5_000, t + 100_000); // so this one waits 200 ms on the link
+        f.ack(0, 2, t + 420_000); // 320 ms: 200 queued + 20 wire + a 100 ms path
+        assertThat(f.minRttUs()).isEqualTo(100_000);
     }
 
     /** The viewer acks a 1-byte frame at 0; returns when predictions start. */

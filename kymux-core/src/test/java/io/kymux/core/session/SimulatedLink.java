@@ -31,6 +31,11 @@ final class SimulatedLink {
         return arrival;
     }
 
+    /** Half the round trip: how long a frame through the bottleneck takes to the viewer. */
+    long oneWayUs() {
+        return rttUs / 2;
+    }
+
     /** The viewer stops reading for a while (a busy client): no acks in between. */
     void stall(long fromUs, long toUs) {
         stallFromUs = fromUs;
