@@ -10,8 +10,8 @@ import java.util.ArrayDeque;
  * bottleneck's delivery rate (windowed max of rate samples: over the span from the write to
  * the ack, over the gap between two acks, and the rate at which each ack's frames crossed
  * the link at the least) and the path's round trip (windowed min of ack delays less the
- * frame's time on the wire and its predicted wait behind the frames written before it). {@link #arrivalUs} predicts when a frame
- * written now would be through the bottleneck, and
+ * frame's time on the wire, from frames written to an idle link). {@link #arrivalUs}
+ * predicts when a frame written now would be through the bottleneck, and
  * {@link SessionQueue#poll(long, DeliveryEstimate)} drops the frames predicted late.
  * {@link #mayWrite} is the backstop for a link that stops acking: no writing while the
  * oldest unacknowledged frame is older than the smallest ack delay plus {@code maxAgeUs}.
@@ -24,8 +24,10 @@ import java.util.ArrayDeque;
  * <p>Only viewers that acknowledge are paced: until the first ack (an ack of nothing counts,
  * so a viewer can say at once that it will ack) writing is always allowed, so players that
  * do not ack keep working. From then until a written frame is acknowledged, one frame at a
- * time is in flight. Nothing is predicted in the first {@link #LEARN_US} of acks of
- * written frames. Sans-I/O, bounded.
+ * time is in flight. That first ack, a lone keyframe's, cannot tell a thin link from a long
+ * path, so two frames at a time are in flight and nothing is predicted until the ack gap
+ * of frames in flight together shows the rate, or for {@link #LEARN_US} of acks at most
+ * (a fast viewer acks each frame before the next). Sans-I/O, bounded.
  */
 public final class InFlight implements DeliveryEstimate {
 
@@ -38,9 +40,8 @@ public final class InFlight implements DeliveryEstimate {
     /** How long a delivery-rate sample counts: a slower link shows within this. */
     static final long RATE_WINDOW_US = 1_000_000;
     /**
-     * Acks for this long before predicting: a session starts with the cached GOP in one
-     * burst, while its viewer is busiest, and acks from then show the link far slower
-     * than it is.
+     * Acks for this long at most before predicting, when no ack gap has shown the rate: a
+     * viewer that acks every frame before the next is written shows only what it was sent.
      */
     static final long LEARN_US = 1_000_000;
     /** How long a round-trip sample counts (BBR's 10 s). */
@@ -77,6 +78,8 @@ public final class InFlight implements DeliveryEstimate {
     /** The last ack of a written frame, and when that frame was written; -1 before it. */
     private long lastAckUs = -1;
     private long lastAckedSentUs;
+    /** An ack gap of frames in flight together gave a rate sample: see {@link #learnt}. */
+    private boolean rateProven;
 
     public InFlight(long maxAgeUs) {
         this.maxAgeUs = maxAgeUs;
@@ -131,10 +134,12 @@ public final class InFlight implements DeliveryEstimate {
             // this ack against the last one: on a FIFO link the frames between them
             // arrived at least their wire time apart, so this never overstates the link,
             // and it leaves out the round trip the sample above spans; bounded by the
-            // send gap, so acks bunched by a busy reader cannot inflate it
+            // send gap, so acks bunched by a busy reader cannot inflate it. A frame that
+            // was in flight at the last ack shared the link with it: the rate is proven
             long pairUs = Math.max(nowUs - lastAckUs, s.sentUs() - lastAckedSentUs);
             if (pairUs >= MIN_SAMPLE_US) {
                 rate.add(ackedBytes * 1_000_000 / pairUs, nowUs);
+                rateProven |= s.sentUs() < lastAckUs;
             }
         }
         lastAckUs = nowUs;
@@ -144,12 +149,13 @@ public final class InFlight implements DeliveryEstimate {
         ackDelay.add(ackDelayUs, nowUs);
         if (nowUs - firstAckUs >= LEARN_US / 2) { // set above: a frame was acknowledged
             // the path alone: a frame is not a packet, its own time on the wire is not path
-            // (else a viewer shown only keyframes would seem to sit behind a long path), nor
-            // is its wait behind the frames before it. Nothing left says the rate this ack
-            // shows accounts for all of the delay (a lone keyframe's ack, on a thin link or
-            // a long path alike): no sample, rather than a 0 held for the whole window
-            long pathUs = ackDelayUs - wireUs(s.bytes(), nowUs) - s.predictedQueueUs();
-            if (pathUs > 0) {
+            // (else a viewer shown only keyframes would seem to sit behind a long path). A
+            // frame predicted to wait behind others gives none: the wait is predicted at a
+            // rate that may be low, and a path too short is held for the whole window. No
+            // sample either when the rate this ack shows accounts for all of the delay (a
+            // lone keyframe's, on a thin link or a long path alike)
+            long pathUs = ackDelayUs - wireUs(s.bytes(), nowUs);
+            if (pathUs > 0 && s.predictedQueueUs() == 0) {
                 pathRtt.add(pathUs, nowUs);
             }
             correctLinkQueue(s, nowUs);
@@ -196,6 +202,9 @@ public final class InFlight implements DeliveryEstimate {
             // replace it, instead of in kernel buffers in front of a thin link
             return false;
         }
+        if (!learnt(nowUs) && sent.size() >= 2) {
+            return false;
+        }
         return oldestAgeUs(nowUs) <= maxAgeUs + Math.max(0, ackDelay.get(nowUs));
     }
 
@@ -210,7 +219,7 @@ public final class InFlight implements DeliveryEstimate {
     @Override
     public long arrivalUs(long nowUs, int size) {
         long bytesPerSecond = rate.get(nowUs);
-        if (!acking || firstAckUs < 0 || nowUs - firstAckUs < LEARN_US || bytesPerSecond <= 0) {
+        if (!acking || !learnt(nowUs) || bytesPerSecond <= 0) {
             return nowUs;
         }
         long pathUs = pathRtt.get(nowUs);
@@ -220,6 +229,11 @@ public final class InFlight implements DeliveryEstimate {
         long propagating = bytesPerSecond * pathUs / 1_000_000;
         long queued = Math.max(linkQueuedAt(nowUs), bytes - propagating);
         return nowUs + (Math.max(0, queued) + size) * 1_000_000 / bytesPerSecond;
+    }
+
+    /** A rate from frames in flight together, or {@link #LEARN_US} of acks. */
+    private boolean learnt(long nowUs) {
+        return rateProven || (firstAckUs >= 0 && nowUs - firstAckUs >= LEARN_US);
     }
 
     private long linkQueuedAt(long nowUs) {
