@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -146,7 +147,7 @@ final class BenchViewer extends BenchClient {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             if (ack && ackSeq >= 0) {
-                ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
+                ctx.writeAndFlush(new TextWebSocketFrame(
                         "{\"type\":\"ack\",\"track\":" + ackTrack + ",\"seq\":" + ackSeq + "}"));
                 ackSeq = -1;
             }
