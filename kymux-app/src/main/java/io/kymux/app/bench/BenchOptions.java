@@ -10,13 +10,6 @@ record BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bi
                     double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack,
                     String transport, int slowJoinSeconds) {
 
-    /** The WebSocket bench of earlier runs. */
-    BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bitrate, int fps, int gop,
-                 double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack) {
-        this(viewers, durationSeconds, warmupSeconds, bitrate, fps, gop, slowFraction, slowRate, target, latencyBudgetMs,
-                ack, "websocket", 0);
-    }
-
     boolean quic() {
         return "quic".equals(transport);
     }

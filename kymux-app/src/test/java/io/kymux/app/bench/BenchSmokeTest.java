@@ -52,7 +52,7 @@ class BenchSmokeTest {
 
     @Test
     void tableHasTheLabelledPercentileLines() throws Exception {
-        BenchReport r = Bench.run(new BenchOptions(2, 1, 0, 500_000, 30, 30, 0, 0.5, null, 150, true));
+        BenchReport r = Bench.run(new BenchOptions(2, 1, 0, 500_000, 30, 30, 0, 0.5, null, 150, true, "websocket", 0));
         assertThat(r.table()).containsPattern("(?m)^p50 ").containsPattern("(?m)^p99 ")
                 .containsPattern("(?m)^p99\\.9 ");
         assertThat(r.normal().framesReceived() + r.normal().framesDropped()).isGreaterThan(0);
