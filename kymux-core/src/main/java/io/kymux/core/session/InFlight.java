@@ -8,8 +8,8 @@ import java.util.ArrayDeque;
  * a thin link must not get a frame that would arrive after its deadline (RTWebSocket's
  * transmission deadlines, seed 003). From the acks this keeps, as BBR does, the
  * bottleneck's delivery rate (windowed max of rate samples: over the span from the write to
- * the ack, over the gap between two acks, and the rate at which each ack's frames crossed
- * the link at the least) and the path's round trip (windowed min of ack delays less the
+ * the ack, over the acks since the first one the frame was in flight at, and the rate at
+ * which each ack's frames crossed the link at the least) and the path's round trip (windowed min of ack delays less the
  * frame's time on the wire, from frames written to an idle link). {@link #arrivalUs}
  * predicts when a frame written now would be through the bottleneck, and
  * {@link SessionQueue#poll(long, DeliveryEstimate)} drops the frames predicted late.
@@ -25,8 +25,8 @@ import java.util.ArrayDeque;
  * so a viewer can say at once that it will ack) writing is always allowed, so players that
  * do not ack keep working. From then until a written frame is acknowledged, one frame at a
  * time is in flight. That first ack, a lone keyframe's, cannot tell a thin link from a long
- * path, so two frames at a time are in flight and nothing is predicted until the ack gap
- * of frames in flight together shows the rate, or for {@link #LEARN_US} of acks at most
+ * path, so two frames at a time are in flight and nothing is predicted until the acks
+ * of frames in flight together show the rate, or for {@link #LEARN_US} of acks at most
  * (a fast viewer acks each frame before the next). Sans-I/O, bounded.
  */
 public final class InFlight implements DeliveryEstimate {
@@ -40,7 +40,7 @@ public final class InFlight implements DeliveryEstimate {
     /** How long a delivery-rate sample counts: a slower link shows within this. */
     static final long RATE_WINDOW_US = 1_000_000;
     /**
-     * Acks for this long at most before predicting, when no ack gap has shown the rate: a
+     * Acks for this long at most before predicting, when no span of acks has shown the rate: a
      * viewer that acks every frame before the next is written shows only what it was sent.
      */
     static final long LEARN_US = 1_000_000;
@@ -53,6 +53,10 @@ public final class InFlight implements DeliveryEstimate {
      */
     private record Sent(int track, long seq, int bytes, long sentUs, long deliveredAtSend, long deliveredUsAtSend,
                         long predictedQueueUs) {
+    }
+
+    /** An ack: when, the bytes acknowledged by then, and when the frame it acknowledged was written. */
+    private record Ack(long atUs, long delivered, long frameSentUs) {
     }
 
     private final long maxAgeUs;
@@ -75,10 +79,13 @@ public final class InFlight implements DeliveryEstimate {
      */
     private long linkQueued;
     private long linkQueuedUs;
-    /** The last ack of a written frame, and when that frame was written; -1 before it. */
-    private long lastAckUs = -1;
-    private long lastAckedSentUs;
-    /** An ack gap of frames in flight together gave a rate sample: see {@link #learnt}. */
+    /**
+     * Recent acks of written frames, oldest first: the earliest one a frame was in flight at
+     * starts its span sample. Those before the last acknowledged frame's write are dropped
+     * (no later frame was in flight at them), all but the newest.
+     */
+    private final ArrayDeque<Ack> acks = new ArrayDeque<>();
+    /** A span of frames in flight together gave a rate sample: see {@link #learnt}. */
     private boolean rateProven;
 
     public InFlight(long maxAgeUs) {
@@ -130,20 +137,26 @@ public final class InFlight implements DeliveryEstimate {
         if (intervalUs >= MIN_SAMPLE_US) {
             rate.add((delivered - s.deliveredAtSend()) * 1_000_000 / intervalUs, nowUs);
         }
-        if (lastAckUs >= 0) {
-            // this ack against the last one: on a FIFO link the frames between them
-            // arrived at least their wire time apart, so this never overstates the link,
-            // and it leaves out the round trip the sample above spans; bounded by the
-            // send gap, so acks bunched by a busy reader cannot inflate it. A frame that
-            // was in flight at the last ack shared the link with it: the rate is proven
-            long pairUs = Math.max(nowUs - lastAckUs, s.sentUs() - lastAckedSentUs);
-            if (pairUs >= MIN_SAMPLE_US) {
-                rate.add(ackedBytes * 1_000_000 / pairUs, nowUs);
-                rateProven |= s.sentUs() < lastAckUs;
+        Ack from = spanStart(s.sentUs());
+        if (from != null) {
+            // since the first ack this frame was in flight at (else the last ack): the frames
+            // acknowledged since were all in flight then, so on a FIFO link they crossed it one
+            // after another, and this leaves out the round trip the sample above spans. An ack
+            // that came late makes the next span short: measured from the first ack in flight,
+            // not ack against ack, that error is spread over every frame in flight together
+            // (the windowed max keeps the largest sample). Bounded by the write span, so acks
+            // bunched by a busy reader cannot show more than was sent. A frame in flight at an
+            // earlier ack shared the link with it: the rate is proven
+            long spanUs = Math.max(nowUs - from.atUs(), s.sentUs() - from.frameSentUs());
+            if (spanUs >= MIN_SAMPLE_US) {
+                rate.add((delivered - from.delivered()) * 1_000_000 / spanUs, nowUs);
+                rateProven |= s.sentUs() < from.atUs();
             }
         }
-        lastAckUs = nowUs;
-        lastAckedSentUs = s.sentUs();
+        if (acks.size() >= MAX_ENTRIES) {
+            acks.poll();
+        }
+        acks.add(new Ack(nowUs, delivered, s.sentUs()));
         deliveredUs = nowUs;
         long ackDelayUs = nowUs - s.sentUs();
         ackDelay.add(ackDelayUs, nowUs);
@@ -160,6 +173,17 @@ public final class InFlight implements DeliveryEstimate {
             }
             correctLinkQueue(s, nowUs);
         }
+    }
+
+    /**
+     * The earliest ack after a write at {@code sentUs}, else the last ack; null before the
+     * first. Acks before it are dropped: every frame acknowledged later was written later.
+     */
+    private Ack spanStart(long sentUs) {
+        while (acks.size() > 1 && acks.peekFirst().atUs() <= sentUs) {
+            acks.poll();
+        }
+        return acks.peekFirst();
     }
 
     private long wireUs(int size, long nowUs) {

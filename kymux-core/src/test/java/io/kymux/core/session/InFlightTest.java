@@ -104,6 +104,22 @@ class InFlightTest {
     }
 
     @Test
+    void oneLateAckAmongFramesInFlightTogetherDoesNotInflateTheRate() {
+        InFlight f = new InFlight(50_000);
+        long t = ackingSinceASecond(f);
+        for (int i = 0; i < 4; i++) { // 8 KB each on a 250 KB/s link: through at 32, 64, 96, 128 ms
+            f.sent(0, i, 8_000, t);
+        }
+        f.ack(0, 0, t + 32_000);
+        f.ack(0, 1, t + 74_000); // 10 ms late: a busy reader
+        f.ack(0, 2, t + 96_000); // on time again, 22 ms after the late one
+        f.ack(0, 3, t + 128_000);
+        // ack against ack, the third frame showed 8 KB in 22 ms (363 KB/s); from the first
+        // ack they were all in flight at, three frames in 96 ms show the link
+        assertThat(f.rateBytesPerSecond()).isEqualTo(250_000);
+    }
+
+    @Test
     void aFrameWrittenToAnIdleLinkGivesThePathLessItsWireTime() {
         InFlight f = new InFlight(50_000);
         long t = ackingSinceASecond(f);

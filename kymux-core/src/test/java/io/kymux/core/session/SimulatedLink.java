@@ -1,6 +1,7 @@
 package io.kymux.core.session;
 
 import java.util.ArrayDeque;
+import java.util.Random;
 
 /**
  * A bottleneck of a fixed rate and a round trip, for fake-clock tests: each frame leaves
@@ -17,17 +18,31 @@ final class SimulatedLink {
     private long freeAtUs;
     private long stallFromUs = Long.MAX_VALUE;
     private long stallToUs = Long.MAX_VALUE;
+    private final long ackJitterUs;
+    private final Random jitter = new Random(6);
+    private long lastAckUs;
 
     SimulatedLink(long bytesPerSecond, long rttUs) {
+        this(bytesPerSecond, rttUs, 0);
+    }
+
+    /**
+     * A viewer that acks up to {@code ackJitterUs} late, at random (a busy reader): an ack
+     * held back and the next one on time come back together, as they do from a real client.
+     */
+    SimulatedLink(long bytesPerSecond, long rttUs, long ackJitterUs) {
         this.bytesPerSecond = bytesPerSecond;
         this.rttUs = rttUs;
+        this.ackJitterUs = ackJitterUs;
     }
 
     /** Sends a frame of track 0; returns its arrival at the viewer, µs. */
     long send(long seq, int bytes, long nowUs) {
         freeAtUs = Math.max(freeAtUs, nowUs) + bytes * 1_000_000L / bytesPerSecond;
         long arrival = freeAtUs + rttUs / 2;
-        acks.add(new Ack(0, seq, arrival + rttUs / 2));
+        long ackUs = arrival + rttUs / 2 + (ackJitterUs > 0 ? (long) (jitter.nextDouble() * ackJitterUs) : 0);
+        lastAckUs = Math.max(lastAckUs, ackUs);
+        acks.add(new Ack(0, seq, lastAckUs));
         return arrival;
     }
 

@@ -100,6 +100,16 @@ class ThinLinkPacingTest {
     }
 
     @Test
+    void aViewerOnHalfTheStreamBitrateThatAcksLateAtRandomGetsOnlyFramesThatArriveInTime() {
+        // acks up to 20 ms late (a busy reader), so acks come back bunched. Ack against ack,
+        // a frame after a late ack looked up to twice as fast as the link; the rate's
+        // windowed max kept those, and frames behind keyframes arrived 240 ms after ingest
+        Outcome o = run(new SimulatedLink(250_000, 20_000, 20_000), false);
+        assertThat(o.worstLatencyUs()).isLessThanOrEqualTo(BUDGET_US);
+        assertThat(o.keyframesDelivered()).isGreaterThanOrEqualTo(12);
+    }
+
+    @Test
     void aViewerOnALongFastPathLosesNothing() {
         Outcome o = run(1_000_000, 120_000); // 8 Mb/s, 120 ms round trip
         assertThat(o.dropped()).isZero();
