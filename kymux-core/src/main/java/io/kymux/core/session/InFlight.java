@@ -9,8 +9,9 @@ import java.util.ArrayDeque;
  * transmission deadlines, seed 003). From the acks this keeps, as BBR does, the
  * bottleneck's delivery rate (windowed max of rate samples: over the span from the write to
  * the ack, over the acks since the first one the frame was in flight at, and the rate at
- * which each ack's frames crossed the link at the least) and the path's round trip (windowed min of ack delays less the
- * frame's time on the wire, from frames written to an idle link). {@link #arrivalUs}
+ * which each ack's frames crossed the link at the least) and the path's round trip
+ * (windowed min of ack delays less the frame's time on the wire, from frames written to an
+ * idle link). {@link #arrivalUs}
  * predicts when a frame written now would be through the bottleneck, and
  * {@link SessionQueue#poll(long, DeliveryEstimate)} drops the frames predicted late.
  * {@link #mayWrite} is the backstop for a link that stops acking: no writing while the

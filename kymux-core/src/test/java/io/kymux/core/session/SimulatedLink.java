@@ -14,33 +14,36 @@ final class SimulatedLink {
 
     private final long bytesPerSecond;
     private final long rttUs;
+    private final long ackJitterUs;
+    private final Random jitter;
     private final ArrayDeque<Ack> acks = new ArrayDeque<>();
     private long freeAtUs;
     private long stallFromUs = Long.MAX_VALUE;
     private long stallToUs = Long.MAX_VALUE;
-    private final long ackJitterUs;
-    private final Random jitter = new Random(6);
+    /** When the last ack comes back: a later frame's ack never comes before it. */
     private long lastAckUs;
 
     SimulatedLink(long bytesPerSecond, long rttUs) {
-        this(bytesPerSecond, rttUs, 0);
+        this(bytesPerSecond, rttUs, 0, 0);
     }
 
     /**
-     * A viewer that acks up to {@code ackJitterUs} late, at random (a busy reader): an ack
-     * held back and the next one on time come back together, as they do from a real client.
+     * A viewer that acks up to {@code ackJitterUs} late, at random from {@code seed} (a busy
+     * reader): an ack held back and the next one on time come back together, as they do
+     * from a real client.
      */
-    SimulatedLink(long bytesPerSecond, long rttUs, long ackJitterUs) {
+    SimulatedLink(long bytesPerSecond, long rttUs, long ackJitterUs, long seed) {
         this.bytesPerSecond = bytesPerSecond;
         this.rttUs = rttUs;
         this.ackJitterUs = ackJitterUs;
+        this.jitter = new Random(seed);
     }
 
     /** Sends a frame of track 0; returns its arrival at the viewer, µs. */
     long send(long seq, int bytes, long nowUs) {
         freeAtUs = Math.max(freeAtUs, nowUs) + bytes * 1_000_000L / bytesPerSecond;
         long arrival = freeAtUs + rttUs / 2;
-        long ackUs = arrival + rttUs / 2 + (ackJitterUs > 0 ? (long) (jitter.nextDouble() * ackJitterUs) : 0);
+        long ackUs = arrival + rttUs / 2 + (long) (jitter.nextDouble() * ackJitterUs);
         lastAckUs = Math.max(lastAckUs, ackUs);
         acks.add(new Ack(0, seq, lastAckUs));
         return arrival;
