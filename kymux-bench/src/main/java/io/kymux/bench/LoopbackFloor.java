@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -92,7 +93,7 @@ public final class LoopbackFloor {
             reader.start();
         }
         Thread[] writers = new Thread[threads];
-        int[] published = new int[1];
+        AtomicInteger published = new AtomicInteger();
         for (int t = 0; t < threads; t++) {
             List<SocketChannel> mine = new ArrayList<>();
             for (int i = t; i < viewers; i += threads) {
@@ -114,7 +115,7 @@ public final class LoopbackFloor {
     }
 
     /** Paces frames and wakes the writers, as a producer hands a frame to event loops. */
-    private void publish(Thread[] writers, int[] published) {
+    private void publish(Thread[] writers, AtomicInteger published) {
         long period = 1_000_000_000L / fps;
         long start = System.nanoTime();
         for (int f = 0; f < frames; f++) {
@@ -123,24 +124,19 @@ public final class LoopbackFloor {
                 LockSupport.parkNanos(wait);
             }
             sentNs.set(f, System.nanoTime());
-            synchronized (published) {
-                published[0] = f + 1;
-            }
+            published.set(f + 1);
             for (Thread w : writers) {
                 LockSupport.unpark(w);
             }
         }
     }
 
-    private void write(List<SocketChannel> sockets, int[] published) {
+    private void write(List<SocketChannel> sockets, AtomicInteger published) {
         ByteBuffer frame = ByteBuffer.allocateDirect(frameBytes);
         int written = 0;
         try {
             while (written < frames) {
-                int upTo;
-                synchronized (published) {
-                    upTo = published[0];
-                }
+                int upTo = published.get();
                 if (upTo == written) {
                     LockSupport.park();
                     continue;
@@ -170,11 +166,10 @@ public final class LoopbackFloor {
                 for (SelectionKey key : selector.selectedKeys()) {
                     buf.clear();
                     int n = ((SocketChannel) key.channel()).read(buf);
-                    if (n > 0) {
-                        open -= consume((int[]) key.attachment(), n, System.nanoTime());
-                        if (((int[]) key.attachment())[0] == frames) {
-                            key.cancel();
-                        }
+                    // done, or its writer closed early: stop selecting it (an EOF stays ready)
+                    if (n < 0 || n > 0 && consume((int[]) key.attachment(), n, System.nanoTime())) {
+                        key.cancel();
+                        open--;
                     }
                 }
                 selector.selectedKeys().clear();
@@ -186,8 +181,8 @@ public final class LoopbackFloor {
         }
     }
 
-    /** Counts {@code n} bytes into a socket's frames; returns 1 when its last frame is complete. */
-    private int consume(int[] state, int n, long nowNs) {
+    /** Counts {@code n} bytes into a socket's frames; true when its last frame is complete. */
+    private boolean consume(int[] state, int n, long nowNs) {
         state[1] += n;
         while (state[1] >= frameBytes && state[0] < frames) {
             state[1] -= frameBytes;
@@ -196,6 +191,6 @@ public final class LoopbackFloor {
             }
             state[0]++;
         }
-        return state[0] == frames ? 1 : 0;
+        return state[0] == frames;
     }
 }

@@ -11,9 +11,9 @@ import java.util.ArrayDeque;
  * the ack, over the acks since the first one the frame was in flight at, and the rate at
  * which each ack's frames crossed the link at the least) and the path's round trip
  * (windowed min of ack delays less the frame's time on the wire, from frames written to an
- * idle link). {@link #arrivalUs}
- * predicts when a frame written now would be through the bottleneck, and
- * {@link SessionQueue#poll(long, DeliveryEstimate)} drops the frames predicted late.
+ * idle link). {@link #arrivalUs} predicts when a frame written now would be through the
+ * bottleneck, and {@link SessionQueue#poll(long, DeliveryEstimate)} drops the frames
+ * predicted late.
  * {@link #mayWrite} is the backstop for a link that stops acking: no writing while the
  * oldest unacknowledged frame is older than the smallest ack delay plus {@code maxAgeUs}.
  *
@@ -278,7 +278,10 @@ public final class InFlight implements DeliveryEstimate {
         return rate.peek();
     }
 
-    /** The path's round trip (smallest recent ack delay less wire time), µs; -1 while learning. */
+    /**
+     * The path's round trip (smallest recent ack delay less wire time, from frames written to
+     * an idle link), µs; -1 until such a frame was acknowledged.
+     */
     public long minRttUs() {
         return pathRtt.peek();
     }
