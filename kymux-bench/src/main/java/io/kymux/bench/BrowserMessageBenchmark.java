@@ -30,7 +30,7 @@ public class BrowserMessageBenchmark {
 
     @Benchmark
     public int encode() {
-        ByteBuf msg = BrowserMessage.encode(0, frame, false, PooledByteBufAllocator.DEFAULT);
+        ByteBuf msg = BrowserMessage.encode(0, frame.seq(), frame, false, PooledByteBufAllocator.DEFAULT);
         int n = msg.readableBytes();
         msg.release();
         return n;

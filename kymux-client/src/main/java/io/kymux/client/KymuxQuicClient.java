@@ -2,6 +2,7 @@ package io.kymux.client;
 
 import io.kymux.core.input.InputEvent;
 import io.kymux.core.input.InputEventCodec;
+import io.kymux.core.loop.WakeTimer;
 import io.kymux.core.media.MediaKind;
 import io.kymux.core.media.RealtimeClock;
 import io.kymux.core.quic.ClientMedia;
@@ -63,7 +64,8 @@ public final class KymuxQuicClient implements AutoCloseable {
     private ControlCodec controlCodec;
     /** The input stream, opened on the first event; events queue behind its opening in order. */
     private io.netty.util.concurrent.Future<QuicStreamChannel> input;
-    private ScheduledFuture<?> timer;
+    /** Wakes {@link ClientMedia} at its next deadline (reassembly give-up, keyframe retry). */
+    private WakeTimer timer;
     private ScheduledFuture<?> stats;
     private volatile long lastLatencyUs;
     private volatile ControlMessage.Welcome welcome;
@@ -115,6 +117,7 @@ public final class KymuxQuicClient implements AutoCloseable {
             throw new IllegalStateException("cannot connect to " + url + ": " + rootMessage(e), e);
         }
         media = new ClientMedia(quic.alloc(), REASSEMBLY_TIMEOUT_US, KEYFRAME_RETRY_US);
+        timer = new WakeTimer(WakeTimer.on(quic.eventLoop()), this::onTimer);
         try {
             control = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ControlReader()).get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -219,7 +222,6 @@ public final class KymuxQuicClient implements AutoCloseable {
     }
 
     private void onTimer() {
-        timer = null;
         media.poll(clock.getAsLong(), events);
         dispatch();
     }
@@ -237,10 +239,7 @@ public final class KymuxQuicClient implements AutoCloseable {
             control.flush();
         }
         events.clear();
-        long wake = media.nextWakeUs();
-        if (timer == null && wake != Long.MAX_VALUE) {
-            timer = quic.eventLoop().schedule(this::onTimer, Math.max(1, wake - clock.getAsLong()), TimeUnit.MICROSECONDS);
-        }
+        timer.wakeAt(media.nextWakeUs(), clock.getAsLong());
     }
 
     private void sendStats() {

@@ -30,24 +30,25 @@ public final class BrowserMessage {
     /**
      * Header plus the frame's payload, without copying the payload: the result is a
      * composite holding a retained duplicate of it. The caller still owns {@code frame}.
+     * {@code seq} is the session's number for the frame, not the feed's.
      */
-    public static ByteBuf encode(int track, Frame frame, boolean replay, ByteBufAllocator alloc) {
+    public static ByteBuf encode(int track, long seq, Frame frame, boolean replay, ByteBufAllocator alloc) {
         ByteBuf header = alloc.buffer(HEADER_SIZE, HEADER_SIZE);
-        writeHeader(track, frame, replay, header);
+        writeHeader(track, seq, frame, replay, header);
         CompositeByteBuf msg = alloc.compositeBuffer(2);
         msg.addComponent(true, header);
         msg.addComponent(true, frame.payload().retainedDuplicate());
         return msg;
     }
 
-    public static void writeHeader(int track, Frame frame, boolean replay, ByteBuf out) {
+    public static void writeHeader(int track, long seq, Frame frame, boolean replay, ByteBuf out) {
         if (track < 0 || track > 255) {
             throw new IllegalArgumentException("track out of range: " + track);
         }
         int flags = (frame.key() ? FLAG_KEY : 0) | (frame.config() ? FLAG_CONFIG : 0) | (replay ? FLAG_REPLAY : 0);
         out.writeByte(track);
         out.writeByte(flags);
-        out.writeInt((int) frame.seq());
+        out.writeInt((int) seq);
         out.writeLong(frame.ptsUs());
     }
 }

@@ -12,8 +12,24 @@ public sealed interface QueueItem {
     /**
      * A frame of one track, with the instant after which it is too late to send.
      * {@code replay} marks a frame of the cached GOP sent to a joining viewer.
+     *
+     * <p>{@code seq} is the frame's number for this viewer, given as it leaves the queue
+     * ({@link #UNNUMBERED} while queued): consecutive per track over the frames the
+     * session sends, so frames it drops leave no gap and a gap seen by the viewer is a
+     * frame lost on the way. A config frame carries the number of the frame after it.
      */
-    record Media(int track, boolean video, Frame frame, long deadlineUs, boolean replay) implements QueueItem {
+    record Media(int track, boolean video, Frame frame, long deadlineUs, boolean replay, long seq)
+            implements QueueItem {
+
+        public static final long UNNUMBERED = -1;
+
+        Media(int track, boolean video, Frame frame, long deadlineUs, boolean replay) {
+            this(track, video, frame, deadlineUs, replay, UNNUMBERED);
+        }
+
+        Media numbered(long number) {
+            return new Media(track, video, frame, deadlineUs, replay, number);
+        }
 
         /** Config and GOP replay must reach the decoder: no deadline, outside the bounds. */
         public boolean mustDeliver() {

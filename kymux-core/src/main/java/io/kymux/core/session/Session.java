@@ -142,12 +142,12 @@ public final class Session implements FrameSink {
         return inFlight.mayWrite(nowUs);
     }
 
-    /** The transport wrote a media frame of this track. */
-    public synchronized void sent(int track, Frame frame, long nowUs) {
-        inFlight.sent(track, frame.seq(), frame.size(), nowUs);
+    /** The transport wrote this media frame (as {@link #poll} numbered it). */
+    public synchronized void sent(QueueItem.Media m, long nowUs) {
+        inFlight.sent(m.track(), m.seq(), m.frame().size(), nowUs);
     }
 
-    /** The viewer acknowledged media frame (track, seq) and everything before it. */
+    /** The viewer acknowledged media frame (track, seq) and everything before it; seq as {@link #poll} numbered it. */
     public synchronized void ack(int track, long seq, long nowUs) {
         inFlight.ack(track, seq, nowUs);
     }

@@ -2,6 +2,7 @@ package io.kymux.core.session;
 
 import io.kymux.core.media.Frame;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
@@ -27,6 +28,8 @@ import java.util.Set;
  *   <li>While a video track waits for a keyframe its delta frames are dropped on offer,
  *       and {@link #keyframeWanted()} is true so the session can ask the producer (it asks
  *       at the poll that dropped, and again on each frame dropped while waiting).</li>
+ *   <li>{@link #poll} numbers the media it hands out 0, 1, 2, … per track, so what the
+ *       queue drops leaves no gap; a config frame gets the number of the frame after it.</li>
  * </ol>
  */
 public final class SessionQueue {
@@ -34,6 +37,8 @@ public final class SessionQueue {
     private final QueueLimits limits;
     private final ArrayDeque<QueueItem> items = new ArrayDeque<>();
     private final Set<Integer> waitingForKey = new HashSet<>();
+    /** Per track: the number the next media frame handed out gets. */
+    private long[] nextSeq = new long[2];
     private int mediaFrames;
     private long mediaBytes;
     private long delivered;
@@ -118,11 +123,26 @@ public final class SessionQueue {
                     continue;
                 }
                 delivered++;
-            } else if (head instanceof QueueItem.Media m && m.replay()) {
-                delivered++;
+                return numbered(m);
+            } else if (head instanceof QueueItem.Media m) {
+                if (m.replay()) {
+                    delivered++;
+                }
+                return numbered(m);
             }
             return head;
         }
+    }
+
+    private QueueItem.Media numbered(QueueItem.Media m) {
+        if (m.track() >= nextSeq.length) {
+            nextSeq = Arrays.copyOf(nextSeq, Math.max(m.track() + 1, 2 * nextSeq.length));
+        }
+        long seq = nextSeq[m.track()];
+        if (!m.frame().config()) {
+            nextSeq[m.track()] = seq + 1;
+        }
+        return m.numbered(seq);
     }
 
     private static boolean late(QueueItem.Media m, long nowUs, DeliveryEstimate link) {

@@ -14,8 +14,9 @@ class BrowserMessageTest {
     @Test
     void layoutMatchesTheSpecVectorAndSharesThePayload() {
         ByteBuf payload = Unpooled.wrappedBuffer(new byte[] {0x65, 0x01, 0x02});
-        Frame f = new Frame(7, 1_720_000_000_000_000L, false, true, 0, payload);
-        ByteBuf msg = BrowserMessage.encode(1, f, false, UnpooledByteBufAllocator.DEFAULT);
+        Frame f = new Frame(40, 1_720_000_000_000_000L, false, true, 0, payload); // the feed's 40th
+        // the session's 7th: frames it dropped take no number
+        ByteBuf msg = BrowserMessage.encode(1, 7, f, false, UnpooledByteBufAllocator.DEFAULT);
         assertThat(ByteBufUtil.hexDump(msg)).isEqualTo("0101" + "00000007" + "00061c54b5038000" + "650102");
         assertThat(payload.refCnt()).as("payload shared, not copied").isEqualTo(2);
         msg.release();
@@ -26,7 +27,7 @@ class BrowserMessageTest {
     @Test
     void replayFlag() {
         Frame f = new Frame(0, 0, false, false, 0, Unpooled.wrappedBuffer(new byte[] {1}));
-        ByteBuf msg = BrowserMessage.encode(0, f, true, UnpooledByteBufAllocator.DEFAULT);
+        ByteBuf msg = BrowserMessage.encode(0, 0, f, true, UnpooledByteBufAllocator.DEFAULT);
         assertThat(msg.getByte(1)).isEqualTo((byte) BrowserMessage.FLAG_REPLAY);
         msg.release();
     }

@@ -171,6 +171,34 @@ class SessionQueueTest {
     }
 
     @Test
+    void framesHandedOutAreNumberedPerTrackWithNoGapWhereTheQueueDropped() {
+        SessionQueue q = new SessionQueue(new QueueLimits(4, 1 << 20, BUDGET));
+        q.offerReplay(V, true, frame(true, 10, 0));         // feed seq 0, superseded by the keyframe below
+        q.offerReplay(V, true, frame(false, 10, 1));        // 1, superseded
+        offer(q, V, frame(false, 10, 2));                   // 2, superseded
+        offer(q, A, frame(true, 10, 3));                    // 3
+        q.offerMedia(V, true, config(4), 4);                // carries the number of the frame after it
+        offer(q, V, frame(true, 10, 4));                    // 4
+        List<QueueItem.Media> first = drain(q, 10);
+        assertThat(first).extracting(m -> m.frame().seq()).containsExactly(3L, 4L, 4L);
+        assertThat(first).extracting(QueueItem.Media::seq).containsExactly(0L, 0L, 0L);
+        offer(q, V, frame(false, 10, 5));                   // 5, late at the next poll
+        offer(q, V, frame(true, 10, 6));                    // 6, late too
+        offer(q, A, frame(true, 10, 200_000));              // 7
+        List<QueueItem.Media> second = drain(q, 200_000);
+        assertThat(second).extracting(m -> m.frame().seq()).containsExactly(7L);
+        assertThat(second).extracting(QueueItem.Media::seq).containsExactly(1L);
+        for (int i = 0; i < 5; i++) {                       // 8..12: the fifth overflows, video waits
+            offer(q, V, frame(i == 0, 10, 300_000 + i));
+        }
+        offer(q, V, frame(true, 10, 300_010));              // 13
+        List<QueueItem.Media> third = drain(q, 300_010);
+        assertThat(third).extracting(m -> m.frame().seq()).containsExactly(13L);
+        assertThat(third).extracting(QueueItem.Media::seq).as("right after video's 0").containsExactly(1L);
+        assertThat(q.drops().total()).as("superseded, late, overflow").isEqualTo(3 + 2 + 5);
+    }
+
+    @Test
     void clearReleasesEverything() {
         SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
         Frame f = frame(true, 10, 0);

@@ -91,7 +91,7 @@ class SessionTest {
         assertThat(first).isInstanceOfSatisfying(QueueItem.Media.class, m -> {
             assertThat(m.frame().key()).isTrue();
             assertThat(m.replay()).isTrue();
-            s.sent(m.track(), m.frame(), 1_000_000);
+            s.sent(m, 1_000_000);
             m.frame().release();
         });
         assertThat(s.mayWrite(1_000_000)).as("nothing known of the link: one frame in flight").isFalse();

@@ -73,8 +73,8 @@ class ThinLinkPacingTest {
                     break;
                 }
                 QueueItem.Media m = (QueueItem.Media) item;
-                long arrival = link.send(m.frame().seq(), m.frame().size(), now);
-                inFlight.sent(0, m.frame().seq(), m.frame().size(), now);
+                long arrival = link.send(m.seq(), m.frame().size(), now);
+                inFlight.sent(0, m.seq(), m.frame().size(), now);
                 long latency = arrival - link.oneWayUs() - m.frame().receivedUs();
                 if (t <= 2_000_000) {
                     worstStart = Math.max(worstStart, latency);

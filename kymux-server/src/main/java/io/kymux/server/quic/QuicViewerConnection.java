@@ -3,6 +3,7 @@ package io.kymux.server.quic;
 import io.kymux.core.feed.Feed;
 import io.kymux.core.input.InputEvent;
 import io.kymux.core.input.InputEventCodec;
+import io.kymux.core.loop.WakeTimer;
 import io.kymux.core.media.Frame;
 import io.kymux.core.quic.ControlCodec;
 import io.kymux.core.quic.ControlMessage;
@@ -61,7 +62,8 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
     private boolean mayControl;
     private Fec fec = Fec.NONE;
     private int maxDatagram = DEFAULT_DATAGRAM;
-    private ScheduledFuture<?> pacedDrain;
+    /** Drains again when the pacer allows; may be armed from inside the drain it runs. */
+    private final WakeTimer pacedDrain;
     private ScheduledFuture<?> pathStats;
     private volatile ControlMessage.Stats lastStats;
     private long datagramsSent;
@@ -69,6 +71,7 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
     QuicViewerConnection(Kymux kymux, QuicChannel quic) {
         this.kymux = kymux;
         this.quic = quic;
+        this.pacedDrain = new WakeTimer(WakeTimer.on(quic.eventLoop()), this::drain);
         this.fragmenter = new Fragmenter(quic.alloc());
         quic.attr(KEY).set(this);
     }
@@ -196,7 +199,7 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
         boolean wroteMedia = false;
         while (true) {
             if (!pacer.ready(now)) {
-                schedulePacedDrain(pacer.readyAtUs(now) - now);
+                pacedDrain.wakeAt(pacer.readyAtUs(now), now);
                 break;
             }
             QueueItem item = session.poll(now);
@@ -213,7 +216,7 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
                         writeControl(new ControlMessage.Config(m.track(), f.ptsUs(), ByteBufUtil.getBytes(f.payload())));
                         wroteControl = true;
                     } else {
-                        sendFrame(m.track(), m.video(), f, now);
+                        sendFrame(m, now);
                         wroteMedia = true;
                     }
                 } finally {
@@ -229,9 +232,10 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void sendFrame(int track, boolean video, Frame f, long now) {
-        fragmenter.fragment(track, f.seq(), f.ptsUs(), f.key(), f.payload(), maxDatagram, video ? fec : Fec.NONE,
-                datagrams);
+    private void sendFrame(QueueItem.Media m, long now) {
+        Frame f = m.frame();
+        fragmenter.fragment(m.track(), m.seq(), f.ptsUs(), f.key(), f.payload(), maxDatagram,
+                m.video() ? fec : Fec.NONE, datagrams);
         long bytes = 0;
         for (ByteBuf d : datagrams) {
             bytes += d.readableBytes();
@@ -241,12 +245,6 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
         datagrams.clear();
         pacer.sent(bytes, now);
         kymux.metrics().frameOut(f.size());
-    }
-
-    private void schedulePacedDrain(long delayUs) {
-        if (pacedDrain == null || pacedDrain.isDone()) {
-            pacedDrain = quic.eventLoop().schedule(this::drain, Math.max(1, delayUs), TimeUnit.MICROSECONDS);
-        }
     }
 
     private static ControlMessage toMessage(SessionEvent e) {
@@ -319,9 +317,7 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
         if (pathStats != null) {
             pathStats.cancel(false);
         }
-        if (pacedDrain != null) {
-            pacedDrain.cancel(false);
-        }
+        pacedDrain.cancel();
         if (session != null) {
             session.close();
             kymux.unregister(session);

@@ -1,4 +1,5 @@
-// The statistics overlay: transport, fps, frames dropped (gaps in sequence numbers),
+// The statistics overlay: transport, fps, frames missed on the way (gaps in the session's sequence numbers;
+// the server's own drops are in /api/sessions),
 // and glass-to-glass latency (now − capture PTS; meaningful when clocks agree).
 export function startOverlay(el, stats) {
   let lastFrames = 0;
