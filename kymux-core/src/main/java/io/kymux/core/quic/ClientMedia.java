@@ -35,7 +35,6 @@ public final class ClientMedia {
     }
 
     private final Reassembler reassembler;
-    private final long baseTimeoutUs;
     private final long keyframeRetryUs;
     private final Map<Integer, TrackState> tracks = new HashMap<>();
     private final List<Reassembler.Output> outputs = new ArrayList<>();
@@ -45,18 +44,15 @@ public final class ClientMedia {
     private long keyframeRequests;
     private long malformed;
 
-    public ClientMedia(ByteBufAllocator alloc, long reassemblyTimeoutUs, long keyframeRetryUs) {
-        this.reassembler = new Reassembler(alloc, reassemblyTimeoutUs, 512, 64L << 20);
-        this.baseTimeoutUs = reassemblyTimeoutUs;
+    /** {@code stallUs}: how long a track may receive nothing before its incomplete frame is given up. */
+    public ClientMedia(ByteBufAllocator alloc, long stallUs, long keyframeRetryUs) {
+        this.reassembler = new Reassembler(alloc, stallUs, 512, 64L << 20);
         this.keyframeRetryUs = keyframeRetryUs;
     }
 
-    /**
-     * The path's smoothed RTT. A large frame may need several round trips to get through
-     * the congestion window, so a frame gets at least three RTTs to complete.
-     */
+    /** The path's smoothed RTT (see {@link Reassembler#pathRtt}). */
     public void pathRtt(long rttUs) {
-        reassembler.timeoutUs(Math.max(baseTimeoutUs, 3 * rttUs));
+        reassembler.pathRtt(rttUs);
     }
 
     /** Declares a track's kind (from its TRACK message). Unknown tracks count as video. */

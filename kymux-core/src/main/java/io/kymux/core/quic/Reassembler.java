@@ -11,9 +11,20 @@ import java.util.TreeMap;
 /**
  * Rebuilds frames from kymux/1 media datagrams, per track and in frame order (the order a
  * decoder needs). A frame is complete when all its data fragments arrived, or when XOR
- * parity can rebuild the one missing in a group. A frame still incomplete
- * {@code timeoutUs} after its first fragment — or never seen while a later one waits that
- * long — is reported {@link Output.Lost}, and the frames after it follow.
+ * parity can rebuild the one missing in a group. The frame at the head of a track (the
+ * next one owed to the decoder), incomplete or never seen, is reported
+ * {@link Output.Lost}, and the frames after it follow:
+ * <ul>
+ *   <li>once a datagram of a later frame arrived a reorder window ago: the server sends
+ *       a track's datagrams in order and never again, so what is still missing then
+ *       was lost (within {@code max(10 ms, RTT/4)} a datagram may still be reordered);</li>
+ *   <li>or when the track received nothing for the stall time ({@code stallUs}, at
+ *       least 3 RTTs): the frame's last datagrams were lost and nothing followed them.
+ *       A path that is only slow — a frame cut by the congestion window, a busy sender
+ *       — keeps its frames: giving one up would only make the frames after it wait
+ *       for a keyframe.</li>
+ *   <li>at once when a later keyframe is complete: nothing before it matters.</li>
+ * </ul>
  *
  * <p>Sans-I/O: time comes in as {@code nowUs}; {@link #nextWakeUs()} says when to call
  * {@link #poll} again. Bounded: at most {@code maxPending} frames and {@code maxBytes}
@@ -40,8 +51,13 @@ public final class Reassembler {
 
     public static final int MAX_FRAME_BYTES = 16 << 20;
 
+    /** Reordering tolerated before a frame with a later one behind it is given up. */
+    public static final long REORDER_FLOOR_US = 10_000;
+
     private final ByteBufAllocator alloc;
-    private long timeoutUs;
+    private final long baseStallUs;
+    private long stallUs;
+    private long reorderUs = REORDER_FLOOR_US;
     private final int maxPending;
     private final long maxBytes;
     private final Map<Integer, Track> tracks = new HashMap<>();
@@ -50,9 +66,11 @@ public final class Reassembler {
     private long recovered;
     private long late;
 
-    public Reassembler(ByteBufAllocator alloc, long timeoutUs, int maxPending, long maxBytes) {
+    /** {@code stallUs}: the stall time before the path's RTT is known, and its floor after. */
+    public Reassembler(ByteBufAllocator alloc, long stallUs, int maxPending, long maxBytes) {
         this.alloc = alloc;
-        this.timeoutUs = timeoutUs;
+        this.baseStallUs = stallUs;
+        this.stallUs = stallUs;
         this.maxPending = maxPending;
         this.maxBytes = maxBytes;
     }
@@ -69,6 +87,7 @@ public final class Reassembler {
             throw new IllegalArgumentException("fragment of " + body.readableBytes() + " bytes for a frame of " + h.frameSize());
         }
         Track t = tracks.computeIfAbsent(h.track(), n -> new Track(n, h.frame()));
+        t.lastUs = nowUs;
         if (h.frame() < t.next && !t.started) {
             t.next = h.frame(); // reordered at the very start: nothing delivered yet, so start earlier
         }
@@ -78,7 +97,7 @@ public final class Reassembler {
         }
         Pending p = t.frames.get(h.frame());
         if (p == null) {
-            p = new Pending(h, nowUs + timeoutUs);
+            p = new Pending(h, nowUs);
             t.frames.put(h.frame(), p);
             pending++;
             pendingBytes += h.frameSize();
@@ -95,29 +114,17 @@ public final class Reassembler {
         flush(t, out);
     }
 
-    /** How long a frame may take to complete from its first fragment (e.g. from the path's RTT). */
-    public void timeoutUs(long t) {
-        timeoutUs = t;
+    /** The path's smoothed RTT: sets the reorder window and the stall time. */
+    public void pathRtt(long rttUs) {
+        reorderUs = Math.max(REORDER_FLOOR_US, rttUs / 4);
+        stallUs = Math.max(baseStallUs, 3 * rttUs);
     }
 
     /** Declares overdue frames lost; call at {@link #nextWakeUs()}. */
     public void poll(long nowUs, List<Output> out) {
         for (Track t : tracks.values()) {
-            while (!t.frames.isEmpty()) {
-                Map.Entry<Long, Pending> first = t.frames.firstEntry();
-                if (first.getValue().deadlineUs > nowUs) {
-                    break;
-                }
-                // the frames before it were never seen and it waited long enough: give them up
-                while (t.next < first.getKey()) {
-                    out.add(new Output.Lost(t.number, t.next++));
-                    t.started = true;
-                }
-                if (!first.getValue().complete()) {
-                    drop(t, first.getKey());
-                    out.add(new Output.Lost(t.number, t.next++));
-                    t.started = true;
-                }
+            while (giveUpHeadAtUs(t) <= nowUs) {
+                giveUpHead(t, out);
                 flush(t, out);
             }
         }
@@ -127,11 +134,27 @@ public final class Reassembler {
     public long nextWakeUs() {
         long wake = Long.MAX_VALUE;
         for (Track t : tracks.values()) {
-            if (!t.frames.isEmpty()) {
-                wake = Math.min(wake, t.frames.firstEntry().getValue().deadlineUs);
-            }
+            wake = Math.min(wake, giveUpHeadAtUs(t));
         }
         return wake;
+    }
+
+    /** When the head of the track is given up (the rules in the class comment). */
+    private long giveUpHeadAtUs(Track t) {
+        if (t.frames.isEmpty()) {
+            return Long.MAX_VALUE; // the head is not owed yet: nothing after it arrived
+        }
+        Map.Entry<Long, Pending> later = t.frames.higherEntry(t.next);
+        long at = t.lastUs + stallUs;
+        return later == null ? at : Math.min(at, later.getValue().firstUs + reorderUs);
+    }
+
+    private void giveUpHead(Track t, List<Output> out) {
+        if (t.frames.containsKey(t.next)) {
+            drop(t, t.next);
+        }
+        out.add(new Output.Lost(t.number, t.next++));
+        t.started = true;
     }
 
     /** Frames rebuilt with parity. */
@@ -157,7 +180,7 @@ public final class Reassembler {
         Track oldest = null;
         for (Track t : tracks.values()) {
             if (!t.frames.isEmpty() && (oldest == null
-                    || t.frames.firstEntry().getValue().deadlineUs < oldest.frames.firstEntry().getValue().deadlineUs)) {
+                    || t.frames.firstEntry().getValue().firstUs < oldest.frames.firstEntry().getValue().firstUs)) {
                 oldest = t;
             }
         }
@@ -202,11 +225,7 @@ public final class Reassembler {
                 return;
             }
             // the head is incomplete (or missing) and a keyframe after it is ready: give the head up
-            if (t.frames.containsKey(t.next)) {
-                drop(t, t.next);
-            }
-            out.add(new Output.Lost(t.number, t.next++));
-            t.started = true;
+            giveUpHead(t, out);
         }
     }
 
@@ -234,6 +253,8 @@ public final class Reassembler {
         long next;
         /** A frame was delivered or given up: the start is fixed. */
         boolean started;
+        /** When a datagram of this track last arrived. */
+        long lastUs;
         final TreeMap<Long, Pending> frames = new TreeMap<>();
 
         Track(int number, long first) {
@@ -248,7 +269,8 @@ public final class Reassembler {
         final boolean key;
         final int count;
         final int frameSize;
-        final long deadlineUs;
+        /** When its first datagram arrived. */
+        final long firstUs;
         final boolean[] have;
         final Map<Integer, ByteBuf> parity = new HashMap<>();
         ByteBuf data;
@@ -258,12 +280,12 @@ public final class Reassembler {
         int haveCount;
         boolean recovered;
 
-        Pending(MediaDatagram h, long deadlineUs) {
+        Pending(MediaDatagram h, long firstUs) {
             this.ptsUs = h.ptsUs();
             this.key = h.key();
             this.count = h.count();
             this.frameSize = h.frameSize();
-            this.deadlineUs = deadlineUs;
+            this.firstUs = firstUs;
             this.have = new boolean[count];
         }
 

@@ -58,11 +58,11 @@ class ClientMediaTest {
         send(0, 1, false, 33_000, false);
         send(0, 2, false, 66_000, true); // lost
         send(0, 3, false, 99_000, false);
-        media.poll(66_000 + TIMEOUT, out);
+        media.poll(99_000 + Reassembler.REORDER_FLOOR_US, out); // frame 3 arrived: frame 2 is lost
         assertThat(requests()).isEqualTo(1);
         send(0, 4, false, 132_000, false); // still broken: never handed to the decoder
         assertThat(delivered(0)).containsExactly(0L, 1L);
-        media.poll(66_000 + TIMEOUT + RETRY, out);
+        media.poll(99_000 + Reassembler.REORDER_FLOOR_US + RETRY, out);
         assertThat(requests()).as("asked again while broken").isEqualTo(2);
         send(0, 5, true, 500_000, false);
         send(0, 6, false, 533_000, false);
@@ -81,7 +81,7 @@ class ClientMediaTest {
         send(1, 0, true, 0, false);
         send(1, 1, true, 20_000, true);
         send(1, 2, true, 40_000, false);
-        media.poll(20_000 + TIMEOUT, out);
+        media.poll(40_000 + Reassembler.REORDER_FLOOR_US, out);
         assertThat(delivered(1)).containsExactly(0L, 2L);
         assertThat(requests()).isZero();
     }

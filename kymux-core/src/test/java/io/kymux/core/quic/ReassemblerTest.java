@@ -88,18 +88,20 @@ class ReassemblerTest {
                 .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     }
 
+    static final long REORDER = Reassembler.REORDER_FLOOR_US;
+
     @Test
-    void anIncompleteFrameIsLostAtItsDeadlineAndTheNextOnesFollow() {
+    void anIncompleteFrameIsLostOnceALaterOneArrivedTheReorderWindowAgoAndTheNextOnesFollow() {
         deliver(frame(0, 0, bytes(100, 0), true, Fec.NONE), 0);
         List<ByteBuf> f1 = frame(0, 1, bytes(3000, 1), false, Fec.NONE);
         f1.remove(1).release(); // one fragment lost, no FEC
         deliver(f1, 1_000);
         deliver(frame(0, 2, bytes(100, 2), false, Fec.NONE), 2_000);
         assertThat(completes()).extracting(Reassembler.Output.Complete::frame).containsExactly(0L);
-        assertThat(r.nextWakeUs()).isEqualTo(1_000 + TIMEOUT);
-        r.poll(1_000 + TIMEOUT - 1, out);
+        assertThat(r.nextWakeUs()).isEqualTo(2_000 + REORDER);
+        r.poll(2_000 + REORDER - 1, out);
         assertThat(out).hasSize(1);
-        r.poll(1_000 + TIMEOUT, out);
+        r.poll(2_000 + REORDER, out);
         assertThat(out).hasSize(3);
         assertThat(out.get(1)).isEqualTo(new Reassembler.Output.Lost(0, 1));
         assertThat(((Reassembler.Output.Complete) out.get(2)).frame()).isEqualTo(2);
@@ -111,14 +113,54 @@ class ReassemblerTest {
     }
 
     @Test
-    void aFrameNeverSeenIsLostOnceALaterOneWaitedTheTimeout() {
+    void aFrameNeverSeenIsLostOnceALaterOneArrivedTheReorderWindowAgo() {
         deliver(frame(0, 0, bytes(100, 0), true, Fec.NONE), 0);
         frame(0, 1, bytes(100, 1), false, Fec.NONE).forEach(ByteBuf::release); // every fragment lost
         deliver(frame(0, 2, bytes(100, 2), false, Fec.NONE), 10_000);
         assertThat(completes()).hasSize(1);
-        r.poll(10_000 + TIMEOUT, out);
+        r.poll(10_000 + REORDER - 1, out);
+        assertThat(out).hasSize(1);
+        r.poll(10_000 + REORDER, out);
         assertThat(out).extracting(Reassembler.Output::frame).containsExactly(0L, 1L, 2L);
         assertThat(out.get(1)).isInstanceOf(Reassembler.Output.Lost.class);
+    }
+
+    @Test
+    void aFrameHeldUpMidWayWithNothingAfterItIsWaitedForWhileTheTrackStallsLessThanTheStallTime() {
+        deliver(frame(0, 0, bytes(100, 0), true, Fec.NONE), 0);
+        List<ByteBuf> f1 = frame(0, 1, bytes(8000, 1), false, Fec.NONE); // 7 fragments
+        List<ByteBuf> rest = new ArrayList<>(f1.subList(2, f1.size()));
+        deliver(f1.subList(0, 2), 1_000); // the congestion window let two out
+        assertThat(r.nextWakeUs()).isEqualTo(1_000 + TIMEOUT);
+        r.poll(1_000 + TIMEOUT - 1, out);
+        deliver(rest.subList(0, 1), 1_000 + TIMEOUT - 1); // the path moves on: the stall time restarts
+        r.poll(1_000 + 2 * TIMEOUT - 2, out);
+        deliver(rest.subList(1, rest.size()), 1_000 + 2 * TIMEOUT - 2);
+        assertThat(out).extracting(Reassembler.Output::frame).containsExactly(0L, 1L);
+        assertThat(out).allMatch(Reassembler.Output.Complete.class::isInstance);
+    }
+
+    @Test
+    void aFrameWhoseLastDatagramsWereLostWithNothingAfterItIsGivenUpAfterTheStallTime() {
+        List<ByteBuf> f0 = frame(0, 0, bytes(8000, 0), true, Fec.NONE);
+        f0.remove(f0.size() - 1).release();
+        deliver(f0, 5_000);
+        r.poll(5_000 + TIMEOUT - 1, out);
+        assertThat(out).isEmpty();
+        r.poll(5_000 + TIMEOUT, out);
+        assertThat(out).containsExactly(new Reassembler.Output.Lost(0, 0));
+    }
+
+    @Test
+    void thePathsRttWidensTheReorderWindowAndTheStallTime() {
+        r.pathRtt(100_000);
+        deliver(frame(0, 0, bytes(100, 0), true, Fec.NONE), 0);
+        List<ByteBuf> f1 = frame(0, 1, bytes(3000, 1), false, Fec.NONE);
+        f1.remove(0).release();
+        deliver(f1, 1_000);
+        assertThat(r.nextWakeUs()).as("3 RTTs").isEqualTo(1_000 + 300_000);
+        deliver(frame(0, 2, bytes(100, 2), false, Fec.NONE), 2_000);
+        assertThat(r.nextWakeUs()).as("RTT/4").isEqualTo(2_000 + 25_000);
     }
 
     @Test
