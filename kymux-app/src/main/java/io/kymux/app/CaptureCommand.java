@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "capture", mixinStandardHelpOptions = true,
         description = {"Capture and encode one track and write it as a kymux packet stream.",
             "Sources: test (moving pattern, or a 440 Hz tone with --audio), display (x11grab),",
-            "camera (v4l2), audio (pulse or alsa). Output: stdout, or --to http://host:port/ingest/FEED."})
+            "camera (v4l2), audio (pulse or alsa). Output: stdout, or --to ws://host:port/ingest/FEED",
+            "(the server can ask for keyframes: use it for video) or --to http://host:port/ingest/FEED."})
 final class CaptureCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "test | display | camera | audio")
