@@ -2,6 +2,7 @@ package io.kymux.bench;
 
 import io.kymux.core.browser.BrowserMessage;
 import io.kymux.core.media.Frame;
+import io.kymux.core.session.QueueItem;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -27,10 +28,12 @@ public class BrowserMessageBenchmark {
 
     private final Frame frame = new Frame(1, 1_700_000_000_000_000L, false, true, 0,
             Unpooled.directBuffer(65536).writeZero(65536));
+    /** As a session hands it out: numbered, the deadline already checked. */
+    private final QueueItem.Media item = new QueueItem.Media(0, true, frame, Long.MAX_VALUE, false, 1);
 
     @Benchmark
     public int encode() {
-        ByteBuf msg = BrowserMessage.encode(0, frame.seq(), frame, false, PooledByteBufAllocator.DEFAULT);
+        ByteBuf msg = BrowserMessage.encode(item, PooledByteBufAllocator.DEFAULT);
         int n = msg.readableBytes();
         msg.release();
         return n;

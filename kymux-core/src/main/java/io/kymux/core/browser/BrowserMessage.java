@@ -1,6 +1,7 @@
 package io.kymux.core.browser;
 
 import io.kymux.core.media.Frame;
+import io.kymux.core.session.QueueItem;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -29,26 +30,28 @@ public final class BrowserMessage {
 
     /**
      * Header plus the frame's payload, without copying the payload: the result is a
-     * composite holding a retained duplicate of it. The caller still owns {@code frame}.
-     * {@code seq} is the session's number for the frame, not the feed's.
+     * composite holding a retained duplicate of it. The caller still owns the frame. The
+     * seq is the one the session gave the item, never the feed's: frames the session
+     * dropped must leave no gap.
      */
-    public static ByteBuf encode(int track, long seq, Frame frame, boolean replay, ByteBufAllocator alloc) {
+    public static ByteBuf encode(QueueItem.Media m, ByteBufAllocator alloc) {
         ByteBuf header = alloc.buffer(HEADER_SIZE, HEADER_SIZE);
-        writeHeader(track, seq, frame, replay, header);
+        writeHeader(m, header);
         CompositeByteBuf msg = alloc.compositeBuffer(2);
         msg.addComponent(true, header);
-        msg.addComponent(true, frame.payload().retainedDuplicate());
+        msg.addComponent(true, m.frame().payload().retainedDuplicate());
         return msg;
     }
 
-    public static void writeHeader(int track, long seq, Frame frame, boolean replay, ByteBuf out) {
-        if (track < 0 || track > 255) {
-            throw new IllegalArgumentException("track out of range: " + track);
+    private static void writeHeader(QueueItem.Media m, ByteBuf out) {
+        if (m.track() < 0 || m.track() > 255) {
+            throw new IllegalArgumentException("track out of range: " + m.track());
         }
-        int flags = (frame.key() ? FLAG_KEY : 0) | (frame.config() ? FLAG_CONFIG : 0) | (replay ? FLAG_REPLAY : 0);
-        out.writeByte(track);
+        Frame frame = m.frame();
+        int flags = (frame.key() ? FLAG_KEY : 0) | (frame.config() ? FLAG_CONFIG : 0) | (m.replay() ? FLAG_REPLAY : 0);
+        out.writeByte(m.track());
         out.writeByte(flags);
-        out.writeInt((int) seq);
+        out.writeInt((int) m.seq());
         out.writeLong(frame.ptsUs());
     }
 }

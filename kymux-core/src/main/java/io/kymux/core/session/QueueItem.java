@@ -14,17 +14,15 @@ public sealed interface QueueItem {
      * {@code replay} marks a frame of the cached GOP sent to a joining viewer.
      *
      * <p>{@code seq} is the frame's number for this viewer, given as it leaves the queue
-     * ({@link #UNNUMBERED} while queued): consecutive per track over the frames the
+     * (-1 while queued): consecutive per track over the frames the
      * session sends, so frames it drops leave no gap and a gap seen by the viewer is a
      * frame lost on the way. A config frame carries the number of the frame after it.
      */
     record Media(int track, boolean video, Frame frame, long deadlineUs, boolean replay, long seq)
             implements QueueItem {
 
-        public static final long UNNUMBERED = -1;
-
         Media(int track, boolean video, Frame frame, long deadlineUs, boolean replay) {
-            this(track, video, frame, deadlineUs, replay, UNNUMBERED);
+            this(track, video, frame, deadlineUs, replay, -1);
         }
 
         Media numbered(long number) {

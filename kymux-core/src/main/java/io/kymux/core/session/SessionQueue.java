@@ -111,7 +111,10 @@ public final class SessionQueue {
             if (head == null) {
                 return null;
             }
-            if (head instanceof QueueItem.Media m && !m.mustDeliver()) {
+            if (!(head instanceof QueueItem.Media m)) {
+                return head;
+            }
+            if (!m.mustDeliver()) {
                 mediaFrames--;
                 mediaBytes -= m.frame().size();
                 if (late(m, nowUs, link)) {
@@ -122,15 +125,11 @@ public final class SessionQueue {
                     }
                     continue;
                 }
-                delivered++;
-                return numbered(m);
-            } else if (head instanceof QueueItem.Media m) {
-                if (m.replay()) {
-                    delivered++;
-                }
-                return numbered(m);
             }
-            return head;
+            if (!m.frame().config()) {
+                delivered++;
+            }
+            return numbered(m);
         }
     }
 

@@ -177,7 +177,7 @@ final class WebTransportViewer {
     }
 
     private void send(QueueItem.Media m, long now) {
-        ByteBuf message = BrowserMessage.encode(m.track(), m.seq(), m.frame(), m.replay(), quic.alloc());
+        ByteBuf message = BrowserMessage.encode(m, quic.alloc());
         kymux.metrics().frameOut(m.frame().size());
         if (!m.video() && !m.frame().config() && message.readableBytes() <= MAX_DATAGRAM_PAYLOAD) {
             quic.writeAndFlush(WebTransportFraming.datagram(quic.alloc(), sessionId, message));

@@ -72,7 +72,7 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
             } else if (item instanceof QueueItem.Media m) {
                 try {
                     kymux.metrics().frameOut(m.frame().size());
-                    channel.write(new BinaryWebSocketFrame(BrowserMessage.encode(m.track(), m.seq(), m.frame(), m.replay(), channel.alloc())));
+                    channel.write(new BinaryWebSocketFrame(BrowserMessage.encode(m, channel.alloc())));
                     if (!m.frame().config()) {
                         session.sent(m, now);
                     }
