@@ -22,7 +22,10 @@ import java.util.Set;
  *       queued keyframe, or drop everything and wait for one; a late audio frame is
  *       dropped alone. A frame counts as late too when the transport's
  *       {@link DeliveryEstimate} predicts it would arrive after its deadline, except a
- *       keyframe offered to an idle link: nothing would reach that viewer sooner.</li>
+ *       fresh keyframe offered to an idle link: nothing would reach that viewer sooner. A
+ *       keyframe is fresh while at least two thirds of its budget are left; one that has
+ *       waited longer waited for the link, behind frames written before it, and the next
+ *       keyframe, sent as it comes, shows a newer picture sooner after its capture.</li>
  *   <li>An offer that would exceed the frame or byte bound drops all queued media (the
  *       viewer is too far behind to catch up); video tracks then wait for a keyframe.</li>
  *   <li>While a video track waits for a keyframe its delta frames are dropped on offer,
@@ -144,15 +147,19 @@ public final class SessionQueue {
         return m.numbered(seq);
     }
 
-    private static boolean late(QueueItem.Media m, long nowUs, DeliveryEstimate link) {
+    private boolean late(QueueItem.Media m, long nowUs, DeliveryEstimate link) {
         if (nowUs > m.deadlineUs()) {
             return true;
         }
         if (link.arrivalUs(nowUs, m.frame().size()) <= m.deadlineUs()) {
             return false;
         }
+        if (!m.video() || !m.frame().key()) {
+            return true;
+        }
+        boolean fresh = 3 * (m.deadlineUs() - nowUs) >= 2 * limits.latencyBudgetUs();
         boolean idle = link.arrivalUs(nowUs, 0) <= nowUs;
-        return !(idle && m.video() && m.frame().key());
+        return !(fresh && idle);
     }
 
     public boolean isEmpty() {

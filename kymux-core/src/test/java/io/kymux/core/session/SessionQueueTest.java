@@ -257,6 +257,19 @@ class SessionQueueTest {
     }
 
     @Test
+    void aKeyframeThatWaitedForTheLinkIsNotSentLateOnceTheLinkIsIdle() {
+        SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
+        offer(q, V, frame(true, 100_000, 0)); // 100 ms on the wire
+        // polled 60 ms after ingest (held while earlier frames crossed): lands at 160 ms
+        assertThat(drain(q, 60_000, busyFor(0))).isEmpty();
+        assertThat(q.drops().late()).isEqualTo(1);
+        assertThat(q.keyframeWanted()).isTrue();
+        // one that waited less than a third of the budget (the fan-out's delay) still goes
+        offer(q, V, frame(true, 400_000, 100_000));
+        assertThat(drain(q, 150_000, busyFor(0))).extracting(m -> m.frame().key()).containsExactly(true);
+    }
+
+    @Test
     void configIsNeverDroppedForALateLink() {
         SessionQueue q = new SessionQueue(QueueLimits.DEFAULT);
         q.offerMedia(V, true, config(0), BUDGET);

@@ -60,15 +60,18 @@ final class SimulatedLink {
         stallToUs = toUs;
     }
 
-    /** Gives the acks due by now to the sender, each at its own instant. */
-    void deliverAcks(InFlight f, long nowUs) {
+    /** Gives the acks due by now to the sender, each at its own instant; true if there were any. */
+    boolean deliverAcks(InFlight f, long nowUs) {
         if (nowUs >= stallFromUs && nowUs < stallToUs) {
-            return;
+            return false;
         }
+        boolean any = false;
         while (!acks.isEmpty() && acks.peek().atUs() <= nowUs) {
             Ack a = acks.poll();
             boolean held = a.atUs() >= stallFromUs && a.atUs() < stallToUs;
             f.ack(a.track(), a.seq(), held ? stallToUs : a.atUs());
+            any = true;
         }
+        return any;
     }
 }
