@@ -1,6 +1,6 @@
 package io.kymux.app.bench;
 
-import io.kymux.app.HttpUpload;
+import io.kymux.app.WebSocketUpload;
 import io.kymux.core.packet.PacketSink;
 import io.kymux.server.ingest.FeedPacketSink;
 import io.kymux.core.session.QueueLimits;
@@ -51,15 +51,20 @@ public final class Bench {
             throw new IllegalArgumentException("slow viewers are WebSocket only; use --slow-fraction 0 with --transport quic");
         }
         // in-process: publish straight into the feed, so PTS is the ingest instant and the
-        // figure is exactly the relay's; against a target: over HTTP ingest
+        // figure is exactly the relay's; against a target: over the WebSocket ingest. Either
+        // way keyframe requests are answered, as a real capture does
         FeedPacketSink inProcess = server != null
                 ? new FeedPacketSink(server.kymux().feeds().getOrCreate(FEED).orElseThrow(), server.kymux().clock())
                 : null;
-        PacketSink sink = inProcess != null ? inProcess : new HttpUpload(base.resolve("/ingest/" + FEED));
+        WebSocketUpload upload = inProcess != null ? null : new WebSocketUpload(URI.create(
+                "ws://" + base.getHost() + ":" + base.getPort() + "/ingest/" + FEED));
+        PacketSink sink = inProcess != null ? inProcess : upload;
         SyntheticStream stream = new SyntheticStream(sink, o.bitrate(), o.fps(), o.gop(),
                 (long) (o.durationSeconds() + o.warmupSeconds()) * o.fps());
         if (inProcess != null) {
-            inProcess.answerKeyframeRequestsWith(stream::requestKeyframe); // as a real capture does
+            inProcess.answerKeyframeRequestsWith(stream::requestKeyframe);
+        } else {
+            upload.onKeyframeRequest(stream::requestKeyframe);
         }
         Thread publisher = new Thread(stream, "bench-publisher");
         ResourceSampler sampler = new ResourceSampler();
@@ -87,7 +92,7 @@ public final class Bench {
                     v.connect(quicUrl(server, base, server == null ? FEED : STREAM), fingerprint(server, base));
                 } else {
                     BenchViewer v = new BenchViewer(slow, slow ? slowLat : normalLat, recordFromUs, o.ack());
-                    v.connect(clients, ws, (long) (o.bitrate() / 8 * o.slowRate()));
+                    v.connect(clients, ws, (long) (o.bitrate() / 8 * o.slowRate()), slow ? localPort(o, i) : 0);
                     viewers.add(v);
                 }
             }
@@ -106,7 +111,7 @@ public final class Bench {
                 AtomicLong lateFromUs = new AtomicLong(Math.max(recordFromUs.get(), SyntheticStream.nowUs()));
                 for (int i = 0; i < slowCount; i++) {
                     BenchViewer v = new BenchViewer(true, slowLat, lateFromUs, o.ack());
-                    v.connect(clients, ws, (long) (o.bitrate() / 8 * o.slowRate()));
+                    v.connect(clients, ws, (long) (o.bitrate() / 8 * o.slowRate()), localPort(o, i));
                     viewers.add(v);
                 }
             }
@@ -123,6 +128,11 @@ public final class Bench {
                 server.close();
             }
         }
+    }
+
+    /** Slow viewer i's local port when the kernel shapes the slow links; 0 (any) otherwise. */
+    private static int localPort(BenchOptions o, int i) {
+        return o.slowLocalPort() > 0 ? o.slowLocalPort() + i : 0;
     }
 
     private static void awaitDrained(KymuxServer server, long timeoutMs) throws InterruptedException {

@@ -56,6 +56,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "replay are the past by design and not in the percentiles; their frame accounting is not checked")
     int slowJoin;
 
+    @Option(names = "--slow-local-port", defaultValue = "0",
+            description = "slow viewers connect from local ports BASE, BASE+1, ... and read at full speed: their links "
+                    + "are shaped by the kernel (tc on a test host of your own; see kymux-bench/thin-links.sh)")
+    int slowLocalPort;
+
     @Option(names = "--target", description = "an existing server, http://host:port (loopback or your own test hosts)")
     URI target;
 
@@ -68,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--duration 1..3600 and --viewers 1..10000");
         }
         BenchReport r = Bench.run(new BenchOptions(viewers, duration, warmup, bitrate, fps, gop, slowFraction, slowRate,
-                target, latencyBudgetMs, ack, transport, slowJoin));
+                target, latencyBudgetMs, ack, transport, slowJoin, slowLocalPort));
         System.out.print(r.table());
         if (json != null) {
             Files.writeString(json, r.json());

@@ -16,14 +16,17 @@ record BenchReport(BenchOptions options, long published, Group normal, Group slo
 
     String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "kymux bench: %d %s viewers (%d slow at %.0f%% of the stream), %.1f Mb/s,"
+        String slowLinks = options.slowLocalPort() > 0
+                ? String.format(Locale.ROOT, "on links shaped outside the bench, from local port %d", options.slowLocalPort())
+                : String.format(Locale.ROOT, "at %.0f%% of the stream", options.slowRate() * 100);
+        b.append(String.format(Locale.ROOT, "kymux bench: %d %s viewers (%d slow %s), %.1f Mb/s,"
                         + " %d fps, GOP %d, %d s after %d s warm-up%n", options.viewers(), options.transport(), slow.viewers(),
-                options.slowRate() * 100, options.bitrate() / 1e6, options.fps(), options.gop(),
+                slowLinks, options.bitrate() / 1e6, options.fps(), options.gop(),
                 options.durationSeconds(), options.warmupSeconds()));
         b.append(options.target() == null
                 ? (options.quic() ? "latency = viewer receive - ingest (relay-added: feed, session queue, QUIC datagrams, reassembly)\n"
                         : "latency = viewer receive - ingest (relay-added: feed, session queue, WebSocket, loopback TCP)\n")
-                : "latency = viewer receive - publisher send, through HTTP ingest, relay and WebSocket\n");
+                : "latency = viewer receive - publisher send, through WebSocket ingest, relay and WebSocket\n");
         b.append(String.format(Locale.ROOT, "%-8s %12s %12s%n", "", "viewers", "slow viewers"));
         row(b, "p50", normal.p50Us(), slow.p50Us());
         row(b, "p99", normal.p99Us(), slow.p99Us());

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +28,9 @@ import org.HdrHistogram.Recorder;
 
 /**
  * One WebSocket viewer of the bench. A slow viewer reads a fixed slice of bytes every
- * {@link #READ_TICK_MS}, so TCP backpressure reaches the server as from a thin link.
+ * {@link #READ_TICK_MS}, so TCP backpressure reaches the server as from a thin link; or,
+ * when the kernel shapes its link, it connects from a given local port (which the shaping
+ * matches) and reads at full speed.
  */
 final class BenchViewer extends BenchClient {
 
@@ -51,11 +54,16 @@ final class BenchViewer extends BenchClient {
         this.ack = ack;
     }
 
-    void connect(EventLoopGroup group, URI ws, long readBytesPerSecond) throws InterruptedException {
+    /**
+     * Connects; a slow viewer reads {@code readBytesPerSecond}, or from {@code localPort} at
+     * full speed when that is above 0.
+     */
+    void connect(EventLoopGroup group, URI ws, long readBytesPerSecond, int localPort) throws InterruptedException {
         WebSocketClientProtocolConfig cfg = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(ws).maxFramePayloadLength(32 * 1024 * 1024).build();
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class);
-        if (slow) {
+        boolean throttled = slow && localPort <= 0;
+        if (throttled) {
             // a thin link: a fixed slice of bytes per tick, so bytes trickle in at the link's
             // rate (a reader that takes what is there and then sleeps delivers in bursts)
             int slice = (int) Math.max(256, readBytesPerSecond * READ_TICK_MS / 1000);
@@ -63,19 +71,25 @@ final class BenchViewer extends BenchClient {
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(slice).maxMessagesPerRead(1));
         }
+        if (localPort > 0) {
+            // closed with a reset: no TIME_WAIT left on the port for the next run to trip over
+            b.option(ChannelOption.SO_LINGER, 0);
+        }
         channel = b
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (slow) {
+                        if (throttled) {
                             ch.pipeline().addLast(ticks);
                         }
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
                                 new WebSocketClientProtocolHandler(cfg), new Reader());
                     }
                 })
-                .connect(ws.getHost(), ws.getPort()).sync().channel();
-        if (slow) {
+                .connect(new InetSocketAddress(ws.getHost(), ws.getPort()),
+                        localPort > 0 ? new InetSocketAddress(localPort) : null)
+                .sync().channel();
+        if (throttled) {
             channel.eventLoop().scheduleAtFixedRate(ticks::tick, 0, READ_TICK_MS, TimeUnit.MILLISECONDS);
         }
     }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kymux.server.KymuxServer;
+import io.kymux.server.ServerConfig;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -34,7 +38,7 @@ class BenchSmokeTest {
 
     @Test
     void quicViewersToo() throws Exception {
-        BenchReport r = Bench.run(new BenchOptions(2, 1, 1, 500_000, 30, 30, 0, 0.5, null, 150, false, "quic", 0));
+        BenchReport r = Bench.run(new BenchOptions(2, 1, 1, 500_000, 30, 30, 0, 0.5, null, 150, false, "quic", 0, 0));
         assertThat(r.accountingOk()).as(r.accountingDetail()).isTrue();
         assertThat(r.normal().framesReceived()).isPositive();
         assertThat(r.table()).contains("2 quic viewers").containsPattern("(?m)^p99 ");
@@ -43,7 +47,7 @@ class BenchSmokeTest {
     @Test
     void slowViewersCanJoinMidStream() throws Exception {
         // one of three viewers joins 1 s in, half-way through a 2 s GOP
-        BenchReport r = Bench.run(new BenchOptions(3, 2, 0, 1_000_000, 30, 60, 0.34, 0.3, null, 150, true, "websocket", 1));
+        BenchReport r = Bench.run(new BenchOptions(3, 2, 0, 1_000_000, 30, 60, 0.34, 0.3, null, 150, true, "websocket", 1, 0));
         assertThat(r.accountingOk()).as(r.accountingDetail()).isTrue();
         assertThat(r.slow().viewers()).isEqualTo(1);
         assertThat(r.slow().framesReceived()).as("the late slow viewer reads").isPositive();
@@ -51,8 +55,25 @@ class BenchSmokeTest {
     }
 
     @Test
+    void againstATargetItPublishesOverTheWebSocketIngestAndSlowViewersUseTheirOwnLocalPorts() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (KymuxServer target = new KymuxServer(ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)).start()) {
+            BenchReport r = Bench.run(new BenchOptions(3, 2, 0, 500_000, 30, 30, 0.34, 0.5,
+                    URI.create("http://127.0.0.1:" + target.port()), 150, true, "websocket", 0, port));
+            assertThat(r.normal().framesReceived()).isPositive();
+            assertThat(r.slow().framesReceived()).as("the slow viewer, from port %d, reads at full speed", port)
+                    .isPositive();
+            assertThat(r.table()).contains("from local port " + port).contains("through WebSocket ingest");
+            assertThat(target.kymux().feeds().get("bench0")).as("published over the ingest").isPresent();
+        }
+    }
+
+    @Test
     void tableHasTheLabelledPercentileLines() throws Exception {
-        BenchReport r = Bench.run(new BenchOptions(2, 1, 0, 500_000, 30, 30, 0, 0.5, null, 150, true, "websocket", 0));
+        BenchReport r = Bench.run(new BenchOptions(2, 1, 0, 500_000, 30, 30, 0, 0.5, null, 150, true, "websocket", 0, 0));
         assertThat(r.table()).containsPattern("(?m)^p50 ").containsPattern("(?m)^p99 ")
                 .containsPattern("(?m)^p99\\.9 ");
         assertThat(r.normal().framesReceived() + r.normal().framesDropped()).isGreaterThan(0);
