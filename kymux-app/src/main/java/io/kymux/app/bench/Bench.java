@@ -122,6 +122,7 @@ public final class Bench {
                     slowLat.getIntervalHistogram(), sampler, lateSessionsAfterId);
         } finally {
             publisher.interrupt();
+            publisher.join(2000); // it closes its ingest on the way out: no publisher left behind
             viewers.forEach(BenchClient::close);
             clients.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
             if (server != null) {

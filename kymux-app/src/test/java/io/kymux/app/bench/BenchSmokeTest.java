@@ -1,11 +1,13 @@
 package io.kymux.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kymux.server.KymuxServer;
 import io.kymux.server.ServerConfig;
+import java.net.BindException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -61,8 +63,19 @@ class BenchSmokeTest {
             port = free.getLocalPort();
         }
         try (KymuxServer target = new KymuxServer(ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)).start()) {
-            BenchReport r = Bench.run(new BenchOptions(3, 2, 0, 500_000, 30, 30, 0.34, 0.5,
-                    URI.create("http://127.0.0.1:" + target.port()), 150, true, "websocket", 0, port));
+            BenchOptions o = new BenchOptions(3, 2, 0, 500_000, 30, 30, 0.34, 0.5,
+                    URI.create("http://127.0.0.1:" + target.port()), 150, true, "websocket", 0, port);
+            try (ServerSocket taken = new ServerSocket(port)) {
+                assertThatThrownBy(() -> Bench.run(o)).as("the slow viewer binds port %d", port)
+                        .hasRootCauseInstanceOf(BindException.class);
+            }
+            // the failed run's publisher closes its ingest on the way out; the feed is free again
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (!target.kymux().claimProducer("bench0") && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            target.kymux().releaseProducer("bench0");
+            BenchReport r = Bench.run(o);
             assertThat(r.normal().framesReceived()).isPositive();
             assertThat(r.slow().framesReceived()).as("the slow viewer, from port %d, reads at full speed", port)
                     .isPositive();

@@ -85,6 +85,15 @@ class TsRelayTest {
     }
 
     /** A jsmpeg-like WebSocket viewer keeping each binary message. */
+    /**
+     * The client's handshake completes before the server's handler subscribes (it does once
+     * its response is written): what is published in between never reaches the viewer.
+     */
+    static void awaitSubscribed(KymuxServer s, String feed) throws InterruptedException {
+        assertThat(await(() -> s.kymux().tsFeeds().get(feed).map(f -> f.stats().viewers()).orElse(0) > 0, 10_000))
+                .as("the TS viewer subscribed to %s", feed).isTrue();
+    }
+
     static final class TsViewer implements WebSocket.Listener, AutoCloseable {
         final List<byte[]> messages = new CopyOnWriteArrayList<>();
         private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
@@ -141,6 +150,7 @@ class TsRelayTest {
     @Test
     void viewerGetsByteIdenticalAlignedTsOfAFeed() throws Exception {
         try (KymuxServer s = TestServers.start(); TsViewer v = new TsViewer(s.port(), "video0")) {
+            awaitSubscribed(s, "video0");
             byte[] data = ts(400, 0x100);
             try (ChunkedPost post = new ChunkedPost(s.port(), "/ts/video0")) {
                 send(post, data, 1000);
@@ -161,6 +171,8 @@ class TsRelayTest {
             try (TsViewer v = new TsViewer(s.port(), "stream/front/large");
                  ChunkedPost video = new ChunkedPost(s.port(), "/ts/video0");
                  ChunkedPost audio = new ChunkedPost(s.port(), "/ts/audio0")) {
+                awaitSubscribed(s, "video0");
+                awaitSubscribed(s, "audio0");
                 byte[] vd = ts(200, 0x100);
                 byte[] ad = ts(100, 0x101);
                 for (int i = 0; i < 10; i++) { // alternate so the viewer sees both interleaved
