@@ -30,8 +30,10 @@ class WebSocketIngestTest {
                 h.awaitFeedFrames("cam", 30, 20_000);
                 Feed feed = h.server.kymux().feeds().get("cam").orElseThrow();
                 assertThat(feed.stats().keyframes()).as("one keyframe per 60 s GOP so far").isEqualTo(1);
-                assertThat(h.framesUntilRequestedKeyframe("cam")).as("the capture answered within a few frames")
-                        .isBetween(0L, 4L);
+                // without the back channel the next keyframe is 1800 frames away; a loaded CI
+                // machine once had 7 frames already in the encoder when the request came
+                assertThat(h.framesUntilRequestedKeyframe("cam")).as("the capture answered within half a second")
+                        .isBetween(0L, 15L);
             } finally {
                 c.stop();
                 t.join(5000);
