@@ -266,6 +266,9 @@ public final class KymuxQuicClient implements AutoCloseable {
         if (stats != null) {
             stats.cancel(false);
         }
+        if (timer != null) {
+            quic.eventLoop().execute(timer::cancel); // loop-only, and close() may run elsewhere
+        }
         if (quic != null) {
             quic.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }

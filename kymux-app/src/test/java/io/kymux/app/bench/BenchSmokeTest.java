@@ -63,7 +63,8 @@ class BenchSmokeTest {
             port = free.getLocalPort();
         }
         try (KymuxServer target = new KymuxServer(ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)).start()) {
-            BenchOptions o = new BenchOptions(3, 2, 0, 500_000, 30, 30, 0.34, 0.5,
+            // one scheduled keyframe per run (a GOP longer than the run's 60 frames)
+            BenchOptions o = new BenchOptions(3, 2, 0, 500_000, 30, 1000, 0.34, 0.5,
                     URI.create("http://127.0.0.1:" + target.port()), 150, true, "websocket", 0, port);
             try (ServerSocket taken = new ServerSocket(port)) {
                 assertThatThrownBy(() -> Bench.run(o)).as("the slow viewer binds port %d", port)
@@ -75,12 +76,16 @@ class BenchSmokeTest {
                 Thread.sleep(20);
             }
             target.kymux().releaseProducer("bench0");
+            long keyframesBefore = target.kymux().feeds().get("bench0").orElseThrow().stats().keyframes();
             BenchReport r = Bench.run(o);
             assertThat(r.normal().framesReceived()).isPositive();
             assertThat(r.slow().framesReceived()).as("the slow viewer, from port %d, reads at full speed", port)
                     .isPositive();
             assertThat(r.table()).contains("from local port " + port).contains("through WebSocket ingest");
-            assertThat(target.kymux().feeds().get("bench0")).as("published over the ingest").isPresent();
+            // the viewers join a GOP older than the budget and ask for a keyframe: only the
+            // WebSocket ingest carries that request back to the bench's stream
+            assertThat(target.kymux().feeds().get("bench0").orElseThrow().stats().keyframes() - keyframesBefore)
+                    .as("keyframes: the scheduled one and at least one requested").isGreaterThanOrEqualTo(2);
         }
     }
 
