@@ -123,6 +123,9 @@ public final class KymuxQuicClient implements AutoCloseable {
         }
         media = new ClientMedia(quic.alloc(), STALL_US, KEYFRAME_RETRY_US);
         timer = new WakeTimer(WakeTimer.on(quic.eventLoop()), this::onTimer);
+        // the timer is loop-only and close() may run anywhere, even twice: the channel's own
+        // close, on its loop, cancels it
+        quic.closeFuture().addListener(f -> timer.cancel());
         try {
             control = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ControlReader()).get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -265,9 +268,6 @@ public final class KymuxQuicClient implements AutoCloseable {
     public void close() {
         if (stats != null) {
             stats.cancel(false);
-        }
-        if (timer != null) {
-            quic.eventLoop().execute(timer::cancel); // loop-only, and close() may run elsewhere
         }
         if (quic != null) {
             quic.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
