@@ -27,10 +27,14 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--audio", description = "with 'test': generate a tone instead of a picture")
     boolean audio;
 
-    @Option(names = "--to", description = {"upload instead of writing to stdout: http://host:port/ingest/FEED",
-        "(chunked POST), ws://host:port/ingest/FEED (WebSocket) or tcp://host:port (a --tcp-ingest port);",
+    @Option(names = "--to", description = {"upload instead of writing to stdout: http(s)://host:port/ingest/FEED",
+        "(chunked POST), ws(s)://host:port/ingest/FEED (WebSocket) or tcp://host:port (a --tcp-ingest port);",
         "over WebSocket and TCP the server can ask for keyframes"})
     URI to;
+
+    @Option(names = "--fingerprint", description = {"for wss:// and https://: the SHA-256 of the server's certificate",
+        "(GET /api/server, http.fingerprint) to pin instead of trusting the system's CAs (a self-signed kymux)"})
+    String fingerprint;
 
     @Option(names = "--encoder", description = "FFmpeg encoder (default libx264, or libopus for audio)")
     String encoder;
@@ -80,18 +84,24 @@ final class CaptureCommand implements Callable<Integer> {
                         x264Params);
         CaptureOptions opts = new CaptureOptions(kind, isAudio, device, backend, Integer.parseInt(xy[0].trim()),
                 Integer.parseInt(xy[1].trim()), enc);
+        if (fingerprint != null) {
+            fingerprint = io.kymux.core.tls.Fingerprints.normalise(fingerprint);
+            if (to == null || !io.kymux.server.tls.ClientTls.secure(to)) {
+                throw new IllegalArgumentException("--fingerprint pins a TLS server: give --to wss://… or https://…");
+            }
+        }
         PacketSink sink;
         HttpUpload upload = null;
         WebSocketUpload wsUpload = null;
         TcpUpload tcpUpload = null;
         if (to != null && ("ws".equals(to.getScheme()) || "wss".equals(to.getScheme()))) {
-            wsUpload = new WebSocketUpload(to);
+            wsUpload = new WebSocketUpload(to, fingerprint);
             sink = wsUpload;
         } else if (to != null && "tcp".equals(to.getScheme())) {
             tcpUpload = new TcpUpload(to);
             sink = tcpUpload;
         } else if (to != null) {
-            upload = new HttpUpload(to);
+            upload = new HttpUpload(to, fingerprint);
             sink = upload;
         } else {
             sink = new PacketStreamWriter(new FileOutputStream(FileDescriptor.out));

@@ -38,9 +38,9 @@ final class DemoCommand implements Callable<Integer> {
                     EncoderSettings.h264(size.width(), size.height(), fps, fps * 2, 2_000_000)));
             Capture audio = start(k, "audio0", CaptureOptions.testAudio(EncoderSettings.opus(64_000)));
             k.streams().put("demo", List.of("video0", "audio0"));
-            System.out.println("kymux demo: watch http://localhost:" + server.port() + "/watch/demo");
-            System.out.println("            over WebRTC: http://localhost:" + server.port() + "/watch/demo?transport=webrtc");
-            System.out.println("            all feeds at http://localhost:" + server.port() + "/");
+            System.out.println("kymux demo: watch");
+            ViewerUrls.lines(server, "/watch/demo", options.httpPlain).forEach(l -> System.out.println("  " + l));
+            System.out.println("  all feeds at http://localhost:" + server.port() + "/");
             System.out.flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -39,12 +39,14 @@ public final class HttpUpload extends StreamingUpload {
     private final CompletableFuture<Answer> response = new CompletableFuture<>();
 
     public HttpUpload(URI target) {
-        int port = target.getPort() > 0 ? target.getPort() : 80;
-        Channel channel = connect(new Bootstrap()
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
+        this(target, null);
+    }
+
+    /** {@code fingerprint}: for {@code https://}, the SHA-256 of the server's certificate to pin; null trusts the JDK's CAs. */
+    public HttpUpload(URI target, String fingerprint) {
+        int port = io.kymux.server.tls.ClientTls.port(target);
+        Channel channel = connect(target, fingerprint, pipeline -> pipeline.addLast(
+                                    new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
                                     new SimpleChannelInboundHandler<FullHttpResponse>() {
                                         @Override
                                         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
@@ -56,9 +58,7 @@ public final class HttpUpload extends StreamingUpload {
                                         public void channelInactive(ChannelHandlerContext ctx) {
                                             response.complete(new Answer(0, "connection closed"));
                                         }
-                                    });
-                        }
-                    }), target);
+                                    }));
         HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, target.getRawPath());
         req.headers().set(HttpHeaderNames.HOST, target.getHost() + ":" + port);
         req.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

@@ -16,6 +16,24 @@ public final class KymuxMain implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new KymuxMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with kymux's error handling: one readable line per failure (tests run it in-process too). */
+    static CommandLine commandLine() {
+        return new CommandLine(new KymuxMain()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(KymuxMain::oneLine);
+    }
+
+    /**
+     * A failure is told in one line, "kymux COMMAND: what went wrong", exit 1; the stack
+     * trace only with KYMUX_DEBUG set, since it helps a developer, never a user.
+     */
+    private static int oneLine(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        cmd.getErr().println("kymux " + cmd.getCommandName() + ": " + StreamingUpload.rootMessage(e));
+        if (System.getenv("KYMUX_DEBUG") != null) {
+            e.printStackTrace(cmd.getErr());
+        }
+        return 1;
     }
 }

@@ -13,8 +13,9 @@ import picocli.CommandLine.Mixin;
             "  POST /ingest/FEED, ws://HOST/ingest/FEED  packet-stream ingest",
             "  POST /ts/FEED        MPEG-TS ingest (ffmpeg -f mpegts http://HOST:PORT/ts/FEED)",
             "  ws://HOST/ts/NAME    MPEG-TS for jsmpeg (a stream or a feed)",
-            "  /watch/NAME          web player: WebTransport (UDP, the QUIC port), else ws://HOST/ws/NAME",
-            "  /watch/NAME?transport=webrtc  the same over WebRTC (WHEP: POST /whep/NAME)",
+            "  /watch/NAME          web player: WebTransport (UDP, the QUIC port), else ws://HOST/ws/NAME,",
+            "                       else WebRTC; HTTPS on the same port makes it a secure context from afar",
+            "  /watch/NAME?transport=webrtc  WebRTC only (WHEP: POST /whep/NAME)",
             "  /api/streams         vw rules: POST, GET /all, DELETE /NAME, DELETE /all",
             "  /api/destinations    vw rules: POST, GET /all or /ID, DELETE /ID or /all",
             "  /api/feeds, /api/sessions, /metrics, /healthz"})
@@ -27,7 +28,8 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         options.applyLogLevel();
         try (KymuxServer server = new KymuxServer(options.toConfig()).start()) {
-            System.err.println("kymux server on http://localhost:" + server.port() + "/");
+            System.err.println("kymux server");
+            ViewerUrls.lines(server, "/", options.httpPlain).forEach(l -> System.err.println("  " + l));
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();

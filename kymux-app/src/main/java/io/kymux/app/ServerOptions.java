@@ -81,13 +81,24 @@ final class ServerOptions {
     ServerConfig.WebTransportStreams webTransportStreams;
 
     @Option(names = "--cert", defaultValue = "${env:KYMUX_CERT:-}",
-            description = "PEM certificate for QUIC (env KYMUX_CERT); default: a self-signed ECDSA P-256 one made at "
-                    + "start, valid 14 days, whose SHA-256 fingerprint is printed and served at /api/server")
+            description = "PEM certificate (chain) for HTTPS/WSS on the HTTP port and for QUIC (env KYMUX_CERT), "
+                    + "reloaded when the file changes; default: self-signed ones (HTTPS: kept in --state-dir; "
+                    + "QUIC: ECDSA P-256, 14 days, rotated), their fingerprints printed and served at /api/server")
     String cert;
 
     @Option(names = "--key", defaultValue = "${env:KYMUX_KEY:-}",
             description = "PEM private key of --cert (env KYMUX_KEY)")
     String key;
+
+    @Option(names = "--state-dir", defaultValue = "${env:KYMUX_STATE_DIR:-${sys:user.home}/.local/state/kymux}",
+            description = "where the self-signed HTTPS certificate is kept, so a browser exception made once keeps "
+                    + "working across restarts (env KYMUX_STATE_DIR, default ~/.local/state/kymux)")
+    String stateDir;
+
+    @Option(names = "--http-plain", defaultValue = "${env:KYMUX_HTTP_PLAIN:-false}",
+            description = "plain HTTP only on the HTTP port, no TLS (env KYMUX_HTTP_PLAIN): behind a reverse proxy "
+                    + "that terminates TLS. Default: HTTPS and plain HTTP on the same port")
+    boolean httpPlain;
 
     @Option(names = "--view-token", defaultValue = "${env:KYMUX_VIEW_TOKEN:-}",
             description = "kymux/1 viewers must present this token (env KYMUX_VIEW_TOKEN); default: anyone may watch")
@@ -117,9 +128,10 @@ final class ServerOptions {
                 new QueueLimits(queueFrames, queueBytes, latencyBudgetMs * 1000),
                 new QueueLimits(2 * queueFrames, 2 * queueBytes, destinationBudgetMs * 1000).forRelay(), maxPacket, maxFeeds, sendBuffer,
                 blankToNull(adminToken),
-                new ServerConfig.QuicConfig(quicPort, congestion, path(cert), path(key), webTransportStreams),
+                new ServerConfig.QuicConfig(quicPort, congestion, webTransportStreams),
                 new ServerConfig.AccessTokens(blankToNull(viewToken), blankToNull(controlToken)), tcpIngestMap(),
-                new ServerConfig.WebRtcConfig(webrtcPort, blankToNull(webrtcHost)));
+                new ServerConfig.WebRtcConfig(webrtcPort, blankToNull(webrtcHost)),
+                new ServerConfig.TlsConfig(httpPlain, path(stateDir), path(cert), path(key)));
     }
 
     private java.util.Map<String, java.net.InetSocketAddress> tcpIngestMap() {

@@ -6,11 +6,17 @@ import io.kymux.core.packet.PacketStreamEncoder;
 import io.kymux.core.packet.StreamHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.kymux.server.tls.ClientTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.net.URI;
+import java.util.function.Consumer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -29,20 +35,53 @@ abstract class StreamingUpload implements PacketSink {
     protected final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private Channel channel;
 
-    /** Connects (blocking: called on the producer's thread) and keeps the channel. */
-    protected final Channel connect(Bootstrap b, URI target) {
+    /**
+     * Connects (blocking: called on the producer's thread) and keeps the channel. For
+     * {@code wss://} and {@code https://} the TLS handshake is finished first, verified by the
+     * JDK's trust store or, with {@code fingerprint}, against that certificate only.
+     */
+    protected final Channel connect(URI target, String fingerprint, Consumer<ChannelPipeline> handlers) {
+        boolean secure = ClientTls.secure(target);
+        String where = target.getHost() + ":" + ClientTls.port(target);
         try {
-            channel = b.group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
-                    .connect(target.getHost(), target.getPort() > 0 ? target.getPort() : 80).sync().channel();
+            channel = new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            if (secure) {
+                                ch.pipeline().addLast("tls", ClientTls.handler(ch.alloc(), target, fingerprint));
+                            }
+                            handlers.accept(ch.pipeline());
+                        }
+                    }).connect(target.getHost(), ClientTls.port(target)).sync().channel();
+            if (secure) {
+                var handshake = channel.pipeline().get(SslHandler.class).handshakeFuture().await();
+                if (!handshake.isSuccess()) {
+                    throw new IllegalStateException("TLS with " + where + " failed: " + rootMessage(handshake.cause()));
+                }
+            }
             return channel;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully();
             throw new IllegalStateException("interrupted connecting to " + target, e);
+        } catch (IllegalStateException e) {
+            shutdown();
+            throw e;
         } catch (RuntimeException e) {
             group.shutdownGracefully();
-            throw new IllegalStateException("cannot connect to " + target + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot connect to " + where + ": " + rootMessage(e), e);
         }
+    }
+
+    /** The innermost cause's message: what went wrong, without the layers it passed through. */
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() != null ? c.getMessage() : c.toString();
     }
 
     /** The connected channel, ready for {@link #wrap}ped chunks. */
@@ -89,7 +128,9 @@ abstract class StreamingUpload implements PacketSink {
     }
 
     protected void shutdown() {
-        channel().close();
+        if (channel != null) {
+            channel.close();
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 }

@@ -21,10 +21,8 @@ public final class TcpUpload extends StreamingUpload {
     private volatile String closeReason = "connection closed";
 
     public TcpUpload(URI target) {
-        connect(new Bootstrap().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new LineBasedFrameDecoder(4096), new SimpleChannelInboundHandler<ByteBuf>() {
+        connect(target, null, pipeline -> pipeline.addLast(new LineBasedFrameDecoder(4096),
+                new SimpleChannelInboundHandler<ByteBuf>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
                         String text = line.toString(StandardCharsets.UTF_8);
@@ -34,9 +32,7 @@ public final class TcpUpload extends StreamingUpload {
                             closeReason = text;
                         }
                     }
-                });
-            }
-        }), target);
+                }));
     }
 
     public TcpUpload onKeyframeRequest(Runnable r) {

@@ -31,14 +31,16 @@ public final class WebSocketUpload extends StreamingUpload {
     private volatile String closeReason = "connection closed";
 
     public WebSocketUpload(URI target) {
+        this(target, null);
+    }
+
+    /** {@code fingerprint}: for {@code wss://}, the SHA-256 of the server's certificate to pin; null trusts the JDK's CAs. */
+    public WebSocketUpload(URI target, String fingerprint) {
         WebSocketClientProtocolConfig cfg = WebSocketClientProtocolConfig.newBuilder().webSocketUri(target)
                 .handshakeTimeoutMillis(10_000).build();
         WebSocketClientProtocolHandler protocol = new WebSocketClientProtocolHandler(cfg);
-        Channel channel = connect(new Bootstrap()
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024), protocol,
+        Channel channel = connect(target, fingerprint, pipeline -> pipeline.addLast(
+                                    new HttpClientCodec(), new HttpObjectAggregator(64 * 1024), protocol,
                                     new SimpleChannelInboundHandler<WebSocketFrame>() {
                                         @Override
                                         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame f) {
@@ -48,9 +50,7 @@ public final class WebSocketUpload extends StreamingUpload {
                                                 closeReason = c.statusCode() + " " + c.reasonText();
                                             }
                                         }
-                                    });
-                        }
-                    }), target);
+                                    }));
         // media may only go once the upgrade completed
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!protocol.handshaker().isHandshakeComplete() && channel.isActive() && System.nanoTime() < end) {

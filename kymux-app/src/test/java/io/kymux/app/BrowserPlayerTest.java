@@ -75,7 +75,7 @@ class BrowserPlayerTest {
                 second.upload("cam", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 30, 300_000)));
                 JsonNode s = browser.awaitStats(n -> n.get("connected").asBoolean()
                         && n.get("videoFramesDecoded").asInt() >= before + 30, Duration.ofSeconds(30));
-                assertThat(s.get("videoFramesDecoded").asInt()).as("decoding again without a page reload")
+                assertThat(s.get("videoFramesDecoded").asInt()).as("decoding again without a page reload " + s)
                         .isGreaterThanOrEqualTo(before + 30);
                 assertThat(s.get("errors")).isEmpty();
             }

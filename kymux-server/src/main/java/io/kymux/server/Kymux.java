@@ -43,7 +43,7 @@ public final class Kymux {
     private volatile Destinations destinations;
     private volatile io.kymux.server.webrtc.WebRtcServer webrtc;
     private final InputHub inputs = new InputHub();
-    private volatile ServerInfo info = new ServerInfo(0, 0, null);
+    private volatile ServerInfo info = new ServerInfo(0, 0, null, null);
 
     public Kymux(ServerConfig config, LongSupplier clockUs) {
         this.config = config;
@@ -71,8 +71,12 @@ public final class Kymux {
         this.destinations = d;
     }
 
-    /** Where the server listens and its certificate, for {@code GET /api/server}. */
-    public record ServerInfo(int httpPort, int quicPort, io.kymux.server.tls.CertificateRotation certificates) {
+    /**
+     * Where the server listens and its certificates, for {@code GET /api/server}; {@code https}
+     * is null when the HTTP port is plain HTTP only.
+     */
+    public record ServerInfo(int httpPort, int quicPort, io.kymux.server.tls.CertificateRotation certificates,
+                             io.kymux.server.tls.CertificateRotation https) {
         /** The current QUIC certificate's SHA-256 fingerprint (it changes when a self-signed one rotates). */
         public String fingerprint() {
             return certificates.current().fingerprint();

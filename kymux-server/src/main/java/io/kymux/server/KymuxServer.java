@@ -8,6 +8,8 @@ import io.kymux.server.webrtc.WebRtcServer;
 import io.kymux.webrtc.RtcIdentity;
 import io.kymux.server.tls.CertificateRotation;
 import java.util.concurrent.TimeUnit;
+import io.kymux.server.tls.HttpsIdentity;
+import io.kymux.server.tls.MachineNames;
 import io.kymux.server.tls.ServerCertificate;
 import io.kymux.server.web.StaticFiles;
 import io.netty.bootstrap.ServerBootstrap;
@@ -39,6 +41,8 @@ public final class KymuxServer implements AutoCloseable {
     private WebRtcServer webrtc;
     private CertificateRotation certificates;
     private java.util.concurrent.ScheduledFuture<?> rotationCheck;
+    private java.util.concurrent.ScheduledFuture<?> pemCheck;
+    private HttpsIdentity https;
     private final java.util.Map<String, Channel> tcpIngest = new java.util.LinkedHashMap<>();
 
     public KymuxServer(ServerConfig config, LongSupplier clockUs) {
@@ -56,6 +60,11 @@ public final class KymuxServer implements AutoCloseable {
 
     public KymuxServer start() throws InterruptedException {
         StaticFiles files = new StaticFiles();
+        ServerConfig c = kymux.config();
+        https = HttpsIdentity.of(c.tls(), certificateNames(c), now());
+        certificates = https.pem() != null ? https.certificates()
+                : CertificateRotation.selfSigned(now(), ServerCertificate::selfSigned);
+        io.netty.handler.ssl.SslContext tls = c.tls().plainHttp() ? null : https.serverContext();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -67,17 +76,29 @@ public final class KymuxServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            // TLS or plain HTTP on one port, told apart by the first bytes: browsers
+                            // get HTTPS, ffmpeg and loopback clients keep plain HTTP
+                            ch.pipeline().addLast("tls-or-plain", new io.netty.handler.ssl.OptionalSslHandler(tls));
+                        }
                         ch.pipeline().addLast("http", new HttpServerCodec(4096, 8192, 64 * 1024));
                         ch.pipeline().addLast("router", new HttpRouter(kymux, files));
                     }
                 });
-        ServerConfig c = kymux.config();
         serverChannel = b.bind(c.bindHost(), c.port()).sync().channel();
-        log.info("kymux listening on http://{}:{}", c.bindHost(), port());
+        if (tls == null) {
+            log.info("kymux listening on http://{}:{} (plain HTTP only)", c.bindHost(), port());
+        } else {
+            log.info("kymux listening on http and https://{}:{}; HTTPS certificate SHA-256 {} ({}), SPKI {}",
+                    c.bindHost(), port(), https.certificates().current().fingerprint(), https.origin(),
+                    https.certificates().current().spkiSha256());
+        }
+        if (https.pem() != null) {
+            pemCheck = workers.next().scheduleWithFixedDelay(this::reloadPemIfChanged, 2, 2, TimeUnit.SECONDS);
+        }
         for (var e : c.tcpIngest().entrySet()) {
             tcpIngest.put(e.getKey(), bindTcpIngest(e.getKey(), e.getValue()));
         }
-        certificates = certificates(c.quic());
         int quicPort = c.quic().port() < 0 ? port() : c.quic().port();
         quic = new QuicServer(kymux, certificates, c.bindHost(), quicPort, workers);
         rotationCheck = workers.next().scheduleAtFixedRate(this::rotateCertificateIfDue, 1, 1, TimeUnit.HOURS);
@@ -85,7 +106,7 @@ public final class KymuxServer implements AutoCloseable {
         webrtc = new WebRtcServer(kymux, () -> new RtcIdentity(certificates.current().certificate(),
                 certificates.current().key()), c.bindHost(), webrtcPort, workers);
         kymux.attach(webrtc);
-        kymux.info(new Kymux.ServerInfo(port(), quic.port(), certificates));
+        kymux.info(new Kymux.ServerInfo(port(), quic.port(), certificates, tls == null ? null : https.certificates()));
         return this;
     }
 
@@ -110,14 +131,29 @@ public final class KymuxServer implements AutoCloseable {
         return (InetSocketAddress) tcpIngest.get(feed).localAddress();
     }
 
-    private CertificateRotation certificates(ServerConfig.QuicConfig q) {
-        if (q.certFile() == null) {
-            return CertificateRotation.selfSigned(now(), ServerCertificate::selfSigned);
+    /** This machine's names, the address it is bound to and the one WebRTC viewers are told (behind NAT: the public one). */
+    private static MachineNames certificateNames(ServerConfig c) {
+        java.util.Set<String> ips = new java.util.TreeSet<>();
+        java.util.Set<String> dns = new java.util.TreeSet<>();
+        for (String h : new String[] {c.bindHost(), c.webrtc().host()}) {
+            if (h == null || h.equals("0.0.0.0") || h.equals("::")) {
+                continue;
+            }
+            (h.matches("[0-9.]+|.*:.*") ? ips : dns).add(h);
         }
+        return MachineNames.ofThisMachine().plus(new MachineNames(dns, ips));
+    }
+
+    /** A changed --cert/--key pair replaces the old one for new HTTPS and QUIC handshakes. */
+    private void reloadPemIfChanged() {
         try {
-            return CertificateRotation.fixed(ServerCertificate.fromPem(q.certFile(), q.keyFile()));
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot load the certificate: " + e.getMessage(), e);
+            https.pem().reloadIfChanged().ifPresent(cert -> {
+                https.certificates().replace(cert);
+                log.info("certificate reloaded from {}: SHA-256 {}, valid until {}", https.pem().certFile(),
+                        cert.fingerprint(), cert.notAfter());
+            });
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn("cannot reload the certificate ({}); keeping the one in use", e.getMessage());
         }
     }
 
@@ -130,6 +166,7 @@ public final class KymuxServer implements AutoCloseable {
      * their clock). Connections keep the certificate they were made with.
      */
     public boolean rotateCertificateIfDue() {
+        https.renewIfDue(now());
         boolean rotated = certificates.tick(now());
         if (rotated) {
             log.info("QUIC certificate rotated: SHA-256 {} valid until {}", certificates.current().fingerprint(),
@@ -146,7 +183,12 @@ public final class KymuxServer implements AutoCloseable {
         quic.close();
     }
 
-    /** The UDP port of kymux/1. */
+    /** The HTTPS certificate (the same one a plain-HTTP-only server would use; tests pin it). */
+    public ServerCertificate httpsCertificate() {
+        return https.certificates().current();
+    }
+
+    /** The UDP port of WebRTC. */
     public int webrtcPort() {
         return webrtc.port();
     }
@@ -166,6 +208,9 @@ public final class KymuxServer implements AutoCloseable {
         }
         if (rotationCheck != null) {
             rotationCheck.cancel(false);
+        }
+        if (pemCheck != null) {
+            pemCheck.cancel(false);
         }
         if (webrtc != null) {
             webrtc.close();

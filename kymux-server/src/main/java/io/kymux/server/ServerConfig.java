@@ -15,20 +15,42 @@ import io.kymux.core.session.QueueLimits;
 public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, QueueLimits queueLimits,
                            QueueLimits destinationLimits, int maxPacketSize, int maxFeeds, int sendBufferBytes,
                            String adminToken, QuicConfig quic, AccessTokens access,
-                           java.util.Map<String, java.net.InetSocketAddress> tcpIngest, WebRtcConfig webrtc) {
+                           java.util.Map<String, java.net.InetSocketAddress> tcpIngest, WebRtcConfig webrtc,
+                           TlsConfig tls) {
+
+    /**
+     * TLS on the HTTP port (HTTPS and WSS beside plain HTTP: the first byte of a connection
+     * says which) and the certificate both HTTPS and QUIC use when PEM files are given.
+     *
+     * @param plainHttp  no TLS on the HTTP port (behind a TLS-terminating reverse proxy)
+     * @param stateDir   where the self-signed HTTPS certificate is kept across restarts; null:
+     *                   made anew at each start (tests)
+     * @param certFile   PEM certificate (chain) for HTTPS and QUIC, reloaded when it changes;
+     *                   null: self-signed ones
+     * @param keyFile    PEM private key of {@code certFile}
+     */
+    public record TlsConfig(boolean plainHttp, java.nio.file.Path stateDir, java.nio.file.Path certFile,
+                            java.nio.file.Path keyFile) {
+        public static final TlsConfig DEFAULT = new TlsConfig(false, null, null, null);
+
+        public TlsConfig {
+            if ((certFile == null) != (keyFile == null)) {
+                throw new IllegalArgumentException("--cert and --key go together: give both or neither");
+            }
+        }
+    }
 
     /**
      * kymux/1 over QUIC. {@code port} -1: the HTTP port's number; 0: any free port.
-     * {@code congestion}: cubic, bbr or reno. Certificate and key: PEM files, or null for a
-     * self-signed certificate made at start. {@code webTransportStreams}: how WebTransport
-     * viewers get video (docs/protocol/webtransport.md).
+     * {@code congestion}: cubic, bbr or reno. The certificate is {@link TlsConfig}'s PEM files
+     * or a self-signed one. {@code webTransportStreams}: how WebTransport viewers get video
+     * (docs/protocol/webtransport.md).
      */
-    public record QuicConfig(int port, String congestion, java.nio.file.Path certFile, java.nio.file.Path keyFile,
-                             WebTransportStreams webTransportStreams) {
-        public static final QuicConfig DEFAULT = new QuicConfig(-1, "cubic", null, null, WebTransportStreams.FRAME);
+    public record QuicConfig(int port, String congestion, WebTransportStreams webTransportStreams) {
+        public static final QuicConfig DEFAULT = new QuicConfig(-1, "cubic", WebTransportStreams.FRAME);
 
         public QuicConfig withWebTransportStreams(WebTransportStreams w) {
-            return new QuicConfig(port, congestion, certFile, keyFile, w);
+            return new QuicConfig(port, congestion, w);
         }
     }
 
@@ -67,7 +89,8 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, FeedLimits.DEFAULT, QueueLimits.DEFAULT,
                 DEFAULT_DESTINATION_LIMITS, PacketStreamDecoder.DEFAULT_MAX_PACKET_SIZE, 256, DEFAULT_SEND_BUFFER, null,
-                QuicConfig.DEFAULT, AccessTokens.OPEN_VIEW_NO_CONTROL, java.util.Map.of(), WebRtcConfig.DEFAULT);
+                QuicConfig.DEFAULT, AccessTokens.OPEN_VIEW_NO_CONTROL, java.util.Map.of(), WebRtcConfig.DEFAULT,
+                TlsConfig.DEFAULT);
     }
 
     public ServerConfig withAdminToken(String token) {
@@ -103,6 +126,10 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
         return with(b -> b.webrtc = w);
     }
 
+    public ServerConfig withTls(TlsConfig t) {
+        return with(b -> b.tls = t);
+    }
+
     public ServerConfig withQuic(QuicConfig q) {
         return with(b -> b.quic = q);
     }
@@ -112,7 +139,7 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
         Copy c = new Copy(this);
         change.accept(c);
         return new ServerConfig(c.bindHost, c.port, c.feedLimits, c.queueLimits, destinationLimits, maxPacketSize,
-                maxFeeds, sendBufferBytes, c.adminToken, c.quic, c.access, c.tcpIngest, c.webrtc);
+                maxFeeds, sendBufferBytes, c.adminToken, c.quic, c.access, c.tcpIngest, c.webrtc, c.tls);
     }
 
     /** The components the {@code with} methods change. */
@@ -126,8 +153,10 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
         java.util.Map<String, java.net.InetSocketAddress> tcpIngest;
         WebRtcConfig webrtc;
         QuicConfig quic;
+        TlsConfig tls;
 
         Copy(ServerConfig c) {
+            tls = c.tls;
             quic = c.quic;
             webrtc = c.webrtc;
             bindHost = c.bindHost;

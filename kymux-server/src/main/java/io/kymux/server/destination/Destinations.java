@@ -33,7 +33,8 @@ public final class Destinations {
      * leading '/'). Empty if the limit is reached.
      */
     public synchronized Optional<DestinationRule> put(DestinationRule rule) {
-        DestinationRule r = new DestinationRule(rule.id(), StreamRegistry.normalize(rule.stream()), rule.destination());
+        DestinationRule r = new DestinationRule(rule.id(), StreamRegistry.normalize(rule.stream()), rule.destination(),
+                rule.fingerprint());
         Destination existing = byId.get(r.id());
         if (existing != null && existing.rule().stream().equals(r.stream())) {
             existing.retarget(r);

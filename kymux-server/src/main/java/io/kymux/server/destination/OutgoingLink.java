@@ -134,7 +134,7 @@ abstract class OutgoingLink {
     private void connect() {
         URI target = url;
         connects++;
-        ChannelFuture f = WebSocketConnector.connect(target, loop, () -> new Handler());
+        ChannelFuture f = WebSocketConnector.connect(target, DestinationRule.pinOf(target), loop, () -> new Handler());
         pending = f.channel();
         pendingUrl = target;
         f.addListener(done -> {

@@ -13,30 +13,26 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
+import io.kymux.server.tls.ClientTls;
 import java.net.URI;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 
 /**
- * Opens outgoing WebSocket connections (ws:// and wss://, the latter verified against
- * the JDK's trusted CAs and the host name) on a given event loop.
+ * Opens outgoing WebSocket connections (ws:// and wss://, the latter verified by
+ * {@link ClientTls}: the JDK's trusted CAs, or a pinned fingerprint) on a given event loop.
  */
 final class WebSocketConnector {
 
     static final int CONNECT_TIMEOUT_MS = 5000;
     static final int MAX_INCOMING_FRAME = 16 * 1024;
 
-    private static volatile SslContext tls;
-
     private WebSocketConnector() {
     }
 
     /** Connects; {@code handler} sees the handshake as a user event and everything after it. */
-    static ChannelFuture connect(URI url, EventLoop loop, Supplier<ChannelHandler> handler) {
-        boolean secure = "wss".equals(url.getScheme());
-        int port = url.getPort() > 0 ? url.getPort() : secure ? 443 : 80;
+    static ChannelFuture connect(URI url, String fingerprint, EventLoop loop, Supplier<ChannelHandler> handler) {
+        boolean secure = ClientTls.secure(url);
+        int port = ClientTls.port(url);
         WebSocketClientProtocolConfig cfg = WebSocketClientProtocolConfig.newBuilder().webSocketUri(url)
                 .handshakeTimeoutMillis(CONNECT_TIMEOUT_MS).maxFramePayloadLength(MAX_INCOMING_FRAME)
                 .forceCloseTimeoutMillis(2000).build();
@@ -49,26 +45,13 @@ final class WebSocketConnector {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (secure) {
-                            ch.pipeline().addLast(tls().newHandler(ch.alloc(), url.getHost(), port));
+                            ch.pipeline().addLast(ClientTls.handler(ch.alloc(), url, fingerprint));
                         }
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_INCOMING_FRAME),
                                 new WebSocketClientProtocolHandler(cfg), handler.get());
                     }
                 })
                 .connect(url.getHost(), port);
-    }
-
-    private static SslContext tls() {
-        SslContext c = tls;
-        if (c == null) {
-            try {
-                c = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
-            } catch (SSLException e) {
-                throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
-            }
-            tls = c;
-        }
-        return c;
     }
 
     /** Whether a user event says the WebSocket upgrade finished. */

@@ -75,6 +75,15 @@ final class ApiHandler extends BodyHandler {
         }
     }
 
+    private static String fingerprintProblem(String fingerprint) {
+        try {
+            io.kymux.core.tls.Fingerprints.normalise(fingerprint);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "field 'fingerprint': " + e.getMessage();
+        }
+    }
+
     private void postDestination(ChannelHandlerContext ctx, String body) throws com.fasterxml.jackson.core.JsonProcessingException {
         JsonNode n = parseObject(ctx, body, "{\"stream\":\"stream/a\",\"destination\":\"wss://relay/in/a\",\"id\":\"0\"}");
         if (n == null) {
@@ -83,7 +92,9 @@ final class ApiHandler extends BodyHandler {
         String stream = text(n, "stream");
         String url = text(n, "destination");
         String id = text(n, "id");
-        String problem = stream == null || StreamRegistry.normalize(stream).isEmpty() ? "field 'stream' must be a non-empty string"
+        String fingerprint = text(n, "fingerprint");
+        String problem = fingerprint != null && fingerprintProblem(fingerprint) != null ? fingerprintProblem(fingerprint)
+                : stream == null || StreamRegistry.normalize(stream).isEmpty() ? "field 'stream' must be a non-empty string"
                 : url == null ? "field 'destination' must be a ws:// or wss:// URL"
                 : id == null || !Kymux.validName(id) ? "field 'id' must be a string of 1-64 of A-Z a-z 0-9 . _ -"
                 : DestinationRule.problemWith(url);
@@ -91,7 +102,8 @@ final class ApiHandler extends BodyHandler {
             error(ctx, HttpResponseStatus.BAD_REQUEST, problem);
             return;
         }
-        var stored = kymux.destinations().put(new DestinationRule(id, stream, url));
+        var stored = kymux.destinations().put(new DestinationRule(id, stream, url,
+                fingerprint == null ? null : io.kymux.core.tls.Fingerprints.normalise(fingerprint)));
         if (stored.isEmpty()) {
             error(ctx, HttpResponseStatus.BAD_REQUEST, "too many destinations (limit " + Destinations.MAX + ")");
             return;

@@ -65,7 +65,14 @@ final class ApiJson {
     static byte[] server(Kymux k) {
         Kymux.ServerInfo i = k.info();
         ObjectNode o = JSON.createObjectNode();
-        o.putObject("http").put("port", i.httpPort());
+        ObjectNode http = o.putObject("http").put("port", i.httpPort()).put("tls", i.https() != null);
+        if (i.https() != null) {
+            io.kymux.server.tls.ServerCertificate c = i.https().current();
+            // what `kymux capture --to wss://… --fingerprint` pins, and what Chromium's
+            // --ignore-certificate-errors-spki-list takes for a self-signed certificate
+            http.put("fingerprint", c.fingerprint()).put("spkiSha256", c.spkiSha256())
+                    .put("certificateNotAfter", String.valueOf(c.notAfter()));
+        }
         ObjectNode q = o.putObject("quic");
         q.put("port", i.quicPort());
         q.put("alpn", io.kymux.core.quic.ControlMessage.ALPN);

@@ -103,6 +103,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             file(ctx, "index.html");
         } else if (path.startsWith("/watch/")) {
             file(ctx, "watch.html");
+        } else if (path.equals("/favicon.svg") || path.equals("/favicon.ico")) {
+            file(ctx, "favicon.svg"); // browsers ask for /favicon.ico on every page; an SVG answers it
         } else if (path.startsWith("/js/")) {
             file(ctx, path.substring(1));
         } else if (path.startsWith("/api/streams") || path.startsWith("/api/destinations")) {

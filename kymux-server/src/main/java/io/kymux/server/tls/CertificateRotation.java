@@ -56,6 +56,21 @@ public final class CertificateRotation {
         return true;
     }
 
+    /**
+     * Puts a reloaded certificate in place of the current one (its files changed); handshakes
+     * under way finish with the old one.
+     */
+    public synchronized void replace(ServerCertificate cert) {
+        previous = current;
+        current = cert;
+        generation++;
+    }
+
+    /** Whether this rotation makes its own certificates (false for configured PEM files). */
+    public boolean selfSigned() {
+        return issuer != null;
+    }
+
     public synchronized ServerCertificate current() {
         return current;
     }
@@ -93,7 +108,7 @@ public final class CertificateRotation {
 
             @Override
             public X509Certificate[] getCertificateChain(String alias) {
-                return new X509Certificate[] {certificateFor(alias).certificate()};
+                return certificateFor(alias).chain();
             }
 
             @Override

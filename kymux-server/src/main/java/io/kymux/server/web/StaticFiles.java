@@ -26,7 +26,11 @@ public final class StaticFiles {
             Map.entry("js/video-renderer.js", JS),
             Map.entry("js/audio-renderer.js", JS),
             Map.entry("js/overlay.js", JS),
-            Map.entry("js/index.js", JS));
+            Map.entry("js/index.js", JS),
+            Map.entry("js/capabilities.js", JS),
+            Map.entry("js/stream-state.js", JS),
+            Map.entry("js/codecs-sink.js", JS),
+            Map.entry("favicon.svg", "image/svg+xml"));
 
     private final Map<String, File> cache = new ConcurrentHashMap<>();
 

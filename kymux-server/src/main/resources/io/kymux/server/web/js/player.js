@@ -1,19 +1,29 @@
-// The kymux player: one decoder/renderer pair per track, fed by a transport.
+// The kymux player. It walks a ladder of transports, best first: WebTransport, WebSocket
+// (both decoded by WebCodecs into the canvas), then WebRTC (the browser's own stack into a
+// <video>; the only one a page that is not a secure context has). A transport that shows no
+// decoded frame within FIRST_FRAME_MS gives way to the next, and the overlay names each step.
 // window.kymuxStats exposes what the overlay shows, for people and for tests.
 import { connectWebSocket } from './websocket-transport.js';
 import { playWebRtc } from './webrtc-transport.js';
 import { statsReport } from './stats-report.js';
 import { connectWebTransport } from './webtransport-transport.js';
-
-const WT_FALLBACK_MS = 1000; // WebTransport gets this long before the player takes the WebSocket
-import { VideoRenderer } from './video-renderer.js';
-import { AudioRenderer } from './audio-renderer.js';
+import { codecsSink } from './codecs-sink.js';
+import { transportLadder } from './capabilities.js';
+import { streamState } from './stream-state.js';
 import { startOverlay } from './overlay.js';
 
+const FIRST_FRAME_MS = 3000; // a transport gets this long to show a decoded frame
+const WT_CONNECT_MS = 1000; // a QUIC handshake takes a few round trips; longer means UDP is blocked
+const ROUND_PAUSE_MS = 1000; // after every transport failed once, before trying again
+
+const params = new URLSearchParams(location.search);
 const name = decodeURIComponent(location.pathname.replace(/^\/watch\//, ''));
 const stats = {
   name,
-  transport: 'websocket',
+  transport: null,
+  reason: null, // why this transport: the ones before it failed or do not exist here
+  steps: [], // "transport: what happened", oldest first (the last 8)
+  problem: null, // what the page says over the picture: no such stream, no producer, …
   connected: false,
   videoFramesDecoded: 0,
   framesPainted: 0,
@@ -35,93 +45,123 @@ const stats = {
 };
 window.kymuxStats = stats;
 
-const forced = new URLSearchParams(location.search).get('transport');
-if (forced === 'webrtc') {
-  // the browser's own WebRTC stack decodes and renders; the overlay reads its statistics
-  const el = document.getElementById('rtc');
-  document.getElementById('video').hidden = true;
-  el.hidden = false;
-  playWebRtc(name, stats, el).catch((e) => console.error(e));
-  document.addEventListener('click', () => { el.muted = false; document.getElementById('hint')?.remove(); }, { once: true });
-} else {
-  playCodecs(forced);
+const canvas = document.getElementById('video');
+const rtcVideo = document.getElementById('rtc');
+const sink = codecsSink(canvas, stats);
+const ladder = transportLadder(params.get('transport'));
+ladder.left.forEach((l) => step(l));
+let current = null; // the open transport: { kind, send(msg), close(), closed: Promise }
+let playing = false; // current has shown a decoded frame
+
+function step(text) {
+  stats.steps.push(text);
+  if (stats.steps.length > 8) stats.steps.shift();
 }
-startOverlay(document.getElementById('overlay'), stats);
 
-// WebTransport, or WebSocket where it is missing or blocked: kymux's own messages either
-// way, decoded by WebCodecs into the canvas. ?transport= forces one.
-function playCodecs(forced) {
-  const video = new VideoRenderer(document.getElementById('video'), stats);
-  const audio = new AudioRenderer(stats);
-  const tracks = new Map(); // track number → { kind, renderer, lastSeq }
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const decoded = () => stats.videoFramesDecoded + stats.audioFramesDecoded;
 
-  function setTrack(t) {
-    if (!t.kind) return; // described later, when its producer starts
-    const renderer = t.kind === 'video' ? video : audio;
-    renderer.configure(t);
-    tracks.set(t.track, { kind: t.kind, renderer, lastSeq: tracks.get(t.track)?.lastSeq ?? null });
+async function open(kind) {
+  canvas.hidden = kind === 'webrtc';
+  rtcVideo.hidden = kind !== 'webrtc';
+  const t = kind === 'webtransport' ? await connectWebTransport(name, sink.handlers, ladder.forced ? 10000 : WT_CONNECT_MS)
+    : kind === 'websocket' ? connectWebSocket(name, sink.handlers) : await playWebRtc(name, stats, rtcVideo);
+  t.kind = kind;
+  return t;
+}
+
+// Null once this transport decoded something; otherwise why not: FIRST_FRAME_MS passed, or it
+// closed first. Time spent waiting for a producer does not count against the transport.
+async function firstFrame(t, before) {
+  let closed = false;
+  t.closed.then(() => { closed = true; });
+  let waited = 0;
+  while (!closed && decoded() === before && waited < FIRST_FRAME_MS) {
+    await sleep(100);
+    if (stats.problem == null) waited += 100;
   }
+  if (decoded() > before) return null;
+  return closed ? 'closed before the first frame' : `no decoded frame within ${FIRST_FRAME_MS / 1000} s`;
+}
 
-  const handlers = {
-    connected(transport) {
-      stats.transport = transport;
-      stats.connected = true;
-      stats.connectedAt = performance.now();
-      stats.firstFrameMs = null;
-    },
-    disconnected() { stats.connected = false; video.close(); audio.close(); tracks.clear(); },
-    control(msg) {
-      if (msg.type === 'hello') msg.tracks.forEach(setTrack);
-      else if (msg.type === 'track') {
-        stats.muted = stats.muted.filter((f) => f !== msg.feed);
-        setTrack(msg);
-      } else if (msg.type === 'mute' && !stats.muted.includes(msg.feed)) stats.muted.push(msg.feed);
-      else if (msg.type === 'error') stats.errors.push(msg.message);
-    },
-    media(msg) {
-      const t = tracks.get(msg.track);
-      if (!t) return;
-      if (!msg.config) {
-        if (t.lastSeq != null && msg.seq > t.lastSeq + 1) stats.droppedFrames += msg.seq - t.lastSeq - 1;
-        t.lastSeq = msg.seq;
-      }
-      t.renderer.decode(msg);
-    },
-  };
-
-  let transport = null;
-  async function open() {
-    if (forced !== 'websocket' && typeof WebTransport !== 'undefined') {
-      try {
-        transport = await connectWebTransport(name, handlers, forced === 'webtransport' ? 10000 : WT_FALLBACK_MS);
-        transport.closed.then(() => setTimeout(open, 1000)); // reconnect, WebTransport first again
-        return;
-      } catch (e) {
-        stats.fallbackReason = String(e.message || e);
-        if (forced === 'webtransport') { stats.errors.push(stats.fallbackReason); setTimeout(open, 1000); return; }
-      }
+async function play() {
+  if (ladder.steps.length === 0) {
+    stats.problem = `transport ${ladder.forced} cannot work here: ${ladder.left.join('; ')}`;
+    return;
+  }
+  for (let i = 0; ; i++) {
+    const kind = ladder.steps[i % ladder.steps.length];
+    if (i > 0 && i % ladder.steps.length === 0) await sleep(ROUND_PAUSE_MS);
+    await knownStream();
+    stats.transport = kind;
+    stats.reason = i % ladder.steps.length === 0 ? ladder.notes : stats.steps[stats.steps.length - 1];
+    const before = decoded();
+    let t;
+    try {
+      t = await open(kind);
+    } catch (e) {
+      step(`${kind}: ${e.message || e}`);
+      continue;
     }
-    transport = connectWebSocket(name, handlers); // reconnects by itself
+    current = t;
+    const failed = await firstFrame(t, before);
+    if (failed) {
+      step(`${kind}: ${failed}`);
+      t.close();
+      current = null;
+      continue;
+    }
+    step(`${kind}: playing`);
+    playing = true;
+    stats.problem = null;
+    await t.closed; // until it drops: then the ladder again, best first
+    playing = false;
+    step(`${kind}: closed`);
+    current = null;
+    i = -1;
+    await sleep(ROUND_PAUSE_MS);
   }
-  open();
-  setInterval(() => transport?.send(statsReport(stats)), 1000);
-  // input (docs/protocol/input-events.md JSON) rides the WebTransport control stream; the
-  // server takes it only from a page opened with the control token (?token=)
-  window.kymuxInput = (event) => { if (stats.transport === 'webtransport') transport?.send({ type: 'input', event }); };
-  if (new URLSearchParams(location.search).get('token')) {
-    const canvas = document.getElementById('video');
-    addEventListener('keydown', (e) => { window.kymuxInput({ type: 'key', code: e.code, down: true }); e.preventDefault(); });
-    addEventListener('keyup', (e) => { window.kymuxInput({ type: 'key', code: e.code, down: false }); e.preventDefault(); });
-    canvas.addEventListener('pointermove', (e) => {
-      const r = canvas.getBoundingClientRect();
-      window.kymuxInput({ type: 'move', x: Math.min(1, Math.max(0, (e.clientX - r.left) / r.width)),
-        y: Math.min(1, Math.max(0, (e.clientY - r.top) / r.height)) });
-    });
-    canvas.addEventListener('pointerdown', (e) => window.kymuxInput({ type: 'button', button: e.button, down: true }));
-    canvas.addEventListener('pointerup', (e) => window.kymuxInput({ type: 'button', button: e.button, down: false }));
-  }
-  document.addEventListener('click', () => {
-    audio.enable();
-    document.getElementById('hint').remove();
-  }, { once: true });
 }
+
+// Waits, bounded by nothing but the user, until the name is a stream with a live producer;
+// says what it waits for meanwhile. Also checked while a transport waits for its first frame.
+async function knownStream() {
+  for (;;) {
+    await refreshProblem();
+    if (stats.problem == null) return;
+    await sleep(1000);
+  }
+}
+
+async function refreshProblem() {
+  try {
+    stats.problem = (await streamState(name)).problem;
+  } catch (e) {
+    stats.problem = `server unreachable (${e.message || e}); retrying`;
+  }
+}
+setInterval(() => { if (!playing) refreshProblem(); }, 2000);
+
+play();
+startOverlay(document.getElementById('overlay'), document.getElementById('problem'), stats);
+setInterval(() => { if (current && current.kind !== 'webrtc') current.send(statsReport(stats)); }, 1000);
+
+// input (docs/protocol/input-events.md JSON) rides the WebTransport control stream; the
+// server takes it only from a page opened with the control token (?token=)
+window.kymuxInput = (event) => { if (stats.transport === 'webtransport') current?.send({ type: 'input', event }); };
+if (params.get('token')) {
+  addEventListener('keydown', (e) => { window.kymuxInput({ type: 'key', code: e.code, down: true }); e.preventDefault(); });
+  addEventListener('keyup', (e) => { window.kymuxInput({ type: 'key', code: e.code, down: false }); e.preventDefault(); });
+  canvas.addEventListener('pointermove', (e) => {
+    const r = canvas.getBoundingClientRect();
+    window.kymuxInput({ type: 'move', x: Math.min(1, Math.max(0, (e.clientX - r.left) / r.width)),
+      y: Math.min(1, Math.max(0, (e.clientY - r.top) / r.height)) });
+  });
+  canvas.addEventListener('pointerdown', (e) => window.kymuxInput({ type: 'button', button: e.button, down: true }));
+  canvas.addEventListener('pointerup', (e) => window.kymuxInput({ type: 'button', button: e.button, down: false }));
+}
+document.addEventListener('click', () => {
+  sink.enableAudio();
+  rtcVideo.muted = false;
+  document.getElementById('hint')?.remove();
+}, { once: true });

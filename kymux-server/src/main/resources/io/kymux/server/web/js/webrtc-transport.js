@@ -5,9 +5,12 @@ import { statsReport } from './stats-report.js';
 
 const RTP_WRAP_MS = 2 ** 32 / 90; // the 90 kHz video clock wraps every ~13 h
 
+// Resolves to { send, close, closed } once the WHEP answer is applied; throws with the
+// server's words if the offer is refused (404 no such stream, 401 token, …).
 export async function playWebRtc(name, stats, videoEl) {
   stats.transport = 'webrtc';
   const started = performance.now();
+  const base = stats.videoFramesDecoded; // this connection's frames count on from the page's total
   const pc = new RTCPeerConnection();
   window.kymuxPeer = pc; // for tests and curious people
   pc.addTransceiver('video', { direction: 'recvonly' });
@@ -20,9 +23,12 @@ export async function playWebRtc(name, stats, videoEl) {
     videoEl.srcObject = stream;
     videoEl.play().catch(() => {}); // muted autoplay; sound after a click
   };
+  let markClosed;
+  const closed = new Promise((resolve) => { markClosed = resolve; });
   pc.onconnectionstatechange = () => {
     stats.connected = pc.connectionState === 'connected';
     if (stats.connected && stats.connectedAt == null) stats.connectedAt = started;
+    if (pc.connectionState === 'failed' || pc.connectionState === 'closed') markClosed();
   };
   // kymux is ICE-lite and needs none of our candidates: the offer goes out at once
   await pc.setLocalDescription(await pc.createOffer());
@@ -35,23 +41,25 @@ export async function playWebRtc(name, stats, videoEl) {
   if (res.status !== 201) {
     const reason = `WHEP ${res.status}: ${(await res.text()).trim()}`;
     stats.errors.push(reason);
+    pc.close();
     throw new Error(reason);
   }
   const resource = res.headers.get('Location');
   await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
-  addEventListener('pagehide', () => fetch(resource, { method: 'DELETE', keepalive: true }));
+  const leave = () => fetch(resource, { method: 'DELETE', keepalive: true }).catch(() => {});
+  addEventListener('pagehide', leave);
 
   let lastRtp = null;
-  setInterval(async () => {
+  const poll = setInterval(async () => {
     const report = await pc.getStats();
     report.forEach((s) => {
       if (s.type !== 'inbound-rtp') return;
       if (s.kind === 'video') {
-        stats.videoFramesDecoded = s.framesDecoded ?? 0;
+        stats.videoFramesDecoded = base + (s.framesDecoded ?? 0);
         stats.droppedFrames = s.framesDropped ?? 0;
         stats.packetsLost = s.packetsLost ?? 0;
         stats.nacks = s.nackCount ?? 0;
-        if (stats.firstFrameMs == null && stats.videoFramesDecoded > 0) stats.firstFrameMs = performance.now() - started;
+        if (stats.firstFrameMs == null && s.framesDecoded > 0) stats.firstFrameMs = performance.now() - started;
       } else if (s.kind === 'audio') {
         stats.audioPacketsReceived = s.packetsReceived ?? 0;
         stats.audioFramesDecoded = s.packetsReceived ?? 0; // one Opus packet per RTP packet
@@ -68,12 +76,27 @@ export async function playWebRtc(name, stats, videoEl) {
       if (ms >= 0 && ms < 60000) stats.recordLatency(ms);
     }
   }, 250);
-  setInterval(() => {
+  const reporter = setInterval(() => {
     fetch(`${resource}/stats`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(statsReport(stats)),
     }).catch(() => {});
   }, 1000);
-  return pc;
+  closed.then(() => {
+    clearInterval(poll);
+    clearInterval(reporter);
+    removeEventListener('pagehide', leave);
+    stats.connected = false;
+  });
+  return {
+    send() {}, // WebRTC's figures reach the server by the stats POST above
+    close() {
+      if (pc.connectionState === 'closed') return;
+      pc.close(); // fires no state change event: say it ourselves
+      leave();
+      markClosed();
+    },
+    closed,
+  };
 }
