@@ -30,7 +30,9 @@ public final class KymuxMain implements Runnable {
      * trace only with KYMUX_DEBUG set, since it helps a developer, never a user.
      */
     private static int oneLine(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        cmd.getErr().println("kymux " + cmd.getCommandName() + ": " + StreamingUpload.rootMessage(e));
+        // kymux's own errors say what and where; anything else is told by its innermost cause
+        boolean ours = (e instanceof IllegalArgumentException || e instanceof IllegalStateException) && e.getMessage() != null;
+        cmd.getErr().println("kymux " + cmd.getCommandName() + ": " + (ours ? e.getMessage() : StreamingUpload.rootMessage(e)));
         if (System.getenv("KYMUX_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());
         }

@@ -34,6 +34,7 @@ abstract class StreamingUpload implements PacketSink {
 
     protected final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private Channel channel;
+    private volatile String failure;
 
     /**
      * Connects (blocking: called on the producer's thread) and keeps the channel. For
@@ -53,12 +54,17 @@ abstract class StreamingUpload implements PacketSink {
                                 ch.pipeline().addLast("tls", ClientTls.handler(ch.alloc(), target, fingerprint));
                             }
                             handlers.accept(ch.pipeline());
+                            ch.pipeline().addLast("errors", new ConnectionErrors());
                         }
                     }).connect(target.getHost(), ClientTls.port(target)).sync().channel();
             if (secure) {
                 var handshake = channel.pipeline().get(SslHandler.class).handshakeFuture().await();
                 if (!handshake.isSuccess()) {
-                    throw new IllegalStateException("TLS with " + where + " failed: " + rootMessage(handshake.cause()));
+                    String why = rootMessage(handshake.cause());
+                    if (fingerprint == null && why.contains("certification path")) {
+                        why += " (a self-signed kymux? pin it: --fingerprint, its GET /api/server http.fingerprint)";
+                    }
+                    throw new IllegalStateException("TLS with " + where + " failed: " + why);
                 }
             }
             return channel;
@@ -69,10 +75,29 @@ abstract class StreamingUpload implements PacketSink {
         } catch (IllegalStateException e) {
             shutdown();
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // sync() rethrows a ConnectException unchecked
             group.shutdownGracefully();
             throw new IllegalStateException("cannot connect to " + where + ": " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * The end of every upload pipeline: a failure (TLS refused, reset by the server) closes the
+     * connection and is told once, by whoever sends next, instead of Netty's tail warning.
+     */
+    private final class ConnectionErrors extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+            if (failure == null) {
+                failure = rootMessage(cause);
+            }
+            ctx.close();
+        }
+    }
+
+    /** The first error the connection met, or null. */
+    protected final String failure() {
+        return failure;
     }
 
     /** The innermost cause's message: what went wrong, without the layers it passed through. */
@@ -113,7 +138,7 @@ abstract class StreamingUpload implements PacketSink {
         Channel ch = channel();
         if (!ch.isActive()) {
             chunk.release();
-            throw new IllegalStateException("ingest connection closed: " + closedReason());
+            throw new IllegalStateException("ingest connection closed: " + (failure != null ? failure : closedReason()));
         }
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WRITABLE_WAIT_MS);
         while (!ch.isWritable() && ch.isActive() && System.nanoTime() < end) {

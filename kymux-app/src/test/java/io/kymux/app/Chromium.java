@@ -24,6 +24,11 @@ final class Chromium implements AutoCloseable {
     final ChromeDriver driver;
 
     Chromium() throws Exception {
+        this(new String[0]);
+    }
+
+    /** With extra command-line switches (e.g. a test's stand-in for a user's certificate exception). */
+    Chromium(String... extraArgs) throws Exception {
         if (!new File(BINARY).canExecute() || !new File(DRIVER).canExecute()) {
             throw new IllegalStateException("browser tests need " + BINARY + " and " + DRIVER
                     + ": apt-get install -y chromium chromium-driver");
@@ -36,6 +41,7 @@ final class Chromium implements AutoCloseable {
                 // WebRTC between the page and kymux on 127.0.0.1 (Chromium leaves loopback out otherwise)
                 "--allow-loopback-in-peer-connection",
                 "--user-data-dir=" + Files.createTempDirectory("kymux-chromium"));
+        o.addArguments(extraArgs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
         driver = new ChromeDriver(service, o);

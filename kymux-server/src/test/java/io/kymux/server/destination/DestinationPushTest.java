@@ -103,4 +103,37 @@ class DestinationPushTest {
             }
         }
     }
+
+    @Test
+    void aSelfSignedPeerIsReachedOverWssOnlyWhenPinned() throws Exception {
+        try (KymuxServer source = TestServers.start(); KymuxServer peer = TestServers.start()) {
+            Feed feed = TestServers.openSyntheticVideo(source, "video0");
+            String url = "wss://127.0.0.1:" + peer.port() + "/ingest/video0";
+            String fp = peer.httpsCertificate().fingerprint();
+            call(source, "POST", "/api/destinations", "{\"stream\":\"video0\",\"destination\":\"" + url + "\",\"id\":\"ca\"}");
+            assertThat(call(source, "POST", "/api/destinations", "{\"stream\":\"video0\",\"destination\":\"" + url
+                    + "\",\"id\":\"bad\",\"fingerprint\":\"nope\"}").statusCode()).isEqualTo(400);
+            AtomicBoolean run = new AtomicBoolean(true);
+            Thread producer = new Thread(() -> {
+                long end = System.nanoTime() + 30_000_000_000L;
+                for (int i = 0; run.get() && System.nanoTime() < end; i++) {
+                    TestServers.publishSynthetic(source, feed, i);
+                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+                }
+            }, "producer");
+            producer.start();
+            try {
+                assertThat(await(() -> call(source, "GET", "/api/destinations/ca", null).body()
+                        .contains("certification path"), 10_000)).as("the JDK's CAs do not know a self-signed peer").isTrue();
+                assertThat(framesAt(peer)).isZero();
+                String pinned = call(source, "POST", "/api/destinations", "{\"stream\":\"video0\",\"destination\":\""
+                        + url + "\",\"id\":\"ca\",\"fingerprint\":\"" + fp.toLowerCase() + "\"}").body();
+                assertThat(pinned).contains("\"fingerprint\":\"" + fp + "\"");
+                assertThat(await(() -> framesAt(peer) > 20, 10_000)).as("pinned: frames over TLS").isTrue();
+            } finally {
+                run.set(false);
+                producer.join(5_000);
+            }
+        }
+    }
 }

@@ -1,7 +1,7 @@
 // What the server knows of a stream or feed name (GET /api/feeds), so that the page can say
 // "no such stream" or "waiting for a producer" instead of blaming the transport.
 export async function streamState(name) {
-  const res = await fetch('/api/feeds', { cache: 'no-store' });
+  const res = await fetch('/api/feeds', { cache: 'no-store', signal: AbortSignal.timeout(3000) });
   if (!res.ok) throw new Error(`GET /api/feeds: ${res.status}`);
   const data = await res.json();
   const feeds = data.streams[name] ?? (data.feeds.some((f) => f.name === name) ? [name] : null);

@@ -37,7 +37,8 @@ export async function playWebRtc(name, stats, videoEl) {
     method: 'POST',
     headers: { 'Content-Type': 'application/sdp', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     body: pc.localDescription.sdp,
-  });
+    signal: AbortSignal.timeout(5000),
+  }).catch((e) => { pc.close(); throw e; });
   if (res.status !== 201) {
     const reason = `WHEP ${res.status}: ${(await res.text()).trim()}`;
     stats.errors.push(reason);
