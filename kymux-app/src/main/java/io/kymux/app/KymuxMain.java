@@ -26,7 +26,8 @@ public final class KymuxMain implements Runnable {
     }
 
     /**
-     * A failure is told in one line, "kymux COMMAND: what went wrong", exit 1; the stack
+     * A failure is told in one line, "kymux COMMAND: what went wrong", exit 1 (2 for a port
+     * in use, a configuration error); the stack
      * trace only with KYMUX_DEBUG set, since it helps a developer, never a user.
      */
     private static int oneLine(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
@@ -36,6 +37,6 @@ public final class KymuxMain implements Runnable {
         if (System.getenv("KYMUX_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());
         }
-        return 1;
+        return e instanceof io.kymux.server.PortTakenException ? 2 : 1;
     }
 }

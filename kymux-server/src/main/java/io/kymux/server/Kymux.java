@@ -77,6 +77,11 @@ public final class Kymux {
      */
     public record ServerInfo(int httpPort, int quicPort, io.kymux.server.tls.CertificateRotation certificates,
                              io.kymux.server.tls.CertificateRotation https) {
+        /** Set by the server once all its listeners are bound; before, the HTTP port answers but QUIC may not. */
+        public boolean ready() {
+            return certificates != null;
+        }
+
         /** The current QUIC certificate's SHA-256 fingerprint (it changes when a self-signed one rotates). */
         public String fingerprint() {
             return certificates.current().fingerprint();

@@ -58,7 +58,17 @@ public final class KymuxServer implements AutoCloseable {
         return kymux;
     }
 
+    /** Binds every listener; if one cannot be bound, closes what was and throws (a port in use: {@link PortTakenException}). */
     public KymuxServer start() throws InterruptedException {
+        try {
+            return listen();
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private KymuxServer listen() throws InterruptedException {
         StaticFiles files = new StaticFiles();
         ServerConfig c = kymux.config();
         https = HttpsIdentity.of(c.tls(), certificateNames(c), now());
@@ -85,7 +95,8 @@ public final class KymuxServer implements AutoCloseable {
                         ch.pipeline().addLast("router", new HttpRouter(kymux, files));
                     }
                 });
-        serverChannel = b.bind(c.bindHost(), c.port()).sync().channel();
+        serverChannel = PortTakenException.binding("TCP", "HTTP", c.port(), "--port", "KYMUX_PORT",
+                () -> b.bind(c.bindHost(), c.port()).sync().channel());
         if (tls == null) {
             log.info("kymux listening on http://{}:{} (plain HTTP only)", c.bindHost(), port());
         } else {
@@ -100,11 +111,13 @@ public final class KymuxServer implements AutoCloseable {
             tcpIngest.put(e.getKey(), bindTcpIngest(e.getKey(), e.getValue()));
         }
         int quicPort = c.quic().port() < 0 ? port() : c.quic().port();
-        quic = new QuicServer(kymux, certificates, c.bindHost(), quicPort, workers);
+        quic = PortTakenException.binding("UDP", "QUIC: kymux/1 and WebTransport", quicPort, "--quic-port",
+                "KYMUX_QUIC_PORT", () -> new QuicServer(kymux, certificates, c.bindHost(), quicPort, workers));
         rotationCheck = workers.next().scheduleAtFixedRate(this::rotateCertificateIfDue, 1, 1, TimeUnit.HOURS);
         int webrtcPort = c.webrtc().port() >= 0 ? c.webrtc().port() : c.port() == 0 ? 0 : port() + 1;
-        webrtc = new WebRtcServer(kymux, () -> new RtcIdentity(certificates.current().certificate(),
-                certificates.current().key()), c.bindHost(), webrtcPort, workers);
+        webrtc = PortTakenException.binding("UDP", "WebRTC", webrtcPort, "--webrtc-port", "KYMUX_WEBRTC_PORT",
+                () -> new WebRtcServer(kymux, () -> new RtcIdentity(certificates.current().certificate(),
+                        certificates.current().key()), c.bindHost(), webrtcPort, workers));
         kymux.attach(webrtc);
         kymux.info(new Kymux.ServerInfo(port(), quic.port(), certificates, tls == null ? null : https.certificates()));
         return this;

@@ -113,8 +113,13 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             Responses.json(ctx, HttpResponseStatus.OK, ApiJson.feeds(kymux));
         } else if (path.equals("/api/sessions")) {
             Responses.json(ctx, HttpResponseStatus.OK, ApiJson.sessions(kymux));
-        } else if (path.equals("/healthz")) {
-            Responses.text(ctx, HttpResponseStatus.OK, "ok", false);
+        } else if (path.equals("/healthz") || path.equals("/readyz")) {
+            // ready once every listener (TCP, QUIC, WebRTC) is bound, so /api/server is complete
+            if (kymux.info().ready()) {
+                Responses.text(ctx, HttpResponseStatus.OK, "ok", false);
+            } else {
+                Responses.text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "starting", false);
+            }
         } else if (path.equals("/metrics")) {
             Responses.send(ctx, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
                     kymux.metrics().scrape().getBytes(StandardCharsets.UTF_8), false);
