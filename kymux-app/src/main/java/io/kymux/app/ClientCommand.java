@@ -159,6 +159,11 @@ public final class ClientCommand implements Callable<Integer> {
     /** Forwards to the pump and notices the end of the connection. */
     private record ClientListenerAdapter(OutputPump pump, CountDownLatch ended) implements io.kymux.client.ClientListener {
         @Override
+        public void welcome(ControlMessage.Welcome w) {
+            pump.welcome(w);
+        }
+
+        @Override
         public void track(ControlMessage.Track t) {
             pump.track(t);
         }

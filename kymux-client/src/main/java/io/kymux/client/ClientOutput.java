@@ -9,6 +9,10 @@ import io.netty.buffer.ByteBuf;
  */
 public interface ClientOutput extends AutoCloseable {
 
+    /** How many tracks the stream has (WELCOME), or {@link ControlMessage.Welcome#UNKNOWN_TRACKS}. */
+    default void announced(int trackCount) {
+    }
+
     void track(ControlMessage.Track t);
 
     void config(ControlMessage.Config c);

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * Moves what the client receives from the network loop to a writer thread, through a
  * bounded queue. When the output is too slow (a stalled player), frames are dropped
  * instead of queued without end, and the video resumes at its next keyframe so the
- * player is never fed a broken reference chain. Track and config messages are never dropped.
+ * player is never fed a broken reference chain. Welcome, track and config messages are never dropped.
  */
 public final class OutputPump implements ClientListener, AutoCloseable {
 
@@ -23,6 +23,9 @@ public final class OutputPump implements ClientListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutputPump.class);
 
     private sealed interface Item {
+    }
+
+    private record WelcomeItem(ControlMessage.Welcome w) implements Item {
     }
 
     private record TrackItem(ControlMessage.Track t) implements Item {
@@ -51,6 +54,11 @@ public final class OutputPump implements ClientListener, AutoCloseable {
         this.thread = new Thread(this::run, "kymux-client-output");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    @Override
+    public void welcome(ControlMessage.Welcome w) {
+        putAlways(new WelcomeItem(w));
     }
 
     @Override
@@ -121,7 +129,9 @@ public final class OutputPump implements ClientListener, AutoCloseable {
                     continue;
                 }
                 try {
-                    if (i instanceof TrackItem t) {
+                    if (i instanceof WelcomeItem w) {
+                        output.announced(w.w().tracks());
+                    } else if (i instanceof TrackItem t) {
                         output.track(t.t());
                     } else if (i instanceof ConfigItem c) {
                         output.config(c.c());

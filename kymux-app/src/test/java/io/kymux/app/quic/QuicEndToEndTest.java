@@ -80,6 +80,24 @@ class QuicEndToEndTest {
         }
     }
 
+    /** The audio description may come after the first video datagram; every output must still carry audio. */
+    @Test
+    void everyOfTenConnectionsWritesTheAudioTrack(@TempDir Path dir) throws Exception {
+        try (Harness h = twoTrackServer()) {
+            for (int run = 0; run < 10; run++) {
+                Path out = dir.resolve("cam" + run + ".ts");
+                int rc = new CommandLine(new KymuxMain()).execute("client",
+                        "quic://127.0.0.1:" + h.server.quicPort() + "/cam",
+                        "--fingerprint", h.server.kymux().info().fingerprint(),
+                        "--format", "ts", "--out", out.toString(), "--duration", "1.2");
+                assertThat(rc).isZero();
+                ContainerDecoder.Result r = ContainerDecoder.decode(out.toString());
+                assertThat(r.videoFrames()).as("run %d: video frames", run).isGreaterThanOrEqualTo(20);
+                assertThat(r.audioFrames()).as("run %d: Opus frames", run).isGreaterThanOrEqualTo(20);
+            }
+        }
+    }
+
     @Test
     void mkvOutputDecodesToo(@TempDir Path dir) throws Exception {
         try (Harness h = twoTrackServer()) {

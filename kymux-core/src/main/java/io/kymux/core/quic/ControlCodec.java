@@ -38,7 +38,8 @@ public final class ControlCodec {
             b.writeByte(h.fecGroup());
         } else if (m instanceof ControlMessage.Welcome w) {
             type = ControlMessage.WELCOME;
-            b.writeLong(w.sessionId()).writeByte(w.control() ? 1 : 0).writeShort(w.maxDatagram());
+            b.writeLong(w.sessionId()).writeByte(w.control() ? 1 : 0).writeShort(w.maxDatagram())
+                    .writeByte(w.tracks());
         } else if (m instanceof ControlMessage.Track t) {
             type = ControlMessage.TRACK;
             TrackInfo i = t.info();
@@ -115,7 +116,8 @@ public final class ControlCodec {
         return switch (type) {
             case ControlMessage.HELLO -> new ControlMessage.Hello(b.readUnsignedByte(), string16(b), string16(b),
                     b.readUnsignedByte());
-            case ControlMessage.WELCOME -> new ControlMessage.Welcome(b.readLong(), b.readByte() != 0, b.readUnsignedShort());
+            case ControlMessage.WELCOME -> new ControlMessage.Welcome(b.readLong(), b.readByte() != 0, b.readUnsignedShort(),
+                    b.isReadable() ? b.readUnsignedByte() : ControlMessage.Welcome.UNKNOWN_TRACKS); // older servers stop before it
             case ControlMessage.TRACK -> {
                 int track = b.readUnsignedByte();
                 CodecId codec = CodecId.fromId(b.readInt())

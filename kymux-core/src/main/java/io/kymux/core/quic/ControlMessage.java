@@ -21,8 +21,13 @@ public sealed interface ControlMessage {
     record Hello(int version, String stream, String token, int fecGroup) implements ControlMessage {
     }
 
-    /** Server → client: the session id and whether this session may send input. */
-    record Welcome(long sessionId, boolean control, int maxDatagram) implements ControlMessage {
+    /**
+     * Server → client: the session id, whether this session may send input, and how many
+     * tracks the stream has (a muxing client waits for each one's TRACK and CONFIG;
+     * {@link #UNKNOWN_TRACKS} from a server that does not say).
+     */
+    record Welcome(long sessionId, boolean control, int maxDatagram, int tracks) implements ControlMessage {
+        public static final int UNKNOWN_TRACKS = -1;
     }
 
     /** Server → client: a track's description (again when it changes). */

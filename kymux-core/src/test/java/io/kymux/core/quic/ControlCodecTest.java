@@ -21,7 +21,7 @@ class ControlCodecTest {
     static List<ControlMessage> samples() {
         return List.of(
                 new ControlMessage.Hello(1, "stream/front/large", "s3cret", 10),
-                new ControlMessage.Welcome(42, true, 1350),
+                new ControlMessage.Welcome(42, true, 1350, 2),
                 new ControlMessage.Track(0, "video0", TrackInfo.video(CodecId.H264, "avc1.42C01E", 1280, 720)),
                 new ControlMessage.Track(1, "audio0", TrackInfo.audio(CodecId.OPUS, "opus", 48000, 2)),
                 new ControlMessage.KeyframeRequest(0),
@@ -35,6 +35,15 @@ class ControlCodecTest {
         ByteBuf b = ControlCodec.encode(new ControlMessage.Hello(1, "cam", "", 0), alloc);
         assertThat(ByteBufUtil.hexDump(b)).isEqualTo("01" + "00000009" + "01" + "0003" + "63616d" + "0000" + "00");
         b.release();
+    }
+
+    @Test
+    void aWelcomeWithoutTheTrackCountIsReadAsUnknown() {
+        // type 02, length 11: session 7, control 0, max datagram 1200, and no track count
+        ByteBuf in = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("02" + "0000000b" + "0000000000000007" + "00" + "04b0"));
+        List<ControlMessage> out = new ArrayList<>();
+        new ControlCodec(alloc).decode(in, out);
+        assertThat(out).containsExactly(new ControlMessage.Welcome(7, false, 1200, ControlMessage.Welcome.UNKNOWN_TRACKS));
     }
 
     @Test

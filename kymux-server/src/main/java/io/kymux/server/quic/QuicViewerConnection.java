@@ -183,7 +183,8 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
         session = new Session(kymux.nextSessionId(), name, feeds.get(), kymux.config().queueLimits(),
                 () -> quic.eventLoop().execute(this::drain));
         kymux.register(session);
-        writeControl(new ControlMessage.Welcome(session.id(), controller, maxDatagram));
+        writeControl(new ControlMessage.Welcome(session.id(), controller, maxDatagram,
+                Math.min(255, feeds.get().size())));
         control.flush();
         session.start(kymux.nowUs());
         log.info("kymux/1 session {} watching {} from {} (control {}, FEC group {})", session.id(), name,
