@@ -1,6 +1,12 @@
 package io.kymux.app;
 
 import io.kymux.client.ClientOutput;
+import io.kymux.client.ConnectFailed;
+import io.kymux.client.NextPlayerOutput;
+import io.kymux.client.ReaderGone;
+import io.kymux.core.loop.Backoff;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import io.kymux.core.input.InputJson;
 import io.kymux.client.KymuxQuicClient;
 import io.kymux.client.MuxedOutput;
@@ -61,68 +67,180 @@ public final class ClientCommand implements Callable<Integer> {
     @Option(names = "--input", description = "input events as JSON lines from - (stdin) or tcp://127.0.0.1:PORT")
     String input;
 
-    @Option(names = "--duration", defaultValue = "0", description = "stop after this many seconds (0: run until the stream ends)")
+    @Option(names = "--duration", defaultValue = "0", description = "stop after this many seconds (0: run until stopped)")
     double duration;
+
+    @Option(names = "--reconnect", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "when the connection is lost, connect again with backoff (default); --no-reconnect: exit 1")
+    boolean reconnect;
+
+    private static final Backoff BACKOFF = new Backoff(500, 10_000);
+    /** After the last input event is written, time for it to cross before the connection closes. */
+    private static final long INPUT_GRACE_MS = 250;
+
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final AtomicReference<KymuxQuicClient> current = new AtomicReference<>();
+    private volatile String doneWhy;
 
     @Override
     public Integer call() throws Exception {
         FfmpegLogging.quiet();
-        OutputPump pump = new OutputPump(output());
-        CountDownLatch ended = new CountDownLatch(1);
-        KymuxQuicClient client = new KymuxQuicClient(new ClientListenerAdapter(pump, ended));
+        OutputPump pump = new OutputPump(output(), failure -> finish("output failed"));
+        long deadline = duration > 0 ? System.nanoTime() + (long) (duration * 1e9) : Long.MAX_VALUE;
+        ClientMedia.Stats last = null;
         try {
-            client.connect(url, fingerprint, token, fec, 10_000);
-            System.err.println("kymux client: watching " + url + (client.welcome().control() ? " (control)" : " (view only)"));
-            if (input != null) {
-                startInput(client);
+            boolean watched = false;
+            for (int failures = 0; ; ) {
+                CountDownLatch lost = new CountDownLatch(1);
+                KymuxQuicClient client = new KymuxQuicClient(new ClientListenerAdapter(pump, lost));
+                try {
+                    client.connect(url, fingerprint, token, fec, 10_000);
+                } catch (ConnectFailed e) {
+                    client.close();
+                    // a refused token or a wrong pin will not change; a missing stream may come back with its capture
+                    boolean retry = reconnect && (e.kind() == ConnectFailed.Kind.UNREACHABLE
+                            || (watched && e.kind() == ConnectFailed.Kind.REFUSED && e.code() == ControlMessage.Error.NO_SUCH_STREAM));
+                    if (!retry) {
+                        throw e;
+                    }
+                    long delay = BACKOFF.delayMs(++failures, ThreadLocalRandom.current().nextDouble());
+                    say(e.getMessage() + "; retrying in " + delay + " ms");
+                    if (waitUntil(null, Math.min(deadline, System.nanoTime() + delay * 1_000_000))) {
+                        break;
+                    }
+                    continue;
+                }
+                failures = 0;
+                watched = true;
+                current.set(client);
+                say("watching " + url + (client.welcome().control() ? " (control)" : " (view only)"));
+                if (input != null) {
+                    startInputOnce();
+                }
+                boolean stop = waitUntil(lost, deadline);
+                last = client.isActive() ? client.stats() : last;
+                if (stop && doneWhy != null && doneWhy.equals("input ended")) {
+                    client.drainInput(2_000);
+                    Thread.sleep(INPUT_GRACE_MS);
+                }
+                current.set(null);
+                String why = lostWhy;
+                client.close();
+                if (stop) {
+                    break;
+                }
+                if (!reconnect) {
+                    throw new IllegalStateException("connection lost: " + why);
+                }
+                say("connection lost (" + why + "); reconnecting");
             }
-            if (duration > 0) {
-                ended.await((long) (duration * 1000), TimeUnit.MILLISECONDS);
-            } else {
-                ended.await();
-            }
-            ClientMedia.Stats s = client.stats();
-            System.err.printf("kymux client: %d frames delivered, %d lost, %d skipped, %d recovered by FEC, "
-                    + "%d keyframe requests; %d written, %d dropped by the output%n", s.delivered(), s.lost(), s.skipped(),
-                    s.recovered(), s.keyframeRequests(), pump.written(), pump.dropped());
-            return pump.failure() == null ? 0 : 1;
         } finally {
-            client.close();
             pump.close();
         }
+        Throwable failed = pump.failure();
+        if (failed != null) {
+            if (out.equals("-") && ReaderGone.test(failed)) {
+                return 0; // whoever read our stdout (head, a player) is done: not an error
+            }
+            throw new IllegalStateException("cannot write " + (out.equals("-") ? "stdout" : out) + ": " + failed.getMessage());
+        }
+        if (last != null) {
+            System.err.printf("kymux client: %d frames delivered, %d lost, %d skipped, %d recovered by FEC, "
+                    + "%d keyframe requests; %d written, %d dropped by the output%n", last.delivered(), last.lost(),
+                    last.skipped(), last.recovered(), last.keyframeRequests(), pump.written(), pump.dropped());
+        }
+        return 0;
+    }
+
+    private volatile String lostWhy = "connection closed";
+
+    private void finish(String why) {
+        if (doneWhy == null) {
+            doneWhy = why;
+        }
+        done.countDown();
+    }
+
+    /** Waits for {@code lost} (may be null), the end of the run, or {@code deadlineNanos}; true if the run should end. */
+    private boolean waitUntil(CountDownLatch lost, long deadlineNanos) throws InterruptedException {
+        while (true) {
+            if (done.getCount() == 0 || System.nanoTime() >= deadlineNanos) {
+                return true;
+            }
+            if (lost != null && lost.getCount() == 0) {
+                return false;
+            }
+            long left = Math.min(deadlineNanos - System.nanoTime(), 50_000_000L);
+            if (done.await(Math.max(1, left), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+        }
+    }
+
+    private static void say(String line) {
+        System.err.println("kymux client: " + line);
     }
 
     private ClientOutput output() throws IOException {
-        switch (format) {
-            case "kymux" -> {
-                return new PacketStreamOutput(stream(), track);
-            }
-            case "ts", "mkv" -> {
-                String muxer = format.equals("ts") ? "mpegts" : "matroska";
-                String target = out.equals("-") ? "pipe:1" : out.startsWith("tcp://") ? out + "?listen=1" : out;
-                return new MuxedOutput(muxer, target, Map.of());
-            }
-            default -> throw new IllegalArgumentException("--format must be kymux, ts or mkv");
-        }
-    }
-
-    private OutputStream stream() throws IOException {
-        if (out.equals("-")) {
-            return new BufferedOutputStream(new FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
+        if (!java.util.List.of("kymux", "ts", "mkv").contains(format)) {
+            throw new IllegalArgumentException("--format must be kymux, ts or mkv");
         }
         if (out.startsWith("tcp://")) {
-            URI u = URI.create(out);
-            try (ServerSocket server = new ServerSocket(u.getPort(), 1, InetAddress.getByName(u.getHost()))) {
-                System.err.println("kymux client: waiting for a player on " + out);
-                Socket s = server.accept();
-                s.setTcpNoDelay(true);
-                return new BufferedOutputStream(s.getOutputStream(), 1 << 16);
-            }
+            return playerOutput();
         }
-        return new BufferedOutputStream(new FileOutputStream(out), 1 << 16);
+        if (format.equals("kymux")) {
+            return new PacketStreamOutput(out.equals("-")
+                    ? new BufferedOutputStream(new FileOutputStream(java.io.FileDescriptor.out), 1 << 16)
+                    : new BufferedOutputStream(new FileOutputStream(out), 1 << 16), track);
+        }
+        return new MuxedOutput(muxer(), out.equals("-") ? "pipe:1" : out, Map.of());
     }
 
-    private void startInput(KymuxQuicClient client) {
+    private String muxer() {
+        return format.equals("ts") ? "mpegts" : "matroska";
+    }
+
+    /** {@code --out tcp://HOST:PORT}: one player at a time, the next one after a player leaves. */
+    private ClientOutput playerOutput() throws IOException {
+        URI u = URI.create(out);
+        if (u.getHost() == null || u.getPort() <= 0) {
+            throw new IllegalArgumentException("--out tcp:// needs HOST:PORT, e.g. tcp://127.0.0.1:5000");
+        }
+        say("waiting for a player on " + out + " (e.g. vlc " + out + ")");
+        if (!format.equals("kymux")) {
+            // FFmpeg's tcp protocol listens for one player per container it opens
+            String listen = out + "?listen=1";
+            return new NextPlayerOutput(() -> new MuxedOutput(muxer(), listen, Map.of()), ClientCommand::say);
+        }
+        ServerSocket server = new ServerSocket(u.getPort(), 1, InetAddress.getByName(u.getHost()));
+        return new NextPlayerOutput(() -> {
+            try {
+                Socket s = server.accept();
+                s.setTcpNoDelay(true);
+                say("a player connected from " + s.getRemoteSocketAddress());
+                return new PacketStreamOutput(new BufferedOutputStream(s.getOutputStream(), 1 << 16), track);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("waiting for a player on " + out + ": " + e.getMessage(), e);
+            }
+        }, ClientCommand::say);
+    }
+
+    private boolean inputStarted;
+
+    private void startInputOnce() {
+        if (inputStarted) {
+            return;
+        }
+        inputStarted = true;
+        startInput();
+    }
+
+    /**
+     * Reads input events and sends them on the connection of the moment. At the end of
+     * the input the run ends when there is nothing else to do ({@code --out /dev/null});
+     * otherwise watching goes on.
+     */
+    private void startInput() {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(inputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -130,13 +248,21 @@ public final class ClientCommand implements Callable<Integer> {
                         continue;
                     }
                     try {
-                        client.send(InputJson.parse(line, RealtimeClock::nowUs));
+                        KymuxQuicClient client = current.get();
+                        if (client != null) {
+                            client.send(InputJson.parse(line, RealtimeClock::nowUs));
+                        }
                     } catch (IllegalArgumentException e) {
-                        System.err.println("kymux client: ignored input line: " + e.getMessage());
+                        say("ignored input line: " + e.getMessage());
                     }
                 }
+                if (out.equals("/dev/null")) {
+                    finish("input ended");
+                } else {
+                    say("input ended; still watching");
+                }
             } catch (IOException e) {
-                System.err.println("kymux client: input ended: " + e.getMessage());
+                say("input ended: " + e.getMessage());
             }
         }, "kymux-client-input");
         t.setDaemon(true);
@@ -157,7 +283,15 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     /** Forwards to the pump and notices the end of the connection. */
-    private record ClientListenerAdapter(OutputPump pump, CountDownLatch ended) implements io.kymux.client.ClientListener {
+    private final class ClientListenerAdapter implements io.kymux.client.ClientListener {
+        private final OutputPump pump;
+        private final CountDownLatch ended;
+
+        ClientListenerAdapter(OutputPump pump, CountDownLatch ended) {
+            this.pump = pump;
+            this.ended = ended;
+        }
+
         @Override
         public void welcome(ControlMessage.Welcome w) {
             pump.welcome(w);
@@ -180,12 +314,12 @@ public final class ClientCommand implements Callable<Integer> {
 
         @Override
         public void error(ControlMessage.Error e) {
-            System.err.println("kymux client: server says " + e.code() + " " + e.message());
+            say("server says " + e.code() + " " + e.message());
         }
 
         @Override
         public void closed(String why) {
-            System.err.println("kymux client: " + why);
+            lostWhy = why;
             ended.countDown();
         }
     }

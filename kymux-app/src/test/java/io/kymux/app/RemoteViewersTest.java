@@ -6,12 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kymux.capture.CaptureOptions;
 import io.kymux.capture.EncoderSettings;
 import io.kymux.server.ServerConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +23,6 @@ import org.openqa.selenium.By;
 class RemoteViewersTest {
 
     private static String addr;
-    /** Where each started process's output (stdout and stderr) goes. */
-    private static final java.util.Map<Process, Path> logs = new java.util.concurrent.ConcurrentHashMap<>();
 
     @BeforeAll
     static void inTheNamespace() {
@@ -106,37 +101,21 @@ class RemoteViewersTest {
         try (Harness h = new Harness(config(state))) {
             String url = "wss://" + addr + ":" + h.port() + "/ingest/f";
             String fp = h.server.httpsCertificate().fingerprint();
-            Process capture = kymux("capture", "test", "--size", "320x240", "--to", url, "--fingerprint", fp);
-            try {
+            try (KymuxProcess capture = KymuxProcess.start("capture", "test", "--size", "320x240", "--to", url,
+                    "--fingerprint", fp)) {
                 h.awaitFeedFrames("f", 30, 30_000);
                 assertThat(h.server.kymux().feeds().get("f").orElseThrow().stats().framesIn())
                         .as("frames over TLS").isGreaterThanOrEqualTo(30);
-            } finally {
-                capture.destroy();
-                capture.waitFor(10, TimeUnit.SECONDS);
             }
-
             String wrong = fp.startsWith("00") ? "11" + fp.substring(2) : "00" + fp.substring(2);
-            Process refused = kymux("capture", "test", "--to", "wss://" + addr + ":" + h.port() + "/ingest/g",
+            KymuxProcess refused = KymuxProcess.start("capture", "test", "--to", "wss://" + addr + ":" + h.port() + "/ingest/g",
                     "--fingerprint", wrong);
-            assertThat(refused.waitFor(30, TimeUnit.SECONDS)).as("exits by itself").isTrue();
-            assertThat(refused.exitValue()).isEqualTo(1);
-            String said = Files.readString(logs.get(refused)).strip();
+            assertThat(refused.exitWithin(30)).as("exits by itself, rc 1").isEqualTo(1);
+            String said = refused.said().strip();
             assertThat(said).as("one line, no stack trace").doesNotContain("\n")
                     .startsWith("kymux capture: TLS with " + addr + ":" + h.port() + " failed")
                     .contains("is not the pinned");
             assertThat(h.server.kymux().feeds().get("g").map(f -> f.stats().framesIn()).orElse(0L)).isZero();
         }
-    }
-
-    /** The kymux command line in a process of its own (in this namespace too), as a user runs it. */
-    private static Process kymux(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), KymuxMain.class.getName()));
-        cmd.addAll(List.of(args));
-        Path log = Files.createTempFile("kymux-capture", ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        logs.put(p, log);
-        return p;
     }
 }

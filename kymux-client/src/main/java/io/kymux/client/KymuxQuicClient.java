@@ -75,6 +75,9 @@ public final class KymuxQuicClient implements AutoCloseable {
     private volatile long lastLatencyUs;
     private volatile ControlMessage.Welcome welcome;
     private volatile String closeReason;
+    private volatile int refusal;
+    /** Input events handed to {@link #send} and not yet written to the input stream (or failed). */
+    private final java.util.concurrent.atomic.AtomicInteger inputPending = new java.util.concurrent.atomic.AtomicInteger();
 
     public KymuxQuicClient(ClientListener listener) {
         this(listener, RealtimeClock::nowUs);
@@ -92,6 +95,9 @@ public final class KymuxQuicClient implements AutoCloseable {
         this.group = shared != null ? shared : new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
 
+    /** Seconds without a packet from the server before the connection counts as lost. */
+    public static final int IDLE_TIMEOUT_S = 5;
+
     /**
      * Connects to {@code quic://host:port/stream} and says hello; returns once the server
      * welcomed us. Fails if the certificate is not the pinned one, or the server refuses.
@@ -108,7 +114,9 @@ public final class KymuxQuicClient implements AutoCloseable {
                 // a keyframe arrives as a burst of datagrams: the kernel's default 208 KiB
                 // overflowed (RcvbufErrors) while the event loop was busy (capped at rmem_max)
                 .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
-                .handler(new QuicClientCodecBuilder().sslContext(tls).maxIdleTimeout(30, TimeUnit.SECONDS)
+                // we send stats every second and the server answers them: 5 s without a packet
+                // is a server gone without a word (crashed, unplugged), and we reconnect
+                .handler(new QuicClientCodecBuilder().sslContext(tls).maxIdleTimeout(IDLE_TIMEOUT_S, TimeUnit.SECONDS)
                         .initialMaxData(64L << 20).initialMaxStreamDataBidirectionalLocal(1L << 20)
                         .initialMaxStreamDataBidirectionalRemote(16L << 20).initialMaxStreamsBidirectional(0)
                         .datagram(4096, 256).build())
@@ -119,7 +127,11 @@ public final class KymuxQuicClient implements AutoCloseable {
                     .connect().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             close();
-            throw new IllegalStateException("cannot connect to " + url + ": " + rootMessage(e), e);
+            throw new ConnectFailed(ConnectFailed.classify(e), 0, "cannot connect to " + url + ": " + rootMessage(e), e);
+        } catch (TimeoutException e) {
+            close();
+            throw new ConnectFailed(ConnectFailed.Kind.UNREACHABLE, 0, "cannot connect to " + url + ": no answer within "
+                    + timeoutMs + " ms", e);
         }
         media = new ClientMedia(quic.alloc(), STALL_US, KEYFRAME_RETRY_US);
         timer = new WakeTimer(WakeTimer.on(quic.eventLoop()), this::onTimer);
@@ -128,9 +140,9 @@ public final class KymuxQuicClient implements AutoCloseable {
         quic.closeFuture().addListener(f -> timer.cancel());
         try {
             control = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ControlReader()).get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | TimeoutException e) {
             close();
-            throw new IllegalStateException("cannot open the control stream: " + rootMessage(e), e);
+            throw new ConnectFailed(ConnectFailed.Kind.UNREACHABLE, 0, "cannot open the control stream: " + rootMessage(e), e);
         }
         controlCodec = new ControlCodec(control.alloc());
         control.writeAndFlush(ControlCodec.encode(new ControlMessage.Hello(1, stream, token == null ? "" : token, fecGroup),
@@ -143,7 +155,9 @@ public final class KymuxQuicClient implements AutoCloseable {
         if (welcome == null) {
             String why = closeReason != null ? closeReason : quic.isActive() ? "no answer to hello" : "connection closed";
             close();
-            throw new IllegalStateException("server refused: " + why);
+            int code = refusal;
+            throw new ConnectFailed(code != 0 ? ConnectFailed.Kind.REFUSED : ConnectFailed.Kind.UNREACHABLE, code,
+                    "server refused: " + why, null);
         }
         return this;
     }
@@ -161,6 +175,7 @@ public final class KymuxQuicClient implements AutoCloseable {
 
     /** Sends one input event on the input stream (opened on first use). Any thread. */
     public void send(InputEvent e) {
+        inputPending.incrementAndGet();
         quic.eventLoop().execute(() -> {
             if (input == null) {
                 input = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInboundHandlerAdapter() {
@@ -178,10 +193,21 @@ public final class KymuxQuicClient implements AutoCloseable {
                     b.writeShort(0);
                     InputEventCodec.encode(e, b);
                     b.setShort(0, b.readableBytes() - 2);
-                    s.writeAndFlush(b);
+                    s.writeAndFlush(b).addListener(w -> inputPending.decrementAndGet());
+                } else {
+                    inputPending.decrementAndGet();
                 }
             });
         });
+    }
+
+    /** Waits until every event given to {@link #send} was written (or failed), at most {@code timeoutMs}; true if so. */
+    public boolean drainInput(long timeoutMs) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (inputPending.get() > 0 && isActive() && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        return inputPending.get() == 0;
     }
 
     /** Counters of the receiving side (any thread; a snapshot taken on the loop). */
@@ -218,6 +244,9 @@ public final class KymuxQuicClient implements AutoCloseable {
                 listener.trackState(s);
             } else if (m instanceof ControlMessage.Error e) {
                 closeReason = e.code() + " " + e.message();
+                if (welcome == null) {
+                    refusal = e.code();
+                }
                 listener.error(e);
             }
         }

@@ -25,7 +25,9 @@ import java.util.TreeMap;
  * {@link #DESCRIPTION_WAIT_US} (by the clock: the join replays a cached GOP whose
  * timestamps span seconds in one burst) or {@link #MAX_HELD} frames; then the
  * container opens with the tracks described so far, and a track described later is
- * not written. Timestamps start near zero.
+ * not written. Timestamps start near zero. When the source's timeline jumps (the client
+ * reconnected to a restarted server and capture), it is rebased to continue where the
+ * container was, and a packet that would go back in time on its track is dropped.
  */
 public final class MuxedOutput implements ClientOutput {
 
@@ -35,6 +37,11 @@ public final class MuxedOutput implements ClientOutput {
     public static final long DESCRIPTION_WAIT_US = 1_000_000;
     /** Frames held while waiting, whatever their timestamps say. */
     static final int MAX_HELD = 512;
+    /** A jump back by more than this, or forward by more than {@link #FORWARD_JUMP_US}, is a new timeline. */
+    static final long BACKWARD_JUMP_US = 1_000_000;
+    static final long FORWARD_JUMP_US = 30_000_000;
+    /** Where a new timeline continues: one video frame after the last packet. */
+    static final long REBASE_GAP_US = 33_333;
 
     /** Opens the container with these tracks; FFmpeg's {@link Muxer} in use, a fake in a test. */
     @FunctionalInterface
@@ -63,6 +70,9 @@ public final class MuxedOutput implements ClientOutput {
     private Writer writer;
     private long basePtsUs;
     private long heldSinceUs;
+    /** Container time of the last packet written, and each track's (packets must not go back in time). */
+    private long lastPts = -1;
+    private final Map<Integer, Long> lastTrackPts = new TreeMap<>();
 
     public MuxedOutput(String format, String url, Map<String, String> options) {
         this(list -> {
@@ -163,9 +173,19 @@ public final class MuxedOutput implements ClientOutput {
     private void write(int track, long ptsUs, boolean key, ByteBuf payload) {
         try {
             Integer i = index.get(track);
+            if (i == null) {
+                return;
+            }
             long pts = ptsUs - basePtsUs;
-            if (i != null && pts >= 0) {
+            if (lastPts >= 0 && (pts < lastPts - BACKWARD_JUMP_US || pts > lastPts + FORWARD_JUMP_US)) {
+                basePtsUs = ptsUs - (lastPts + REBASE_GAP_US);
+                pts = lastPts + REBASE_GAP_US;
+            }
+            Long trackLast = lastTrackPts.get(track);
+            if (pts >= 0 && (trackLast == null || pts > trackLast)) {
                 writer.write(i, payload, pts, key);
+                lastTrackPts.put(track, pts);
+                lastPts = Math.max(lastPts, pts);
             }
         } finally {
             payload.release();

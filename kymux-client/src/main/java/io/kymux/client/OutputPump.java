@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class OutputPump implements ClientListener, AutoCloseable {
 
     public static final int CAPACITY = 512;
+    /** A frame that waited longer than this (the output blocked: a player reconnecting) is dropped, not written late. */
+    public static final long MAX_WAIT_NANOS = 1_000_000_000L;
     private static final Logger log = LoggerFactory.getLogger(OutputPump.class);
 
     private sealed interface Item {
@@ -34,7 +36,7 @@ public final class OutputPump implements ClientListener, AutoCloseable {
     private record ConfigItem(ControlMessage.Config c) implements Item {
     }
 
-    private record FrameItem(int track, long ptsUs, boolean key, ByteBuf payload) implements Item {
+    private record FrameItem(int track, long ptsUs, boolean key, ByteBuf payload, long queuedNanos) implements Item {
     }
 
     private record End() implements Item {
@@ -46,11 +48,20 @@ public final class OutputPump implements ClientListener, AutoCloseable {
     private final java.util.Set<Integer> videoTracks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Video tracks the writer skips until their next keyframe, after it dropped a late frame. */
+    private final java.util.Set<Integer> writerWaitingForKey = new java.util.HashSet<>();
+    private final java.util.function.Consumer<Throwable> onFailure;
     private final Thread thread;
     private volatile Throwable failure;
 
     public OutputPump(ClientOutput output) {
+        this(output, failure -> { });
+    }
+
+    /** {@code onFailure}: told once, from the writer thread, when the output fails (its reader gone, a write error). */
+    public OutputPump(ClientOutput output, java.util.function.Consumer<Throwable> onFailure) {
         this.output = output;
+        this.onFailure = onFailure;
         this.thread = new Thread(this::run, "kymux-client-output");
         thread.setDaemon(true);
         thread.start();
@@ -85,7 +96,7 @@ public final class OutputPump implements ClientListener, AutoCloseable {
             }
             waitingForKey.remove(track);
         }
-        if (!queue.offer(new FrameItem(track, ptsUs, key, payload))) {
+        if (!queue.offer(new FrameItem(track, ptsUs, key, payload, System.nanoTime()))) {
             dropped.incrementAndGet();
             payload.release();
             if (video) {
@@ -135,18 +146,40 @@ public final class OutputPump implements ClientListener, AutoCloseable {
                         output.track(t.t());
                     } else if (i instanceof ConfigItem c) {
                         output.config(c.c());
-                    } else if (i instanceof FrameItem f) {
+                    } else if (i instanceof FrameItem f && !late(f)) {
                         output.frame(f.track(), f.ptsUs(), f.key(), f.payload());
                         written.incrementAndGet();
                     }
                 } catch (RuntimeException e) {
                     failure = e;
-                    log.error("output failed: {}", e.getMessage());
+                    log.debug("output failed", e);
+                    onFailure.accept(e);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Drops (and releases) a frame that waited too long, or that follows a dropped one of
+     * its video track before the next keyframe: the output goes on at the live edge.
+     */
+    private boolean late(FrameItem f) {
+        boolean video = videoTracks.contains(f.track());
+        boolean stale = System.nanoTime() - f.queuedNanos() > MAX_WAIT_NANOS;
+        if (video && !stale && f.key()) {
+            writerWaitingForKey.remove(f.track());
+        }
+        if (stale || (video && writerWaitingForKey.contains(f.track()))) {
+            if (video) {
+                writerWaitingForKey.add(f.track());
+            }
+            f.payload().release();
+            dropped.incrementAndGet();
+            return true;
+        }
+        return false;
     }
 
     public long written() {

@@ -12,13 +12,15 @@ import java.io.UncheckedIOException;
  * One track written in the packet-stream format (the same framing as capture, readable
  * with {@code | hd}): the codec header, then config packets and frames. The header is
  * written once; a later track description with other dimensions is not representable
- * in one packet stream and ends the output with an error.
+ * in one packet stream and ends the output with an error. Frames start at the track's
+ * first keyframe, so a reader always gets a decodable stream.
  */
 public final class PacketStreamOutput implements ClientOutput {
 
     private final OutputStream out;
     private final int track;
     private StreamHeader header;
+    private boolean keyed;
     private final byte[] head = new byte[PacketStreamEncoder.PACKET_HEADER_SIZE];
 
     public PacketStreamOutput(OutputStream out, int track) {
@@ -52,7 +54,8 @@ public final class PacketStreamOutput implements ClientOutput {
     @Override
     public void frame(int t, long ptsUs, boolean key, ByteBuf payload) {
         try {
-            if (t == track && header != null) {
+            keyed |= t == track && key;
+            if (t == track && header != null && keyed) {
                 writeHead(ptsUs, false, key, payload.readableBytes());
                 payload.getBytes(payload.readerIndex(), out, payload.readableBytes()); // no copy into a byte[] first
                 flush();

@@ -170,6 +170,23 @@ class MuxedOutputTest {
     }
 
     @Test
+    void aNewTimelineAfterAReconnectContinuesWhereTheContainerWas() {
+        out.announced(1);
+        out.track(VIDEO);
+        config(VIDEO);
+        frame(VIDEO, 50_000_000, true);
+        frame(VIDEO, 50_033_333, false);
+        long before = rec.packets.get(1)[1];
+        frame(VIDEO, 3_000_000, true); // the capture restarted: its clock starts again
+        frame(VIDEO, 3_033_333, false);
+        frame(VIDEO, 3_000_000, false); // back in time on its track: dropped
+        assertThat(rec.packets).extracting(p -> p[1])
+                .containsExactly(before - 33_333, before, before + 33_333, before + 66_666);
+        out.close();
+        assertAllReleased();
+    }
+
+    @Test
     void aShortRunStillWritesWhatWasHeld() {
         out.announced(2);
         out.track(VIDEO);

@@ -1,6 +1,7 @@
 package io.kymux.server;
 
-import io.kymux.server.destination.Backoff;
+import io.kymux.core.loop.Backoff;
+import io.kymux.core.loop.Backoff;
 import io.kymux.server.destination.Destinations;
 import io.kymux.server.http.HttpRouter;
 import io.kymux.server.quic.QuicServer;
@@ -73,7 +74,8 @@ public final class KymuxServer implements AutoCloseable {
         ServerConfig c = kymux.config();
         https = HttpsIdentity.of(c.tls(), certificateNames(c), now());
         certificates = https.pem() != null ? https.certificates()
-                : CertificateRotation.selfSigned(now(), ServerCertificate::selfSigned);
+                : CertificateRotation.selfSigned(now(), c.tls().stateDir() == null ? ServerCertificate::selfSigned
+                        : t -> io.kymux.server.tls.StoredCertificate.quic(c.tls().stateDir(), t));
         io.netty.handler.ssl.SslContext tls = c.tls().plainHttp() ? null : https.serverContext();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)

@@ -1,5 +1,6 @@
 package io.kymux.server.destination;
 
+import io.kymux.core.loop.Backoff;
 import io.kymux.core.feed.StreamRegistry;
 import io.kymux.server.Kymux;
 import io.netty.channel.EventLoopGroup;

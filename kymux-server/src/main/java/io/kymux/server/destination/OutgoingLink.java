@@ -1,5 +1,6 @@
 package io.kymux.server.destination;
 
+import io.kymux.core.loop.Backoff;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;

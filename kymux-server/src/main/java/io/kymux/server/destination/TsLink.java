@@ -1,5 +1,6 @@
 package io.kymux.server.destination;
 
+import io.kymux.core.loop.Backoff;
 import io.kymux.core.ts.TsFeed;
 import io.kymux.core.ts.TsSink;
 import io.netty.buffer.ByteBuf;

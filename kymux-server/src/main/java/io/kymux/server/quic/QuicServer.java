@@ -38,6 +38,9 @@ public final class QuicServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QuicServer.class);
 
     private final Channel channel;
+    /** Every open QUIC connection (a closed one leaves by itself), told when the server stops. */
+    private final io.netty.channel.group.ChannelGroup connections =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
 
     public QuicServer(Kymux kymux, CertificateRotation certificates, String host, int port, EventLoopGroup group)
             throws InterruptedException {
@@ -62,6 +65,7 @@ public final class QuicServer implements AutoCloseable {
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override
                     protected void initChannel(QuicChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast(new AlpnSwitch(kymux, ch));
                     }
                 })
@@ -149,8 +153,17 @@ public final class QuicServer implements AutoCloseable {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /**
+     * Tells every viewer the server is going (a CONNECTION_CLOSE, so it reconnects now
+     * instead of at its idle timeout), then closes the port.
+     */
     @Override
     public void close() {
+        for (Channel c : connections) {
+            ((QuicChannel) c).close(true, 0, io.netty.buffer.Unpooled.copiedBuffer("server shutting down",
+                    java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        connections.newCloseFuture().awaitUninterruptibly(500);
         channel.close().syncUninterruptibly();
     }
 }

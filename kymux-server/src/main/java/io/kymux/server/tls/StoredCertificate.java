@@ -26,6 +26,8 @@ public final class StoredCertificate {
     public static final Duration RENEW_BEFORE = Duration.ofDays(30);
     static final String CERT_FILE = "https-cert.pem";
     static final String KEY_FILE = "https-key.pem";
+    static final String QUIC_CERT_FILE = "quic-cert.pem";
+    static final String QUIC_KEY_FILE = "quic-key.pem";
 
     private StoredCertificate() {
     }
@@ -50,6 +52,32 @@ public final class StoredCertificate {
         write(keyFile, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(made.key(), null)), true);
         write(certFile, pem(made.certificate()), false);
         return made;
+    }
+
+    /**
+     * The short-lived self-signed QUIC certificate (kymux/1, WebTransport) kept in {@code dir},
+     * so a native client pinning its fingerprint reconnects after a server restart: the stored
+     * one while {@link CertificateRotation#ROTATE_BEFORE} of it is left, else a new one, stored.
+     */
+    public static ServerCertificate quic(Path dir, Instant now) {
+        Path certFile = dir.resolve(QUIC_CERT_FILE);
+        Path keyFile = dir.resolve(QUIC_KEY_FILE);
+        try {
+            if (Files.exists(certFile) && Files.exists(keyFile)) {
+                ServerCertificate stored = ServerCertificate.fromPem(certFile, keyFile);
+                if (now.isBefore(stored.notAfter().minus(CertificateRotation.ROTATE_BEFORE))
+                        && !now.isBefore(stored.certificate().getNotBefore().toInstant().minus(Duration.ofDays(1)))) {
+                    return stored;
+                }
+            }
+            Files.createDirectories(dir);
+            ServerCertificate made = ServerCertificate.selfSigned(now);
+            write(keyFile, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(made.key(), null)), true);
+            write(certFile, pem(made.certificate()), false);
+            return made;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot keep the QUIC certificate in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static String pem(Object o) throws IOException {

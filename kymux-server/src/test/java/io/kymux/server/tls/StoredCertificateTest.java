@@ -48,6 +48,18 @@ class StoredCertificateTest {
     }
 
     @Test
+    void theQuicCertificateIsKeptAcrossRestartsUntilItsRotationIsDue(@TempDir Path dir) {
+        ServerCertificate first = StoredCertificate.quic(dir, T0);
+        assertThat(StoredCertificate.quic(dir, T0.plus(Duration.ofDays(2))).fingerprint()).isEqualTo(first.fingerprint());
+        Instant due = first.notAfter().minus(CertificateRotation.ROTATE_BEFORE);
+        ServerCertificate next = StoredCertificate.quic(dir, due);
+        assertThat(next.fingerprint()).isNotEqualTo(first.fingerprint());
+        assertThat(Duration.between(due, next.notAfter())).as("still short-lived for serverCertificateHashes")
+                .isLessThanOrEqualTo(Duration.ofDays(14));
+        assertThat(StoredCertificate.quic(dir, due).fingerprint()).as("the new one is stored").isEqualTo(next.fingerprint());
+    }
+
+    @Test
     void machineNamesIncludeLoopbackAndCanonicalIpv6() {
         MachineNames here = MachineNames.ofThisMachine();
         assertThat(here.dnsNames()).contains("localhost");

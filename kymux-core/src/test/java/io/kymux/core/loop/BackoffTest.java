@@ -1,4 +1,4 @@
-package io.kymux.server.destination;
+package io.kymux.core.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.kymux.server.destination;
+package io.kymux.core.loop;
 
 /**
  * Reconnect delays: exponential from {@code baseMs} to {@code maxMs}, with "equal jitter"
