@@ -70,6 +70,11 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--offset", defaultValue = "0,0", description = "display region offset X,Y")
     String offset;
 
+    @Option(names = "--reconnect", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"with --to: when the server goes away, keep capturing and connect again with backoff",
+                "(at most 1.5 s apart), resuming with a keyframe; --no-reconnect exits instead (default on)"})
+    boolean reconnect;
+
     @Override
     public Integer call() throws Exception {
         FfmpegLogging.quiet();
@@ -90,42 +95,51 @@ final class CaptureCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--fingerprint pins a TLS server: give --to wss://… or https://…");
             }
         }
+        var capture = new java.util.concurrent.atomic.AtomicReference<Capture>(); // the upload exists first
         PacketSink sink;
-        HttpUpload upload = null;
-        WebSocketUpload wsUpload = null;
-        TcpUpload tcpUpload = null;
-        if (to != null && ("ws".equals(to.getScheme()) || "wss".equals(to.getScheme()))) {
-            wsUpload = new WebSocketUpload(to, fingerprint);
-            sink = wsUpload;
-        } else if (to != null && "tcp".equals(to.getScheme())) {
-            tcpUpload = new TcpUpload(to);
-            sink = tcpUpload;
-        } else if (to != null) {
-            upload = new HttpUpload(to, fingerprint);
-            sink = upload;
-        } else {
-            sink = new PacketStreamWriter(new FileOutputStream(FileDescriptor.out));
-        }
-        Capture capture = new Capture(opts, sink);
-        if (wsUpload != null) {
-            wsUpload.onKeyframeRequest(capture::requestKeyframe);
-        }
-        if (tcpUpload != null) {
-            tcpUpload.onKeyframeRequest(capture::requestKeyframe);
-        }
-        if (upload != null) {
-            upload.response().whenComplete((r, e) -> {
-                System.err.println("kymux capture: server answered " + (e != null ? e : r.status() + " " + r.body()));
-                capture.stop();
-            });
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(capture::stop));
         try {
-            capture.run();
+            sink = to == null ? new PacketStreamWriter(new FileOutputStream(FileDescriptor.out))
+                    : new ReconnectingUpload(this::connect, where(), reconnect, () -> {
+                        Capture c = capture.get();
+                        if (c != null) {
+                            c.requestKeyframe();
+                        }
+                    }, line -> System.err.println("kymux capture: " + line));
         } catch (IllegalStateException e) {
             System.err.println("kymux capture: " + e.getMessage());
             return 1;
         }
+        capture.set(new Capture(opts, sink));
+        return run(capture.get());
+    }
+
+    private Integer run(Capture capture) {
+        Runtime.getRuntime().addShutdownHook(new Thread(capture::stop));
+        try {
+            capture.run();
+        } catch (RuntimeException e) {
+            if (to == null && io.kymux.client.ReaderGone.test(e)) {
+                return 0; // `kymux capture test | head`: the reader has what it wanted
+            }
+            if (!(e instanceof IllegalStateException)) {
+                throw e;
+            }
+            System.err.println("kymux capture: " + e.getMessage());
+            return 1;
+        }
         return 0;
+    }
+
+    /** One connection to {@code --to}, by its scheme. */
+    private StreamingUpload connect() {
+        return switch (to.getScheme()) {
+            case "ws", "wss" -> new WebSocketUpload(to, fingerprint);
+            case "tcp" -> new TcpUpload(to);
+            default -> new HttpUpload(to, fingerprint);
+        };
+    }
+
+    private String where() {
+        return to.getHost() + ":" + io.kymux.server.tls.ClientTls.port(to);
     }
 }

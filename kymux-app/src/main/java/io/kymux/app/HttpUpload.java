@@ -1,14 +1,9 @@
 package io.kymux.app;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -52,6 +47,7 @@ public final class HttpUpload extends StreamingUpload {
                                         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
                                             response.complete(new Answer(r.status().code(),
                                                     r.content().toString(StandardCharsets.UTF_8).trim()));
+                                            ctx.close(); // an answer ends the upload; the next send tells why
                                         }
 
                                         @Override
@@ -77,7 +73,14 @@ public final class HttpUpload extends StreamingUpload {
 
     @Override
     protected String closedReason() {
-        return String.valueOf(response.getNow(new Answer(0, "")));
+        Answer a = response.getNow(null);
+        return a == null ? "connection closed" : a.status() == 0 ? a.body() : "the server answered " + a.status() + " " + a.body();
+    }
+
+    @Override
+    protected boolean refusedForGood() {
+        Answer a = response.getNow(null);
+        return a != null && UploadRefused.permanent(a.status());
     }
 
     @Override

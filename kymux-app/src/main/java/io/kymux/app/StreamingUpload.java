@@ -35,6 +35,7 @@ abstract class StreamingUpload implements PacketSink {
     protected final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private Channel channel;
     private volatile String failure;
+    private volatile Runnable onKeyframeRequest = () -> { };
 
     /**
      * Connects (blocking: called on the producer's thread) and keeps the channel. For
@@ -64,7 +65,7 @@ abstract class StreamingUpload implements PacketSink {
                     if (fingerprint == null && why.contains("certification path")) {
                         why += " (a self-signed kymux? pin it: --fingerprint, its GET /api/server http.fingerprint)";
                     }
-                    throw new IllegalStateException("TLS with " + where + " failed: " + why);
+                    throw new UploadRefused("TLS with " + where + " failed: " + why);
                 }
             }
             return channel;
@@ -93,6 +94,22 @@ abstract class StreamingUpload implements PacketSink {
             }
             ctx.close();
         }
+    }
+
+    /** What to do when the server asks for a keyframe (e.g. {@code capture::requestKeyframe}). */
+    public final StreamingUpload onKeyframeRequest(Runnable r) {
+        onKeyframeRequest = r;
+        return this;
+    }
+
+    /** For subclasses: the server asked for a keyframe. */
+    protected final void keyframeRequested() {
+        onKeyframeRequest.run();
+    }
+
+    /** Whether the server refused this upload in a way a new connection will not change. */
+    protected boolean refusedForGood() {
+        return false;
     }
 
     /** The first error the connection met, or null. */
@@ -138,7 +155,8 @@ abstract class StreamingUpload implements PacketSink {
         Channel ch = channel();
         if (!ch.isActive()) {
             chunk.release();
-            throw new IllegalStateException("ingest connection closed: " + (failure != null ? failure : closedReason()));
+            String why = "ingest connection closed: " + (failure != null ? failure : closedReason());
+            throw refusedForGood() ? new UploadRefused(why) : new IllegalStateException(why);
         }
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WRITABLE_WAIT_MS);
         while (!ch.isWritable() && ch.isActive() && System.nanoTime() < end) {

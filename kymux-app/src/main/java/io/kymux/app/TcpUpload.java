@@ -1,11 +1,8 @@
 package io.kymux.app;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +14,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class TcpUpload extends StreamingUpload {
 
-    private volatile Runnable onKeyframeRequest = () -> { };
     private volatile String closeReason = "connection closed";
 
     public TcpUpload(URI target) {
@@ -27,17 +23,12 @@ public final class TcpUpload extends StreamingUpload {
                     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
                         String text = line.toString(StandardCharsets.UTF_8);
                         if (io.kymux.core.packet.BackChannel.isKeyframeRequest(text)) {
-                            onKeyframeRequest.run();
+                            keyframeRequested();
                         } else if (text.contains("\"error\"")) {
                             closeReason = text;
                         }
                     }
                 }));
-    }
-
-    public TcpUpload onKeyframeRequest(Runnable r) {
-        onKeyframeRequest = r;
-        return this;
     }
 
     @Override

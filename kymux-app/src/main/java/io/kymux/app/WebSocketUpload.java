@@ -1,19 +1,15 @@
 package io.kymux.app;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -27,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WebSocketUpload extends StreamingUpload {
 
-    private volatile Runnable onKeyframeRequest = () -> { };
     private volatile String closeReason = "connection closed";
+    private volatile int upgradeStatus; // the server's answer to a refused upgrade, 0 if none
 
     public WebSocketUpload(URI target) {
         this(target, null);
@@ -45,10 +41,18 @@ public final class WebSocketUpload extends StreamingUpload {
                                         @Override
                                         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame f) {
                                             if (f instanceof TextWebSocketFrame t && io.kymux.core.packet.BackChannel.isKeyframeRequest(t.text())) {
-                                                onKeyframeRequest.run();
+                                                keyframeRequested();
                                             } else if (f instanceof CloseWebSocketFrame c) {
                                                 closeReason = c.statusCode() + " " + c.reasonText();
                                             }
+                                        }
+
+                                        @Override
+                                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                            if (cause instanceof WebSocketClientHandshakeException h && h.response() != null) {
+                                                upgradeStatus = h.response().status().code();
+                                            }
+                                            ctx.fireExceptionCaught(cause);
                                         }
                                     }));
         // media may only go once the upgrade completed
@@ -63,14 +67,11 @@ public final class WebSocketUpload extends StreamingUpload {
         }
         if (!protocol.handshaker().isHandshakeComplete()) {
             shutdown();
-            throw new IllegalStateException("WebSocket upgrade to " + target + " failed");
+            int status = upgradeStatus;
+            String why = "WebSocket upgrade to " + target + " failed"
+                    + (status != 0 ? ": the server answered " + status : failure() != null ? ": " + failure() : "");
+            throw UploadRefused.permanent(status) ? new UploadRefused(why) : new IllegalStateException(why);
         }
-    }
-
-    /** What to do when the server asks for a keyframe (e.g. {@code capture::requestKeyframe}). */
-    public WebSocketUpload onKeyframeRequest(Runnable r) {
-        onKeyframeRequest = r;
-        return this;
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.kymux.capture.EncoderSettings;
 import io.kymux.server.ServerConfig;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +99,7 @@ class ClientLifecycleTest {
 
     @Test
     void aRestartedServerIsWatchedAgainAndTheOutputGoesOn(@TempDir Path dir) throws Exception {
-        int port = freeTcpAndUdpPort();
+        int port = io.kymux.app.FreePorts.tcpAndUdp();
         ServerConfig cfg = ServerConfig.defaults().withBindHost("127.0.0.1").withPort(port)
                 .withWebRtc(new ServerConfig.WebRtcConfig(0, null))
                 .withTls(new ServerConfig.TlsConfig(false, dir.resolve("state"), null, null));
@@ -125,17 +124,6 @@ class ClientLifecycleTest {
             assertThat(r.videoErrors()).isZero();
             assertNoTrace(client.said());
         }
-    }
-
-    private static int freeTcpAndUdpPort() throws Exception {
-        for (int i = 0; i < 20; i++) {
-            try (ServerSocket tcp = new ServerSocket(0); DatagramSocket udp = new DatagramSocket(tcp.getLocalPort())) {
-                return tcp.getLocalPort();
-            } catch (java.net.BindException e) {
-                // taken for UDP: try another
-            }
-        }
-        throw new IllegalStateException("no port free for both TCP and UDP");
     }
 
     private static void awaitSize(Path f, long bytes, long timeoutMs) throws InterruptedException, java.io.IOException {
