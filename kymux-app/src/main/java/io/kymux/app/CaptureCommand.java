@@ -87,6 +87,9 @@ final class CaptureCommand implements Callable<Integer> {
                 : new EncoderSettings(encoder == null ? "libx264" : encoder, size.width(),
                         size.height(), fps, gop, bitrate == null ? 2_000_000 : bitrate, preset, tune,
                         x264Params);
+        if (kind == SourceKind.DISPLAY && device == null) {
+            device = XDisplay.fromEnvironment();
+        }
         CaptureOptions opts = new CaptureOptions(kind, isAudio, device, backend, Integer.parseInt(xy[0].trim()),
                 Integer.parseInt(xy[1].trim()), enc);
         if (fingerprint != null) {
@@ -120,6 +123,10 @@ final class CaptureCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             if (to == null && io.kymux.client.ReaderGone.test(e)) {
                 return 0; // `kymux capture test | head`: the reader has what it wanted
+            }
+            if (e instanceof io.kymux.capture.FfmpegException && String.valueOf(e.getMessage()).startsWith("opening x11grab ")) {
+                System.err.println("kymux capture: " + XDisplay.cannotOpen(device));
+                return 1;
             }
             if (!(e instanceof IllegalStateException)) {
                 throw e;

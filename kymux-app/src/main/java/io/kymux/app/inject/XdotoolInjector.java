@@ -19,7 +19,12 @@ public final class XdotoolInjector implements Injector {
 
     public XdotoolInjector(String display) {
         this.display = display;
-        String[] geometry = run(List.of("getdisplaygeometry")).trim().split("\\s+");
+        String[] geometry;
+        try {
+            geometry = run(List.of("getdisplaygeometry")).trim().split("\\s+");
+        } catch (IllegalStateException e) {
+            throw e.getMessage().contains("open display") ? new IllegalStateException(io.kymux.app.XDisplay.cannotOpen(display)) : e;
+        }
         if (geometry.length != 2) {
             throw new IllegalStateException("xdotool getdisplaygeometry said '" + String.join(" ", geometry) + "'");
         }
@@ -70,7 +75,7 @@ public final class XdotoolInjector implements Injector {
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("xdotool " + String.join(" ", args) + " failed: "
-                        + new String(out, StandardCharsets.UTF_8).trim());
+                        + new String(out, StandardCharsets.UTF_8).trim().replaceAll("\\s*\n\\s*", "; "));
             }
             return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
