@@ -103,34 +103,73 @@ final class Destination implements StreamFollower {
         return "destination " + rule.id() + " (" + part + ")";
     }
 
-    /** Live state for {@code GET /api/destinations/{id}}. */
+    /** Live state for {@code GET /api/destinations/{id}}: per link, by feed name, and "ts" for the TS link. */
     synchronized Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
         packetLinks.forEach((name, link) -> {
-            OutgoingLink.Status s = link.status();
             var st = link.session().stats();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("connected", s.connected());
-            m.put("connects", s.connects());
+            Map<String, Object> m = linkStatus(link.status());
             m.put("framesSent", link.framesSent());
             m.put("framesDropped", st.drops().total());
             m.put("drops", st.drops());
             m.put("queuedFrames", st.queuedFrames());
-            if (s.lastError() != null) {
-                m.put("lastError", s.lastError());
-            }
             out.put(name, m);
         });
-        OutgoingLink.Status s = tsLink.status();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("connected", s.connected());
-        m.put("connects", s.connects());
+        Map<String, Object> m = linkStatus(tsLink.status());
         m.put("runsSent", tsLink.runsSent());
         m.put("runsDropped", tsLink.runsDropped());
+        out.put("ts", m);
+        return out;
+    }
+
+    /**
+     * The destination as a whole for {@code GET /api/destinations/{id}/status}: the worst state
+     * of its links that have something to send (retrying, then connecting, then connected;
+     * idle when none has), the last error of a link that is not connected, and bytes sent.
+     */
+    synchronized Map<String, Object> summary() {
+        List<OutgoingLink.Status> links = new ArrayList<>();
+        packetLinks.values().forEach(l -> links.add(l.status()));
+        links.add(tsLink.status());
+        OutgoingLink.State worst = OutgoingLink.State.IDLE;
+        String lastError = null;
+        long bytes = 0;
+        for (OutgoingLink.Status s : links) {
+            bytes += s.bytesSent();
+            if (rank(s.state()) > rank(worst)) {
+                worst = s.state();
+            }
+            if (s.state() != OutgoingLink.State.CONNECTED && s.lastError() != null) {
+                lastError = s.lastError();
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("state", worst);
+        if (lastError != null) {
+            out.put("lastError", lastError);
+        }
+        out.put("bytesSent", bytes);
+        return out;
+    }
+
+    private static int rank(OutgoingLink.State s) {
+        return switch (s) {
+            case IDLE, CLOSED -> 0;
+            case CONNECTED -> 1;
+            case CONNECTING -> 2;
+            case RETRYING -> 3;
+        };
+    }
+
+    private static Map<String, Object> linkStatus(OutgoingLink.Status s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", s.state());
+        m.put("connected", s.connected());
+        m.put("connects", s.connects());
+        m.put("bytesSent", s.bytesSent());
         if (s.lastError() != null) {
             m.put("lastError", s.lastError());
         }
-        out.put("ts", m);
-        return out;
+        return m;
     }
 }

@@ -77,6 +77,11 @@ public final class Destinations {
         return Optional.ofNullable(byId.get(id)).map(Destination::rule);
     }
 
+    /** The destination's state as a whole: state, last error, bytes sent (see {@link Destination#summary()}). */
+    public synchronized Optional<Map<String, Object>> summary(String id) {
+        return Optional.ofNullable(byId.get(id)).map(Destination::summary);
+    }
+
     /** Per link: connected, connects, frames or TS runs sent and dropped, last error. */
     public synchronized Optional<Map<String, Object>> status(String id) {
         return Optional.ofNullable(byId.get(id)).map(Destination::status);

@@ -44,6 +44,25 @@ abstract class OutgoingLink {
     private volatile String lastError;
     private volatile boolean connected;
     private volatile long connects;
+    private volatile long bytesSent;
+    private volatile State state = State.IDLE;
+
+    /** Where a link is, for the API: a destination that cannot connect must be visible without the log. */
+    enum State {
+        /** Nothing to send yet (no media on its feed): not connected on purpose. */
+        IDLE,
+        CONNECTING,
+        CONNECTED,
+        /** The last attempt failed ({@code lastError}); the next one is scheduled with backoff. */
+        RETRYING,
+        CLOSED;
+
+        /** The API's spelling. */
+        @com.fasterxml.jackson.annotation.JsonValue
+        String json() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     protected OutgoingLink(EventLoop loop, String label, URI url, Backoff backoff) {
         this.loop = loop;
@@ -69,6 +88,7 @@ abstract class OutgoingLink {
             if (wanted) {
                 want(); // the current connection, if any, carries media until the new one is up
             }
+            updateState();
         });
     }
 
@@ -89,6 +109,7 @@ abstract class OutgoingLink {
                 active = null;
             }
             connected = false;
+            updateState();
             onClosed();
         });
     }
@@ -99,6 +120,18 @@ abstract class OutgoingLink {
         if (!closed && pending == null && retry == null && (active == null || !url.equals(activeUrl))) {
             connect();
         }
+        updateState();
+    }
+
+    /** Loop only: after every change to the fields it reads. */
+    private void updateState() {
+        state = closed ? State.CLOSED : active != null ? State.CONNECTED : retry != null ? State.RETRYING
+                : pending != null || wanted ? State.CONNECTING : State.IDLE;
+    }
+
+    /** Counts what a subclass wrote to the active connection. Loop only. */
+    protected final void countSent(long bytes) {
+        bytesSent += bytes;
     }
 
     /** The upgraded connection media goes to, or null. Loop only. */
@@ -158,6 +191,7 @@ abstract class OutgoingLink {
         activeUrl = pendingUrl;
         connected = true;
         log.info("{}: connected to {}", label, activeUrl);
+        updateState();
         onConnected(ch);
         if (old != null) {
             closeGracefully(old, "destination moved");
@@ -178,6 +212,7 @@ abstract class OutgoingLink {
         if (!closed && pending == null) {
             scheduleRetry(why); // media keeps going to the previous target, if any, meanwhile
         }
+        updateState();
     }
 
     private void scheduleRetry(String why) {
@@ -207,11 +242,11 @@ abstract class OutgoingLink {
     }
 
     final Status status() {
-        return new Status(connected, connects, lastError);
+        return new Status(state, connected, connects, lastError, bytesSent);
     }
 
     /** What the API shows about a link. */
-    record Status(boolean connected, long connects, String lastError) {
+    record Status(State state, boolean connected, long connects, String lastError, long bytesSent) {
     }
 
     /** The per-connection pipeline end: handshake, messages, loss. */

@@ -117,6 +117,7 @@ final class PacketLink extends OutgoingLink {
         headerSent = header(track);
         ByteBuf b = ch.alloc().buffer(headerSent.encodedSize());
         PacketStreamEncoder.writeHeader(headerSent, b);
+        countSent(b.readableBytes());
         ch.write(new BinaryWebSocketFrame(b));
         return true;
     }
@@ -128,6 +129,7 @@ final class PacketLink extends OutgoingLink {
     private void write(Channel ch, Frame f) {
         ByteBuf head = ch.alloc().buffer(PacketStreamEncoder.PACKET_HEADER_SIZE);
         PacketStreamEncoder.writePacketHeader(f.ptsUs(), f.config(), f.key(), f.size(), head);
+        countSent(head.readableBytes() + f.size());
         ch.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(head, f.payload().retainedDuplicate())));
     }
 

@@ -64,6 +64,7 @@ final class TsLink extends OutgoingLink implements TsSink {
         Channel ch = active();
         if (ch != null && ch.isWritable()) {
             runsSent.incrementAndGet();
+            countSent(packets.readableBytes());
             ch.writeAndFlush(new BinaryWebSocketFrame(packets), ch.voidPromise());
             return;
         }

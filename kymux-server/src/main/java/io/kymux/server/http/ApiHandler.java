@@ -182,10 +182,15 @@ final class ApiHandler extends BodyHandler {
             if (path.equals("/api/destinations/all") || path.equals("/api/destinations")) {
                 Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(kymux.destinations().all()));
             } else if (path.startsWith("/api/destinations/")) {
-                String id = path.substring("/api/destinations/".length());
+                String rest = path.substring("/api/destinations/".length());
+                boolean summary = rest.endsWith("/status");
+                String id = summary ? rest.substring(0, rest.length() - "/status".length()) : rest;
                 var rule = kymux.destinations().get(id);
                 if (rule.isPresent()) {
                     ObjectNode o = JSON.valueToTree(rule.get());
+                    if (summary) {
+                        o.setAll((ObjectNode) JSON.valueToTree(kymux.destinations().summary(id).orElse(Map.of())));
+                    }
                     o.set("links", JSON.valueToTree(kymux.destinations().status(id).orElse(Map.of())));
                     Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(o));
                 } else {

@@ -87,14 +87,24 @@ class DestinationPushTest {
             producer.start();
             try {
                 assertThat(await(() -> framesAt(remote) > 20, 10_000)).isTrue();
+                String up = call(source, "GET", "/api/destinations/up/status", null).body();
+                assertThat(up).as(up).startsWith("{\"id\":\"up\",\"stream\":\"video0\"")
+                        .contains("\"state\":\"connected\"").doesNotContain("lastError");
+                assertThat(bytesSent(up)).as(up).isGreaterThan(0);
                 remote.close(); // the relay dies
                 assertThat(await(() -> call(source, "GET", "/api/destinations/up", null).body().contains("\"connected\":false"), 5_000))
                         .isTrue();
                 Thread.sleep(500); // a few failed attempts with backoff
+                String down = call(source, "GET", "/api/destinations/up/status", null).body();
+                assertThat(down).as("a destination that cannot connect says so").contains("\"state\":\"retrying\"")
+                        .contains("\"lastError\":\"cannot connect to ws://127.0.0.1:" + port);
                 try (KymuxServer back = TestServers.start(port)) {
                     assertThat(await(() -> framesAt(back) > 20, 20_000)).as("resumed on the new relay").isTrue();
                     String status = call(source, "GET", "/api/destinations/up", null).body();
                     assertThat(status).contains("\"connected\":true");
+                    String again = call(source, "GET", "/api/destinations/up/status", null).body();
+                    assertThat(again).as(again).contains("\"state\":\"connected\"").doesNotContain("\"lastError\"");
+                    assertThat(bytesSent(again)).isGreaterThan(bytesSent(up));
                     assertThat(back.kymux().feeds().get("video0").orElseThrow().track()).isPresent();
                 }
             } finally {
@@ -135,5 +145,9 @@ class DestinationPushTest {
                 producer.join(5_000);
             }
         }
+    }
+
+    private static long bytesSent(String statusJson) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(statusJson).get("bytesSent").asLong();
     }
 }

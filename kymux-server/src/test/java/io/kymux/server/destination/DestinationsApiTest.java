@@ -57,6 +57,21 @@ class DestinationsApiTest {
     }
 
     @Test
+    void aDestinationWithNothingToSendIsIdleAndAnUnknownOneIs404() throws Exception {
+        call(server, "POST", "/api/destinations",
+                "{\"stream\":\"video0\",\"destination\":\"ws://127.0.0.1:9/ingest/video0\",\"id\":\"quiet\"}");
+        assertThat(call(server, "GET", "/api/destinations/quiet/status", null).body()).isEqualTo(
+                "{\"id\":\"quiet\",\"stream\":\"video0\",\"destination\":\"ws://127.0.0.1:9/ingest/video0\","
+                        + "\"state\":\"idle\",\"bytesSent\":0,\"links\":{\"video0\":{\"state\":\"idle\",\"connected\":false,"
+                        + "\"connects\":0,\"bytesSent\":0,\"framesSent\":0,\"framesDropped\":0,"
+                        + "\"drops\":{\"overflow\":0,\"late\":0,\"waitingForKey\":0,\"superseded\":0},\"queuedFrames\":0},"
+                        + "\"ts\":{\"state\":\"idle\",\"connected\":false,\"connects\":0,\"bytesSent\":0,\"runsSent\":0,\"runsDropped\":0}}}");
+        HttpResponse<String> missing = call(server, "GET", "/api/destinations/nope/status", null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).isEqualTo("{\"error\":\"no destination with id nope\"}");
+    }
+
+    @Test
     void badDestinationBodiesGet400WithAReason() throws Exception {
         assertBad("{nope", "invalid JSON");
         assertBad("{\"destination\":\"ws://a/b\",\"id\":\"0\"}", "field 'stream' must be a non-empty string");
