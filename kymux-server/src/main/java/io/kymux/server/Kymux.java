@@ -138,6 +138,16 @@ public final class Kymux {
         return clockUs;
     }
 
+    /**
+     * Whether a feed name has, or had, a producer: a packet feed or an MPEG-TS feed. A feed a
+     * viewer or destination merely waits on exists too, but is not known.
+     */
+    public boolean hasHadProducer(String feed) {
+        return producing.contains(feed) || producing.contains("ts:" + feed)
+                || feeds.get(feed).map(f -> f.stats().framesIn() > 0).orElse(false)
+                || tsFeeds.get(feed).map(f -> f.stats().bytesIn() > 0).orElse(false);
+    }
+
     /** Claims a feed for one producer; false if another producer holds it. */
     public boolean claimProducer(String feed) {
         return producing.add(feed);
@@ -190,7 +200,7 @@ public final class Kymux {
      */
     public List<String> putStream(String name, List<String> feedNames) {
         String key = StreamRegistry.normalize(name);
-        List<String> unknown = feedNames.stream().filter(f -> feeds.get(f).isEmpty()).toList();
+        List<String> unknown = feedNames.stream().filter(f -> !hasHadProducer(f)).toList();
         streams.put(key, feedNames);
         List<Feed> resolved = resolve(key).orElse(List.of());
         for (Session s : sessions.values()) {

@@ -165,6 +165,20 @@ class TsRelayTest {
     }
 
     @Test
+    void aLiveTsFeedIsKnownToTheStreamsApiAndAFeedOnlyWaitedOnIsNot() throws Exception {
+        try (KymuxServer s = TestServers.start(); TsViewer waiting = new TsViewer(s.port(), "audio0")) {
+            awaitSubscribed(s, "audio0"); // a viewer waits on audio0: it exists but has no producer
+            try (ChunkedPost post = new ChunkedPost(s.port(), "/ts/video0")) {
+                send(post, ts(20, 0x100), 1000);
+                assertThat(await(() -> s.kymux().tsFeeds().get("video0").map(f -> f.stats().bytesIn() > 0).orElse(false),
+                        10_000)).isTrue();
+                assertThat(call(s, "POST", "/api/streams", "{\"stream\":\"lab\",\"feeds\":[\"video0\",\"audio0\"]}").body())
+                        .isEqualTo("{\"stream\":\"lab\",\"feeds\":[\"video0\",\"audio0\"],\"unknownFeeds\":[\"audio0\"]}");
+            }
+        }
+    }
+
+    @Test
     void aStreamInterleavesItsVideoAndAudioFeedsAndFollowsMute() throws Exception {
         try (KymuxServer s = TestServers.start()) {
             call(s, "POST", "/api/streams", "{\"stream\":\"/stream/front/large\",\"feeds\":[\"video0\",\"audio0\"]}");
