@@ -83,18 +83,42 @@ class BrowserPlayerTest {
     }
 
     @Test
-    void indexListsFeedsAndStreams() throws Exception {
-        try (Harness h = new Harness(); Chromium browser = new Chromium()) {
+    void indexListsPacketAndTsFeedsButNotNamesOnlyADeletedStreamWaitedOn() throws Exception {
+        try (Harness h = new Harness(); Chromium browser = new Chromium();
+                java.net.Socket tsPost = new java.net.Socket("127.0.0.1", h.port())) {
             h.upload("cam", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 15, 30, 100_000)));
             h.awaitFeedFrames("cam", 1, 20_000);
+            // an MPEG-TS feed, as ffmpeg -f mpegts http://…/ts/lab-ts sends it
+            var out = tsPost.getOutputStream();
+            out.write(("POST /ts/lab-ts HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] packets = new byte[20 * 188];
+            for (int i = 0; i < 20; i++) {
+                packets[i * 188] = 0x47;
+                packets[i * 188 + 1] = 0x01;
+                packets[i * 188 + 3] = (byte) (0x10 | (i & 0xf));
+            }
+            out.write((Integer.toHexString(packets.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(packets);
+            out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            var kymux = h.server.kymux();
+            kymux.putStream("old", List.of("ghost")); // makes a placeholder feed "ghost"…
+            kymux.removeStream("old"); // …that nothing names any more
+            kymux.putStream("lab", List.of("cam", "mic")); // "mic" is awaited by a current stream
             browser.driver.get("http://localhost:" + h.port() + "/");
             long end = System.nanoTime() + 10_000_000_000L;
             String text = "";
-            while (System.nanoTime() < end && !text.contains("avc1")) {
+            while (System.nanoTime() < end && !(text.contains("avc1") && text.contains("MPEG-TS"))) {
                 Thread.sleep(200);
                 text = browser.driver.findElement(By.id("feeds")).getText();
             }
             assertThat(text).contains("cam").contains("avc1.42C0").contains("160×120");
+            assertThat(text).as("the TS feed, with its jsmpeg URL").contains("lab-ts ws://localhost:" + h.port() + "/ts/lab-ts")
+                    .contains("MPEG-TS");
+            assertThat(text).as("awaited by a stream").contains("mic");
+            assertThat(text).as("a deleted stream's placeholder").doesNotContain("ghost");
+            assertThat(kymux.feeds().get("ghost")).as("the placeholder the page leaves out").isPresent();
         }
     }
 }

@@ -1,4 +1,6 @@
-// Lists live streams and feeds with links to the player; refreshes every 2 s.
+// Lists streams and feeds with links to the player; refreshes every 2 s. A feed is listed
+// when it has (or had) a producer or a current stream names it: the registry also holds
+// names only ever waited on (e.g. by a deleted stream), which would be rows of nothing.
 const streamsEl = document.getElementById('streams');
 const feedsEl = document.getElementById('feeds');
 
@@ -7,6 +9,27 @@ function link(name) {
   a.href = '/watch/' + encodeURIComponent(name);
   a.textContent = name;
   return a;
+}
+
+function row(nameCell, cells) {
+  const tr = document.createElement('tr');
+  const td = document.createElement('td');
+  td.append(...nameCell);
+  tr.append(td, ...cells.map((c) => { const e = document.createElement('td'); e.textContent = c; return e; }));
+  return tr;
+}
+
+function packetRow(f) {
+  return row([link(f.name)], [f.live ? 'yes' : 'no', f.codec ?? '', f.width ? `${f.width}×${f.height}` : '',
+    f.fps, Math.round(f.bitrate / 1000), f.viewers]);
+}
+
+// MPEG-TS feeds play in jsmpeg (or any WebSocket TS reader), not in the WebCodecs player
+function tsRow(f) {
+  const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+  const url = document.createElement('code');
+  url.textContent = scheme + location.host + '/ts/' + encodeURIComponent(f.name);
+  return row([f.name, ' ', url], [f.live ? 'yes' : 'no', 'MPEG-TS', '', '', Math.round(f.bitrate / 1000), f.viewers]);
 }
 
 async function refresh() {
@@ -19,15 +42,15 @@ async function refresh() {
       return li;
     }));
     if (!streamsEl.children.length) streamsEl.innerHTML = '<li>none</li>';
-    feedsEl.replaceChildren(...data.feeds.map((f) => {
-      const tr = document.createElement('tr');
-      const cells = [f.live ? 'yes' : 'no', f.codec ?? '', f.width ? `${f.width}×${f.height}` : '',
-        f.fps, Math.round(f.bitrate / 1000), f.viewers];
-      const td = document.createElement('td');
-      td.append(link(f.name));
-      tr.append(td, ...cells.map((c) => { const e = document.createElement('td'); e.textContent = c; return e; }));
-      return tr;
-    }));
+    const named = new Set(Object.values(data.streams).flat());
+    const ts = data.tsFeeds.filter((f) => f.live || f.bytesIn > 0 || named.has(f.name));
+    const tsNames = new Set(ts.filter((f) => f.live || f.bytesIn > 0).map((f) => f.name));
+    const packet = data.feeds.filter((f) => f.live || f.framesIn > 0 || (named.has(f.name) && !tsNames.has(f.name)));
+    const shownTs = ts.filter((f) => tsNames.has(f.name) || !packet.some((p) => p.name === f.name));
+    const rows = [...packet.map((f) => [f.name, packetRow(f)]), ...shownTs.map((f) => [f.name, tsRow(f)])];
+    rows.sort((a, b) => a[0].localeCompare(b[0]));
+    feedsEl.replaceChildren(...rows.map(([, r]) => r));
+    if (!rows.length) feedsEl.innerHTML = '<tr><td colspan="7">no feeds yet</td></tr>';
   } catch (e) {
     feedsEl.innerHTML = '<tr><td colspan="7">server unreachable, retrying…</td></tr>';
   }
