@@ -51,6 +51,8 @@ final class WebTransportViewer {
     static final int MAX_DATAGRAM_PAYLOAD = 1100;
     /** Frame streams left open for a deadline reset; more are finished, oldest first. */
     static final int MAX_OPEN_FRAME_STREAMS = 32;
+    /** How soon drain looks again for stream credit while the page has granted none. */
+    static final long CREDIT_RETRY_MS = 2;
     /**
      * Frame streams (video, and audio too large for a datagram) are sent one after the other,
      * oldest first, not round-robin (quiche's default): under a small congestion window,
@@ -66,6 +68,9 @@ final class WebTransportViewer {
     private final List<String> messages = new ArrayList<>();
     private QuicStreamChannel control;
     private int inFlight;
+    /** Streams asked of QUIC and not yet opened: they will use the page's stream credit too. */
+    private int opening;
+    private boolean creditRetryScheduled;
     private final ServerConfig.WebTransportStreams streams;
     private final Map<Integer, GopStream> gops = new HashMap<>();
     private final ArrayDeque<OpenFrameStream> openFrameStreams = new ArrayDeque<>();
@@ -156,6 +161,10 @@ final class WebTransportViewer {
         long now = kymux.nowUs();
         boolean wroteControl = false;
         while (inFlight < MAX_IN_FLIGHT) {
+            if (!hasStreamCredit()) {
+                waitForStreamCredit();
+                break; // frames wait in the session queue, under its deadline policy
+            }
             QueueItem item = session.poll(now);
             if (item == null) {
                 break;
@@ -173,6 +182,33 @@ final class WebTransportViewer {
         }
         if (wroteControl) {
             control.flush();
+        }
+    }
+
+    /**
+     * Whether the page lets us open another unidirectional stream. Chromium grants them in
+     * batches (about 50 at a time, once half of its window is closed); opening one past
+     * the grant fails, which would lose a frame, so drain waits for the next grant instead.
+     */
+    private boolean hasStreamCredit() {
+        return quic.peerAllowedStreams(QuicStreamType.UNIDIRECTIONAL) - opening > 0;
+    }
+
+    /**
+     * No credit: finish the older half of the frame streams held open for a deadline reset,
+     * so the page can close them and grant more, and look again shortly. QUIC tells no event
+     * when MAX_STREAMS arrives, so this polls, and only while blocked.
+     */
+    private void waitForStreamCredit() {
+        for (int i = openFrameStreams.size() / 2; i > 0; i--) {
+            openFrameStreams.poll().written().addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+        }
+        if (!creditRetryScheduled) {
+            creditRetryScheduled = true;
+            quic.eventLoop().schedule(() -> {
+                creditRetryScheduled = false;
+                drain();
+            }, CREDIT_RETRY_MS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -199,7 +235,8 @@ final class WebTransportViewer {
      * recalled. The reset makes QUIC stop (re)sending a stale frame; the page has parsed
      * the frame already if it all arrived (the length prefix tells it where it ends). At
      * most {@link #MAX_OPEN_FRAME_STREAMS} wait for their deadline; past that the oldest is
-     * finished, since the page grants only so many streams at once (Chromium about 100).
+     * finished, since the page grants only so many streams at once (Chromium about 100, in
+     * batches: see {@link #hasStreamCredit()}).
      */
     private void sendOnOwnStream(QueueItem.Media m, ByteBuf message, long now) {
         openFrameStream(() -> {
@@ -230,7 +267,9 @@ final class WebTransportViewer {
      * header written; {@code failed} runs instead if QUIC cannot open one.
      */
     private void openFrameStream(Runnable failed, java.util.function.Consumer<QuicStreamChannel> opened) {
+        opening++;
         quic.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter()).addListener(f -> {
+            opening--;
             if (!f.isSuccess()) {
                 failed.run();
                 return;
