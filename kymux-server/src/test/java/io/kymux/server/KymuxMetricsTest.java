@@ -12,7 +12,7 @@ import io.netty.buffer.Unpooled;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** kymux_frames_dropped_total counts drops of connected viewers, not only of closed ones. */
+/** What /metrics says: drops of connected viewers as well as closed ones, and what every metric means. */
 class KymuxMetricsTest {
 
     @Test
@@ -33,5 +33,24 @@ class KymuxMetricsTest {
         k.unregister(s);
         assertThat(k.metrics().scrape()).contains("kymux_frames_dropped_total " + (double) dropped);
         feed.dispose();
+    }
+
+    @Test
+    void everyMetricHasAHelpText() {
+        Kymux k = new Kymux(ServerConfig.defaults(), () -> 0L);
+        k.metrics().ingestError("rejected");
+        k.metrics().viewerLatency().record(12);
+        k.metrics().badViewerMessage();
+        String scrape = k.metrics().scrape();
+        List<String> help = scrape.lines().filter(l -> l.startsWith("# HELP ")).toList();
+        assertThat(help).as(scrape).hasSizeGreaterThanOrEqualTo(8);
+        for (String name : List.of("kymux_frames_in_total", "kymux_frames_out_total", "kymux_bytes_out_total",
+                "kymux_sessions", "kymux_viewer_latency_milliseconds", "kymux_ingest_errors_total",
+                "kymux_viewer_bad_messages_total", "kymux_frames_dropped_total")) {
+            assertThat(help).as(name).anySatisfy(l -> assertThat(l).startsWith("# HELP " + name + " "));
+        }
+        // "# HELP name text": the text is more than a word or two
+        assertThat(help).allSatisfy(l -> assertThat(l.split(" ", 4)).hasSize(4)
+                .satisfies(parts -> assertThat(parts[3].strip().length()).as(l).isGreaterThan(20)));
     }
 }
