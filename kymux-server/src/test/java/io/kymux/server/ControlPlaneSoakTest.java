@@ -4,6 +4,7 @@ import static io.kymux.server.TestServers.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kymux.core.feed.Feed;
+import io.kymux.testing.LeakRecorder;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;

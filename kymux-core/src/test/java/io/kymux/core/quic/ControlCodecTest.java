@@ -42,7 +42,12 @@ class ControlCodecTest {
         // type 02, length 11: session 7, control 0, max datagram 1200, and no track count
         ByteBuf in = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("02" + "0000000b" + "0000000000000007" + "00" + "04b0"));
         List<ControlMessage> out = new ArrayList<>();
-        new ControlCodec(alloc).decode(in, out);
+        ControlCodec codec = new ControlCodec(alloc);
+        try {
+            codec.decode(in, out);
+        } finally {
+            codec.close();
+        }
         assertThat(out).containsExactly(new ControlMessage.Welcome(7, false, 1200, ControlMessage.Welcome.UNKNOWN_TRACKS));
     }
 

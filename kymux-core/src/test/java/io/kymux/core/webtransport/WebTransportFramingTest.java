@@ -20,6 +20,15 @@ class WebTransportFramingTest {
         return Unpooled.wrappedBuffer(HexFormat.of().parseHex(h));
     }
 
+    /** The bytes as hex; the buffer is released (every buffer a test makes is). */
+    static String dump(ByteBuf b) {
+        try {
+            return ByteBufUtil.hexDump(b);
+        } finally {
+            b.release();
+        }
+    }
+
     @Test
     void varintsMatchRfc9000Examples() {
         assertThat(QuicVarint.read(hex("c2197c5eff14e88c"))).isEqualTo(151_288_809_941_952_652L);
@@ -32,10 +41,11 @@ class WebTransportFramingTest {
             QuicVarint.write(b, v);
             assertThat(b.readableBytes()).isEqualTo(QuicVarint.size(v));
             assertThat(QuicVarint.read(b)).isEqualTo(v);
+            b.release();
         }
         ByteBuf enc = Unpooled.buffer();
         QuicVarint.write(enc, 15_293);
-        assertThat(ByteBufUtil.hexDump(enc)).isEqualTo("7bbd");
+        assertThat(dump(enc)).isEqualTo("7bbd");
         assertThatThrownBy(() -> QuicVarint.size(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -44,10 +54,11 @@ class WebTransportFramingTest {
         ByteBuf uni = WebTransportFraming.uniStreamHeader(Unpooled.buffer().alloc(), 4);
         assertThat(ByteBufUtil.hexDump(uni)).isEqualTo("405404");
         // each browser message on a unidirectional stream: varint length first
-        assertThat(ByteBufUtil.hexDump(WebTransportFraming.messageLength(Unpooled.buffer().alloc(), 14))).isEqualTo("0e");
-        assertThat(ByteBufUtil.hexDump(WebTransportFraming.messageLength(Unpooled.buffer().alloc(), 8014))).isEqualTo("5f4e");
+        assertThat(dump(WebTransportFraming.messageLength(Unpooled.buffer().alloc(), 14))).isEqualTo("0e");
+        assertThat(dump(WebTransportFraming.messageLength(Unpooled.buffer().alloc(), 8014))).isEqualTo("5f4e");
         ByteBuf bidi = hex("404104"); // what a browser writes ahead of its bidirectional stream to session 4
         assertThat(WebTransportFraming.readStreamHeader(uni, false)).contains(new WebTransportFraming.StreamHeader(false, 4));
+        uni.release();
         assertThat(WebTransportFraming.readStreamHeader(bidi, true)).contains(new WebTransportFraming.StreamHeader(true, 4));
         ByteBuf partial = hex("40");
         assertThat(WebTransportFraming.readStreamHeader(partial, true)).isEmpty();
@@ -57,7 +68,7 @@ class WebTransportFramingTest {
         ByteBuf d = WebTransportFraming.datagram(Unpooled.buffer().alloc(), 8, hex("cafe"));
         assertThat(ByteBufUtil.hexDump(d)).isEqualTo("02cafe");
         assertThat(WebTransportFraming.readDatagramSession(d)).isEqualTo(8);
-        assertThat(ByteBufUtil.hexDump(d)).isEqualTo("cafe");
+        assertThat(dump(d)).isEqualTo("cafe");
         assertThatThrownBy(() -> WebTransportFraming.readDatagramSession(Unpooled.buffer())).hasMessageContaining("truncated");
     }
 
@@ -66,9 +77,12 @@ class WebTransportFramingTest {
         String[] msgs = {"{\"type\":\"keyframe\",\"track\":0}", "", "x".repeat(20_000), "{\"type\":\"stats\"}"};
         ByteBuf all = Unpooled.buffer();
         for (String m : msgs) {
-            all.writeBytes(MessageFraming.encode(Unpooled.buffer().alloc(), m));
+            ByteBuf e = MessageFraming.encode(Unpooled.buffer().alloc(), m);
+            all.writeBytes(e);
+            e.release();
         }
         byte[] bytes = ByteBufUtil.getBytes(all);
+        all.release();
         Random r = new Random(3);
         for (int round = 0; round < 200; round++) {
             MessageFraming f = new MessageFraming(Unpooled.buffer().alloc());
@@ -86,6 +100,7 @@ class WebTransportFramingTest {
         ByteBuf huge = Unpooled.buffer();
         QuicVarint.write(huge, MessageFraming.MAX_MESSAGE + 1);
         assertThatThrownBy(() -> f.decode(huge, new ArrayList<>())).hasMessageContaining("at most");
+        huge.release();
         f.close();
     }
 

@@ -1,4 +1,4 @@
-package io.kymux.server;
+package io.kymux.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -44,6 +44,13 @@ public final class LeakRecorder implements LauncherSessionListener {
             }
         }
         return List.copyOf(LEAKS);
+    }
+
+    /** Like {@link #leaks()}, then clears them: each report fails one test class, not every later one. */
+    public static List<String> takeLeaks() {
+        List<String> found = leaks();
+        LEAKS.removeAll(found);
+        return found;
     }
 
     /** Drops the reports matching {@code marker} (a test that leaks on purpose cleans up after itself). */

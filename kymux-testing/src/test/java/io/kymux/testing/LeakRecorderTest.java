@@ -1,4 +1,4 @@
-package io.kymux.server;
+package io.kymux.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
