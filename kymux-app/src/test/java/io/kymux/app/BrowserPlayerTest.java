@@ -83,6 +83,57 @@ class BrowserPlayerTest {
     }
 
     @Test
+    void theStatisticsOverlayTogglesWithSAndStartsHiddenOnASmallScreen() throws Exception {
+        try (Harness h = new Harness()) {
+            h.upload("video0", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 30, 300_000)));
+            h.awaitFeedFrames("video0", 1, 20_000);
+            String page = "http://localhost:" + h.port() + "/watch/video0?transport=websocket";
+            try (Chromium browser = new Chromium("--window-size=1280,800")) {
+                browser.driver.get(page);
+                JsonNode s = browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 10, Duration.ofSeconds(30));
+                assertThat(s.get("videoFramesDecoded").asInt()).as("VideoDecoder outputs").isGreaterThanOrEqualTo(10);
+                var overlay = browser.driver.findElement(By.id("overlay"));
+                assertThat(overlay.isDisplayed()).as("shown on a large screen").isTrue();
+                assertThat(overlay.getCssValue("background-color")).as("see-through").isEqualTo("rgba(0, 0, 0, 0.4)");
+                var body = browser.driver.findElement(By.tagName("body"));
+                body.sendKeys("s");
+                assertThat(overlay.isDisplayed()).as("after s").isFalse();
+                body.sendKeys("s");
+                assertThat(overlay.isDisplayed()).as("after s again").isTrue();
+            }
+            try (Chromium phone = new Chromium("--window-size=390,740")) {
+                phone.driver.get(page);
+                JsonNode s = phone.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 10, Duration.ofSeconds(30));
+                assertThat(s.get("videoFramesDecoded").asInt()).as("VideoDecoder outputs").isGreaterThanOrEqualTo(10);
+                assertThat(phone.driver.findElement(By.id("overlay")).isDisplayed()).as("hidden on a small screen").isFalse();
+                phone.driver.get(page + "&stats=1");
+                phone.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 1, Duration.ofSeconds(30));
+                assertThat(phone.driver.findElement(By.id("overlay")).isDisplayed()).as("?stats=1").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void anAudioOnlyStreamSaysSoOverTheBlackCanvas() throws Exception {
+        try (Harness h = new Harness(); Chromium browser = new Chromium()) {
+            h.upload("audio0", CaptureOptions.testAudio(EncoderSettings.opus(64_000)));
+            h.awaitFeedFrames("audio0", 1, 20_000);
+            browser.driver.get("http://localhost:" + h.port() + "/watch/audio0?transport=websocket");
+            JsonNode s = browser.awaitStats(n -> n.get("audioFramesDecoded").asInt() >= 25 && n.get("audioOnly").asBoolean(),
+                    Duration.ofSeconds(30));
+            assertThat(s.get("audioFramesDecoded").asInt()).as("AudioDecoder outputs " + s).isGreaterThanOrEqualTo(25);
+            assertThat(s.get("videoFramesDecoded").asInt()).isZero();
+            var label = browser.driver.findElement(By.id("audio-only"));
+            long end = System.nanoTime() + 2_000_000_000L; // the overlay's next tick shows it
+            while (!label.isDisplayed() && System.nanoTime() < end) {
+                Thread.sleep(100);
+            }
+            assertThat(label.isDisplayed()).isTrue();
+            assertThat(label.getText()).isEqualTo("audio only");
+        }
+    }
+
+    @Test
     void indexListsPacketAndTsFeedsButNotNamesOnlyADeletedStreamWaitedOn() throws Exception {
         try (Harness h = new Harness(); Chromium browser = new Chromium();
                 java.net.Socket tsPost = new java.net.Socket("127.0.0.1", h.port())) {

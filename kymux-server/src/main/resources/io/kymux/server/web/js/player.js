@@ -10,7 +10,7 @@ import { connectWebTransport } from './webtransport-transport.js';
 import { codecsSink } from './codecs-sink.js';
 import { transportLadder } from './capabilities.js';
 import { streamState } from './stream-state.js';
-import { startOverlay } from './overlay.js';
+import { overlayVisibleAtStart, startOverlay, toggleOverlayOnKey } from './overlay.js';
 
 const FIRST_FRAME_MS = 3000; // a transport gets this long to show a decoded frame
 const WT_CONNECT_MS = 1000; // a QUIC handshake takes a few round trips; longer means UDP is blocked
@@ -37,6 +37,7 @@ const stats = {
   firstFrameMs: null, // transport open → first decoded video frame
   errors: [],
   muted: [], // feeds the stream currently leaves out (vw mute by re-posting)
+  audioOnly: false, // audio decoded and no video: the page says "audio only"
   pendingLatencies: [], // reported to the server once a second
   recordLatency(ms) {
     this.latencyMs = this.latencyMs == null ? ms : this.latencyMs * 0.9 + ms * 0.1;
@@ -143,7 +144,11 @@ async function refreshProblem() {
 setInterval(() => { if (!playing) refreshProblem(); }, 2000);
 
 play();
-startOverlay(document.getElementById('overlay'), document.getElementById('problem'), stats);
+const overlayEl = document.getElementById('overlay');
+const storage = (() => { try { return localStorage; } catch (_) { return null; } })();
+overlayEl.hidden = !overlayVisibleAtStart(params, storage);
+toggleOverlayOnKey(overlayEl, !!params.get('token'), storage);
+startOverlay(overlayEl, document.getElementById('problem'), stats, document.getElementById('audio-only'));
 setInterval(() => { if (current && current.kind !== 'webrtc') current.send(statsReport(stats)); }, 1000);
 
 // input (docs/protocol/input-events.md JSON) rides the WebTransport control stream; the
