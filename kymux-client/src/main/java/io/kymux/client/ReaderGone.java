@@ -1,7 +1,6 @@
 package io.kymux.client;
 
 import io.kymux.capture.FfmpegException;
-import java.io.IOException;
 
 /** Whether an output failed because its reader went away (a closed pipe, a player that left), not because of a fault. */
 public final class ReaderGone {
@@ -14,11 +13,7 @@ public final class ReaderGone {
             if (c instanceof FfmpegException f && f.readerGone()) {
                 return true;
             }
-            if (c instanceof IOException && c.getMessage() != null
-                    && (c.getMessage().contains("Broken pipe") || c.getMessage().contains("Connection reset"))) {
-                return true;
-            }
         }
-        return false;
+        return io.kymux.core.io.PeerGone.test(t);
     }
 }

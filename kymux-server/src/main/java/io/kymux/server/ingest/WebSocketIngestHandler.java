@@ -58,7 +58,7 @@ public final class WebSocketIngestHandler extends SimpleChannelInboundHandler<We
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("ingest {} failed: {}", ingest.feed().name(), cause.toString());
+        io.kymux.server.ConnectionEnd.log(log, "ingest " + ingest.feed().name(), cause);
         ingest.end();
         ctx.close();
     }

@@ -83,7 +83,7 @@ public final class TsIngestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("TS ingest {} failed: {}", feed.name(), cause.toString());
+        io.kymux.server.ConnectionEnd.log(log, "TS ingest " + feed.name(), cause);
         kymux.metrics().ingestError("io");
         end();
         ctx.close();

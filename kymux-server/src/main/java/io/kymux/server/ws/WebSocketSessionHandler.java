@@ -126,7 +126,7 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("session {} failed: {}", session.id(), cause.toString());
+        io.kymux.server.ConnectionEnd.log(log, "session " + session.id(), cause);
         ctx.close();
     }
 }
