@@ -255,7 +255,7 @@ class RtcPairTest {
         long frames = 0;
         long audioPackets = 0;
         int keyframeRequests = 0;
-        boolean pliSent = false;
+        long pliSentAtUs = -1;
         long realStart = System.nanoTime();
         long wallLimit = realStart + TimeUnit.SECONDS.toNanos(60);
         try {
@@ -294,9 +294,12 @@ class RtcPairTest {
                 if (now % 10_000 == 0) {
                     net.send(now, ATTACKER, SERVER, garbage(media, browser)); // never answered with media, never harmful
                 }
-                if (sending && !pliSent && browser.srtp != null && now - connectedAtUs > 2_000_000) {
+                // the network may lose a PLI as it loses anything else: like a browser, repeat it
+                // until the keyframe is on its way (a round trip here is about 40 ms)
+                if (sending && keyframeRequests == 0 && browser.srtp != null && now - connectedAtUs > 2_000_000
+                        && (pliSentAtUs < 0 || now - pliSentAtUs >= 200_000)) {
                     browser.pli(now, net);
-                    pliSent = true;
+                    pliSentAtUs = now;
                 }
                 for (RtcOutput o = rtc.poll(); o != null; o = rtc.poll()) {
                     if (o instanceof RtcOutput.Transmit t) {
