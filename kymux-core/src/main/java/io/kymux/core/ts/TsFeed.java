@@ -2,19 +2,29 @@ package io.kymux.core.ts;
 
 import io.kymux.core.feed.RateMeter;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An MPEG-TS feed as vw and jsmpeg know it: opaque TS bytes from one producer, relayed
- * whole-packet-aligned and unchanged to every sink. There is no GOP cache: jsmpeg starts
- * at the next picture it can decode. Thread-safe by its own monitor.
+ * An MPEG-TS feed as vw and jsmpeg know it: TS bytes from one producer, relayed
+ * whole-packet-aligned and unchanged to every sink, cut into {@link TsUnit}s (tables and
+ * the access units of its video) so each viewer can drop a late picture whole. A sink that
+ * subscribes late is first given the latest PAT/PMT and the units since the last
+ * random-access point, so a player starts at once on a keyframe. Thread-safe by its own
+ * monitor.
  */
 public final class TsFeed {
+
+    /** The largest GOP kept for joining viewers: 8 s of a 4 Mb/s stream. */
+    static final long MAX_GOP_BYTES = 4L * 1024 * 1024;
 
     private final String name;
     private final List<TsSink> sinks = new ArrayList<>();
     private final RateMeter rate = new RateMeter();
+    private TsGrouper grouper = new TsGrouper();
+    private final TsJoinCache cache = new TsJoinCache(MAX_GOP_BYTES, PooledByteBufAllocator.DEFAULT);
+    private final List<TsUnit> units = new ArrayList<>();
     private boolean live;
     private long bytesIn;
     private long chunksIn;
@@ -27,12 +37,17 @@ public final class TsFeed {
         return name;
     }
 
+    /** A producer starts: its program is learnt afresh. */
     public synchronized void open() {
         live = true;
+        grouper = new TsGrouper();
+        cache.close();
     }
 
+    /** The producer ended: what it sent is no start for a new viewer. */
     public synchronized void close() {
         live = false;
+        cache.close();
     }
 
     /** Fans out one run of whole packets; takes ownership of {@code packets}. */
@@ -41,17 +56,27 @@ public final class TsFeed {
             bytesIn += packets.readableBytes();
             chunksIn++;
             rate.record(nowUs, packets.readableBytes());
-            for (TsSink s : sinks) {
-                s.onTs(this, packets.retainedDuplicate());
+            grouper.accept(packets, nowUs, units);
+            for (TsUnit u : units) {
+                cache.record(u);
+                for (TsSink s : sinks) {
+                    s.onTs(this, u.retainedDuplicate());
+                }
+                u.packets().release();
             }
         } finally {
+            units.clear();
             packets.release();
         }
     }
 
+    /** Adds a sink and hands it what a late joiner needs to start (see the class comment). */
     public synchronized boolean subscribe(TsSink sink) {
         if (sinks.contains(sink)) {
             return false;
+        }
+        for (TsUnit u : cache.replay()) {
+            sink.onTs(this, u);
         }
         return sinks.add(sink);
     }

@@ -3,6 +3,7 @@ package io.kymux.server.destination;
 import io.kymux.core.loop.Backoff;
 import io.kymux.core.ts.TsFeed;
 import io.kymux.core.ts.TsSink;
+import io.kymux.core.ts.TsUnit;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -48,7 +49,8 @@ final class TsLink extends OutgoingLink implements TsSink {
     }
 
     @Override
-    public void onTs(TsFeed feed, ByteBuf packets) {
+    public void onTs(TsFeed feed, TsUnit unit) {
+        ByteBuf packets = unit.packets();
         int size = packets.readableBytes();
         if (pendingBytes.addAndGet(size) > MAX_PENDING_BYTES) {
             pendingBytes.addAndGet(-size);

@@ -2,43 +2,50 @@ package io.kymux.server.ts;
 
 import io.kymux.core.ts.TsFeed;
 import io.kymux.core.ts.TsSink;
+import io.kymux.core.ts.TsUnit;
+import io.kymux.core.ts.TsViewerQueue;
 import io.kymux.server.Kymux;
 import io.kymux.server.StreamFollower;
 import io.kymux.server.ws.ControlFrames;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A jsmpeg-style viewer at {@code ws://host/ts/{stream-or-feed}}: every run of TS packets
- * from the stream's TS feeds goes out as one binary message, feeds interleaved as they
- * arrive (vw's behaviour). Bounded: the connection's write watermark is raised to
- * {@link #MAX_BACKLOG} (about a second of a jsmpeg stream; viewers' sessions keep the
- * server's small one) and while it is exceeded runs are dropped whole (counted) rather
- * than queued; jsmpeg resynchronises on the next ones.
+ * A jsmpeg-style viewer at {@code ws://host/ts/{stream-or-feed}}: the TS packets of the
+ * stream's TS feeds go out as binary messages, feeds interleaved as they arrive (vw's
+ * behaviour), through one {@link TsViewerQueue} per feed: an access unit that cannot
+ * leave within the latency budget is dropped whole and the viewer resumes at the next
+ * random-access point, as every other session does. Netty's outbound buffer is kept small
+ * ({@link #WATER_MARK}) so the backlog waits in the queue, where the policy sees it.
  */
 public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements TsSink, StreamFollower {
 
-    static final long MAX_BACKLOG = 256 * 1024;
+    /** Bytes in Netty's outbound buffer before the queue holds the rest. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    /** A feed's queue bound per viewer: about four seconds of a 4 Mb/s stream. */
+    static final long MAX_QUEUE_BYTES = 2L * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(TsViewerHandler.class);
 
     private final Kymux kymux;
     private final WebSocketServerHandshaker handshaker;
     private final Channel channel;
     private final String target;
-    private final Set<TsFeed> subscribed = ConcurrentHashMap.newKeySet();
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
+    /** Guarded by this: offered on the producers' threads, polled on the channel's loop. */
+    private final Map<TsFeed, TsViewerQueue> queues = new LinkedHashMap<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private long messagesSent;
 
     public TsViewerHandler(Kymux kymux, WebSocketServerHandshaker handshaker, Channel channel, String target) {
         this.kymux = kymux;
@@ -49,9 +56,7 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
 
     /** Called once the handshake response is written. */
     public void start() {
-        // TS has no deadline queue to hold a backlog: let Netty's buffer do it, bounded
-        channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(
-                (int) MAX_BACKLOG / 2, (int) MAX_BACKLOG));
+        channel.config().setWriteBufferWaterMark(WATER_MARK);
         kymux.follow(this);
         streamChanged(kymux.feedNames(target));
         log.info("TS viewer of {} from {}", target, channel.remoteAddress());
@@ -63,31 +68,89 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
     }
 
     @Override
-    public synchronized void streamChanged(List<String> feeds) {
+    public void streamChanged(List<String> feeds) {
         List<TsFeed> wanted = feeds.stream().map(n -> kymux.tsFeeds().getOrCreate(n)).flatMap(java.util.Optional::stream)
                 .toList();
-        for (TsFeed f : subscribed) {
-            if (!wanted.contains(f)) {
-                f.unsubscribe(this);
-                subscribed.remove(f);
+        List<TsFeed> gone = new ArrayList<>();
+        List<TsFeed> added = new ArrayList<>();
+        synchronized (this) {
+            for (TsFeed f : List.copyOf(queues.keySet())) {
+                if (!wanted.contains(f)) {
+                    gone.add(f);
+                }
+            }
+            for (TsFeed f : wanted) {
+                if (channel.isActive() && !queues.containsKey(f)) {
+                    queues.put(f, newQueue());
+                    added.add(f);
+                }
             }
         }
-        for (TsFeed f : wanted) {
-            if (channel.isActive() && subscribed.add(f)) {
-                f.subscribe(this);
+        // outside this lock: a feed calls onTs under its own lock, which takes this one
+        for (TsFeed f : gone) {
+            f.unsubscribe(this);
+            synchronized (this) {
+                TsViewerQueue q = queues.remove(f);
+                if (q != null) {
+                    q.clear();
+                }
             }
+        }
+        added.forEach(f -> f.subscribe(this));
+    }
+
+    private TsViewerQueue newQueue() {
+        return new TsViewerQueue(kymux.config().queueLimits().latencyBudgetUs(), MAX_QUEUE_BYTES);
+    }
+
+    @Override
+    public void onTs(TsFeed feed, TsUnit unit) {
+        synchronized (this) {
+            TsViewerQueue q = queues.get(feed);
+            if (q == null || !channel.isActive()) {
+                unit.packets().release();
+                return;
+            }
+            q.offer(unit);
+        }
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this::drain);
+        }
+    }
+
+    /** Writes what the queues hand out while the channel takes it; on the channel's loop. */
+    private void drain() {
+        drainScheduled.set(false);
+        boolean wrote = false;
+        long now = kymux.nowUs();
+        while (channel.isWritable()) {
+            boolean any = false;
+            synchronized (this) {
+                for (TsViewerQueue q : queues.values()) {
+                    TsUnit u = q.poll(now);
+                    if (u != null) {
+                        any = true;
+                        messagesSent++;
+                        channel.write(new BinaryWebSocketFrame(u.packets()), channel.voidPromise());
+                    }
+                }
+            }
+            if (!any) {
+                break;
+            }
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
         }
     }
 
     @Override
-    public void onTs(TsFeed feed, ByteBuf packets) {
-        if (channel.isActive() && channel.isWritable()) {
-            sent.incrementAndGet();
-            channel.writeAndFlush(new BinaryWebSocketFrame(packets), channel.voidPromise());
-        } else {
-            dropped.incrementAndGet();
-            packets.release();
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            drain();
         }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -95,14 +158,28 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
         ControlFrames.answer(ctx, frame, handshaker); // viewers have nothing to say
     }
 
+    /** Per feed: access units sent and dropped, for the API. */
+    public synchronized Map<String, TsViewerQueue.Stats> stats() {
+        Map<String, TsViewerQueue.Stats> out = new LinkedHashMap<>();
+        queues.forEach((f, q) -> out.put(f.name(), q.stats()));
+        return out;
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         kymux.unfollow(this);
+        List<TsFeed> feeds;
         synchronized (this) {
-            subscribed.forEach(f -> f.unsubscribe(this));
-            subscribed.clear();
+            feeds = List.copyOf(queues.keySet());
         }
-        log.info("TS viewer of {} closed: {} runs sent, {} dropped", target, sent.get(), dropped.get());
+        feeds.forEach(f -> f.unsubscribe(this));
+        String summary;
+        synchronized (this) {
+            summary = stats().toString();
+            queues.values().forEach(TsViewerQueue::clear);
+            queues.clear();
+        }
+        log.info("TS viewer of {} closed: {} messages sent; {}", target, messagesSent, summary);
         ctx.fireChannelInactive();
     }
 

@@ -1,0 +1,180 @@
+package io.kymux.core.ts;
+
+import io.netty.buffer.ByteBuf;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Cuts a feed's runs of whole TS packets into {@link TsUnit}s: its tables (PAT, PMT) and
+ * the access units of its video, so a viewer can drop a late picture whole and start
+ * again at a random-access point. Sans-I/O: the caller passes the arrival time. Learns the
+ * program from the PAT and PMT it sees (the first program with a video stream); until then
+ * everything is {@link TsUnit.Kind#UNGROUPED}. The packets of other PIDs (audio, data)
+ * belong to the access unit they arrive in.
+ */
+public final class TsGrouper {
+
+    /** Group numbers are unique across feeds and grow with time, so a viewer can compare them. */
+    private static final java.util.concurrent.atomic.AtomicLong GROUPS = new java.util.concurrent.atomic.AtomicLong();
+
+    private final Set<Integer> pmtPids = new HashSet<>();
+    private int videoPid = -1;
+    private int videoStreamType;
+    private long group = -1;
+    private long groupIngestUs;
+    private boolean groupKey;
+
+    /**
+     * Adds the units of {@code run} (whole packets; read, not released) to {@code out}, each
+     * a retained slice the caller owns.
+     */
+    public void accept(ByteBuf run, long nowUs, List<TsUnit> out) {
+        int end = run.writerIndex();
+        int pieceStart = run.readerIndex();
+        TsUnit.Kind pieceKind = null;
+        long pieceGroup = -1;
+        boolean pieceIsStart = false;
+        boolean pieceKey = false;
+        long pieceIngestUs = 0;
+        for (int at = run.readerIndex(); at + TsPacket.SIZE <= end; at += TsPacket.SIZE) {
+            int pid = TsPacket.pid(run, at);
+            TsUnit.Kind kind;
+            boolean startsGroup = false;
+            if (pid == 0) {
+                kind = TsUnit.Kind.TABLES;
+                readPat(run, at);
+            } else if (pmtPids.contains(pid)) {
+                kind = TsUnit.Kind.TABLES;
+                readPmt(run, at);
+            } else if (videoPid < 0) {
+                kind = TsUnit.Kind.UNGROUPED;
+            } else {
+                if (pid == videoPid && TsPacket.unitStart(run, at)) {
+                    group = GROUPS.incrementAndGet();
+                    groupIngestUs = nowUs;
+                    groupKey = TsPacket.randomAccess(run, at) || keyPayload(run, at);
+                    startsGroup = true;
+                }
+                kind = group < 0 ? TsUnit.Kind.UNGROUPED : TsUnit.Kind.MEDIA;
+            }
+            long unitGroup = kind == TsUnit.Kind.MEDIA ? group : -1;
+            if (pieceKind != null && (kind != pieceKind || unitGroup != pieceGroup || startsGroup)) {
+                emit(run, pieceStart, at, pieceKind, pieceGroup, pieceIsStart, pieceKey, pieceIngestUs, out);
+                pieceKind = null;
+            }
+            if (pieceKind == null) {
+                pieceStart = at;
+                pieceKind = kind;
+                pieceGroup = unitGroup;
+                pieceIsStart = startsGroup;
+                pieceKey = kind == TsUnit.Kind.MEDIA && groupKey;
+                pieceIngestUs = kind == TsUnit.Kind.MEDIA ? groupIngestUs : 0;
+            }
+        }
+        if (pieceKind != null) {
+            emit(run, pieceStart, end - (end - pieceStart) % TsPacket.SIZE, pieceKind, pieceGroup, pieceIsStart, pieceKey,
+                    pieceIngestUs, out);
+        }
+    }
+
+    private static void emit(ByteBuf run, int from, int to, TsUnit.Kind kind, long unitGroup, boolean start, boolean key,
+                             long ingestUs, List<TsUnit> out) {
+        out.add(new TsUnit(kind, unitGroup, start, key, ingestUs, false, run.retainedSlice(from, to - from)));
+    }
+
+    /** The PID of the video stream the groups follow, or -1 while none is known. */
+    public int videoPid() {
+        return videoPid;
+    }
+
+    /** Where a table section starts in this packet, or -1. */
+    private static int sectionStart(ByteBuf b, int at) {
+        int p = TsPacket.payloadOffset(b, at);
+        if (p < 0 || !TsPacket.unitStart(b, at)) {
+            return -1;
+        }
+        int s = p + 1 + b.getUnsignedByte(at + p);
+        return s + 3 <= TsPacket.SIZE ? s : -1;
+    }
+
+    /** The end of the section's loop (before its CRC), bounded by the packet. */
+    private static int sectionLoopEnd(ByteBuf b, int at, int s) {
+        int length = (b.getUnsignedByte(at + s + 1) & 0x0f) << 8 | b.getUnsignedByte(at + s + 2);
+        return Math.min(s + 3 + length - 4, TsPacket.SIZE);
+    }
+
+    private void readPat(ByteBuf b, int at) {
+        int s = sectionStart(b, at);
+        if (s < 0 || b.getUnsignedByte(at + s) != 0x00) {
+            return;
+        }
+        int loopEnd = sectionLoopEnd(b, at, s);
+        Set<Integer> found = new HashSet<>();
+        for (int i = s + 8; i + 4 <= loopEnd; i += 4) {
+            int program = b.getUnsignedShort(at + i);
+            int pid = b.getUnsignedShort(at + i + 2) & 0x1fff;
+            if (program != 0 && pid != 0) {
+                found.add(pid);
+            }
+        }
+        if (!found.isEmpty() && !found.equals(pmtPids)) {
+            pmtPids.clear();
+            pmtPids.addAll(found);
+        }
+    }
+
+    private void readPmt(ByteBuf b, int at) {
+        int s = sectionStart(b, at);
+        if (s < 0 || s + 12 > TsPacket.SIZE || b.getUnsignedByte(at + s) != 0x02) {
+            return;
+        }
+        int loopEnd = sectionLoopEnd(b, at, s);
+        int i = s + 12 + (b.getUnsignedShort(at + s + 10) & 0x0fff);
+        while (i + 5 <= loopEnd) {
+            int type = b.getUnsignedByte(at + i);
+            int pid = b.getUnsignedShort(at + i + 1) & 0x1fff;
+            int infoLength = b.getUnsignedShort(at + i + 3) & 0x0fff;
+            if (isVideo(type)) {
+                if (pid != videoPid) {
+                    videoPid = pid;
+                    videoStreamType = type;
+                    group = -1;
+                }
+                return;
+            }
+            i += 5 + infoLength;
+        }
+    }
+
+    private static boolean isVideo(int streamType) {
+        return streamType == 0x01 || streamType == 0x02 || streamType == 0x10 || streamType == 0x1b || streamType == 0x24;
+    }
+
+    /** Whether the first payload of a video PES holds an IDR / IRAP NAL, or an MPEG sequence or GOP header. */
+    private boolean keyPayload(ByteBuf b, int at) {
+        int p = TsPacket.payloadOffset(b, at);
+        if (p < 0 || p + 9 > TsPacket.SIZE || b.getUnsignedMedium(at + p) != 0x000001) {
+            return false;
+        }
+        int from = p + 9 + b.getUnsignedByte(at + p + 8);
+        for (int i = from; i + 4 <= TsPacket.SIZE; i++) {
+            if (b.getUnsignedMedium(at + i) != 0x000001) {
+                continue;
+            }
+            int code = b.getUnsignedByte(at + i + 3);
+            boolean key = switch (videoStreamType) {
+                case 0x1b -> (code & 0x1f) == 5 || (code & 0x1f) == 7;
+                case 0x24 -> {
+                    int type = code >> 1 & 0x3f;
+                    yield type >= 16 && type <= 23 || type >= 32 && type <= 34;
+                }
+                default -> code == 0xb3 || code == 0xb8;
+            };
+            if (key) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
