@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * behaviour), through one {@link TsViewerQueue} per feed: an access unit that cannot
  * leave within the latency budget is dropped whole and the viewer resumes at the next
  * random-access point, as every other session does. Netty's outbound buffer is kept small
- * ({@link #WATER_MARK}) so the backlog waits in the queue, where the policy sees it.
+ * ({@link #WATER_MARK}) so the backlog waits in the queue, where the policy sees it, and so
+ * is the kernel's: the socket's send buffer holds about one latency budget of the stream
+ * ({@link #sendBufferFor}), since a TS viewer has no acks to tell how much of it is still
+ * unsent. Left to autotuning, a thin viewer's send buffer held seconds of the stream.
  */
 public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements TsSink, StreamFollower {
 
@@ -36,6 +39,10 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
     /** A feed's queue bound per viewer: about four seconds of a 4 Mb/s stream. */
     static final long MAX_QUEUE_BYTES = 2L * 1024 * 1024;
+    /** Bounds of the socket send buffer the budget sizes. */
+    static final int MIN_SEND_BUFFER = 16 * 1024;
+    static final int MAX_SEND_BUFFER = 1024 * 1024;
+    private static final long RESIZE_EVERY_US = 1_000_000;
     private static final Logger log = LoggerFactory.getLogger(TsViewerHandler.class);
 
     private final Kymux kymux;
@@ -46,6 +53,9 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
     private final Map<TsFeed, TsViewerQueue> queues = new LinkedHashMap<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private long messagesSent;
+    private int sendBuffer;
+    private long sizedAtUs;
+    private boolean sized;
 
     public TsViewerHandler(Kymux kymux, WebSocketServerHandshaker handshaker, Channel channel, String target) {
         this.kymux = kymux;
@@ -118,11 +128,43 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
         }
     }
 
+    /**
+     * The value to set as the socket send buffer for a viewer of streams at
+     * {@code bitsPerSecond}: Linux doubles it, so the kernel holds one latency budget of the
+     * stream (within the bounds), unsent and in flight together. A path whose round trip is
+     * well under the budget keeps its rate; a longer one is held to what fits, as it would
+     * fall behind the budget anyway.
+     */
+    static int sendBufferFor(double bitsPerSecond, long budgetUs) {
+        double bytes = bitsPerSecond / 8 * budgetUs / 1e6;
+        return (int) Math.max(MIN_SEND_BUFFER, Math.min(MAX_SEND_BUFFER, bytes)) / 2;
+    }
+
+    private void sizeSendBuffer(long now) {
+        if (sized && now - sizedAtUs < RESIZE_EVERY_US) {
+            return;
+        }
+        sized = true;
+        sizedAtUs = now;
+        List<TsFeed> feeds;
+        synchronized (this) {
+            feeds = List.copyOf(queues.keySet());
+        }
+        // outside this lock: a feed's stats take its lock, and a feed calls onTs holding it
+        double bps = feeds.stream().mapToDouble(f -> f.stats().bitrateBps()).sum();
+        int wanted = sendBufferFor(bps, kymux.config().queueLimits().latencyBudgetUs());
+        if (Math.abs(wanted - sendBuffer) > sendBuffer / 4) {
+            sendBuffer = wanted;
+            channel.config().setOption(io.netty.channel.ChannelOption.SO_SNDBUF, wanted);
+        }
+    }
+
     /** Writes what the queues hand out while the channel takes it; on the channel's loop. */
     private void drain() {
         drainScheduled.set(false);
         boolean wrote = false;
         long now = kymux.nowUs();
+        sizeSendBuffer(now);
         while (channel.isWritable()) {
             boolean any = false;
             synchronized (this) {
