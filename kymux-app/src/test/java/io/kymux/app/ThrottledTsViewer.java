@@ -11,13 +11,17 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A jsmpeg-style TS viewer behind a thin link: a plain WebSocket client whose socket has a
  * small receive buffer and which reads at most {@code bytesPerSecond}, so the server's
- * bytes back up as they would behind a slow network. Keeps the raw stream and the time of
- * its last byte.
+ * bytes back up as they would behind a slow network. Answers pings as a browser does (once
+ * it has read up to them). Keeps the binary messages' payloads and the time of its last
+ * byte.
  */
 final class ThrottledTsViewer implements AutoCloseable {
 
     private final Socket socket = new Socket();
-    private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    /** Bytes read and not yet parsed into whole frames. */
+    private byte[] pending = new byte[64 * 1024];
+    private int pendingLength;
     private final Thread reader;
     private volatile long lastByteNanos;
 
@@ -61,9 +65,7 @@ final class ThrottledTsViewer implements AutoCloseable {
                 if (n < 0) {
                     return;
                 }
-                synchronized (raw) {
-                    raw.write(buf, 0, n);
-                }
+                parse(buf, n);
                 got += n;
                 lastByteNanos = System.nanoTime();
             }
@@ -76,36 +78,64 @@ final class ThrottledTsViewer implements AutoCloseable {
         return lastByteNanos;
     }
 
-    /** The binary messages' payloads, joined (server frames are unmasked). */
-    byte[] payload() {
-        byte[] d;
-        synchronized (raw) {
-            d = raw.toByteArray();
+    /** Adds read bytes and handles every whole frame (server frames are unmasked). */
+    private void parse(byte[] buf, int n) throws java.io.IOException {
+        if (pendingLength + n > pending.length) {
+            pending = java.util.Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + n));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.arraycopy(buf, 0, pending, pendingLength, n);
+        pendingLength += n;
         int i = 0;
-        while (i + 2 <= d.length) {
-            long len = d[i + 1] & 0x7f;
+        while (i + 2 <= pendingLength) {
+            int opcode = pending[i] & 0x0f;
+            long len = pending[i + 1] & 0x7f;
             int at = i + 2;
             if (len == 126) {
-                len = (d[at] & 0xff) << 8 | d[at + 1] & 0xff;
+                if (at + 2 > pendingLength) {
+                    break;
+                }
+                len = (pending[at] & 0xff) << 8 | pending[at + 1] & 0xff;
                 at += 2;
             } else if (len == 127) {
+                if (at + 8 > pendingLength) {
+                    break;
+                }
                 len = 0;
                 for (int k = 0; k < 8; k++) {
-                    len = len << 8 | d[at + k] & 0xff;
+                    len = len << 8 | pending[at + k] & 0xff;
                 }
                 at += 8;
             }
-            if (at + len > d.length) {
+            if (at + len > pendingLength) {
                 break;
             }
-            if ((d[i] & 0x0f) == 2 || (d[i] & 0x0f) == 0) {
-                out.write(d, at, (int) len);
+            if (opcode == 2 || opcode == 0) {
+                synchronized (payload) {
+                    payload.write(pending, at, (int) len);
+                }
+            } else if (opcode == 9) {
+                pong(pending, at, (int) len);
             }
             i = at + (int) len;
         }
-        return out.toByteArray();
+        System.arraycopy(pending, i, pending, 0, pendingLength - i);
+        pendingLength -= i;
+    }
+
+    /** A client's frames are masked (RFC 6455 5.3); a zero mask leaves the bytes as they are. */
+    private void pong(byte[] data, int from, int length) throws java.io.IOException {
+        byte[] frame = new byte[2 + 4 + length];
+        frame[0] = (byte) 0x8a;
+        frame[1] = (byte) (0x80 | length);
+        System.arraycopy(data, from, frame, 6, length);
+        socket.getOutputStream().write(frame);
+    }
+
+    /** The binary messages' payloads, joined. */
+    byte[] payload() {
+        synchronized (payload) {
+            return payload.toByteArray();
+        }
     }
 
     @Override

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A thin jsmpeg-style viewer of FFmpeg's own mpeg1video TS, pushed as vw's users push it
  * ({@code ffmpeg -re … -f mpegts http://host/ts/cam}): it reads at 60 % of the stream's
- * bitrate, so the relay must drop. It gets whole pictures from random-access points only,
- * stays within about a second of the live stream (before, its backlog grew to seconds), and
- * its bytes decode with FFmpeg without an error; a fast viewer beside it loses nothing.
+ * bitrate, so the relay must drop. It answers pings as a browser does, so the server paces
+ * it as an acking viewer. It gets whole pictures from random-access points on, is never left
+ * behind the live stream (its last byte came 4 s after the source ended before, 0.5-0.8 s
+ * with the send buffer bounded alone), and its bytes decode with FFmpeg without an error; a
+ * fast viewer beside it loses nothing.
  */
 class TsSlowViewerTest {
 
@@ -114,7 +116,7 @@ class TsSlowViewerTest {
                 assertThat(fastFrames).as("the fast viewer loses nothing").isEqualTo(SECONDS * 30);
                 assertThat(slowFrames).as("the thin viewer's pictures were dropped, not queued")
                         .isBetween(10, fastFrames * 9 / 10);
-                assertThat(tailMs).as("the thin viewer is not left seconds behind").isLessThan(1_000);
+                assertThat(tailMs).as("the thin viewer is not left behind").isLessThan(400);
             } finally {
                 fast.close();
             }

@@ -33,6 +33,9 @@ public final class Bench {
     }
 
     static BenchReport run(BenchOptions o) throws Exception {
+        if (o.ts()) {
+            return runTs(o);
+        }
         KymuxServer server = null;
         URI base = o.target();
         if (base == null) {
@@ -67,7 +70,7 @@ public final class Bench {
             upload.onKeyframeRequest(stream::requestKeyframe);
         }
         Thread publisher = new Thread(stream, "bench-publisher");
-        ResourceSampler sampler = new ResourceSampler();
+        ResourceSampler sampler = new ResourceSampler(o.relayPid());
         try {
             // the warm-up counts from the first published frame
             long warmupUs = o.warmupSeconds() * 1_000_000L;
@@ -131,6 +134,61 @@ public final class Bench {
         }
     }
 
+    /**
+     * The MPEG-TS bench: {@link SyntheticTsStream} posted over HTTP to the relay (kymux's
+     * {@code /ts/} feed, in-process unless a target or a reference relay is given), N
+     * jsmpeg-style WebSocket viewers, the slow ones reading a fraction of the bitrate. Latency
+     * is publisher send → the frame's last packet at the viewer.
+     */
+    private static BenchReport runTs(BenchOptions o) throws Exception {
+        KymuxServer server = null;
+        URI base = o.target();
+        if (base == null && !o.reference()) {
+            QueueLimits q = QueueLimits.DEFAULT;
+            server = new KymuxServer(ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
+                    .withQueueLimits(new QueueLimits(q.maxFrames(), q.maxBytes(), o.latencyBudgetMs() * 1000))).start();
+            base = URI.create("http://127.0.0.1:" + server.port());
+        }
+        URI ingest = o.reference() ? o.tsIngest() : base.resolve("/ts/" + FEED);
+        URI watch = o.reference() ? o.tsWatch() : URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ts/" + FEED);
+        EventLoopGroup clients = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                NioIoHandler.newFactory());
+        Recorder normalLat = new Recorder(3);
+        Recorder slowLat = new Recorder(3);
+        List<BenchClient> viewers = new ArrayList<>();
+        SyntheticTsStream stream = new SyntheticTsStream(ingest, o.bitrate(), o.fps(), o.gop(),
+                (long) (o.durationSeconds() + o.warmupSeconds()) * o.fps());
+        Thread publisher = new Thread(stream, "bench-ts-publisher");
+        ResourceSampler sampler = new ResourceSampler(o.relayPid());
+        try {
+            AtomicLong recordFromUs = new AtomicLong(Long.MAX_VALUE);
+            int slowCount = (int) Math.round(o.viewers() * o.slowFraction());
+            for (int i = 0; i < o.viewers(); i++) {
+                boolean slow = i < slowCount;
+                BenchViewer v = new BenchViewer(slow, slow ? slowLat : normalLat, recordFromUs, false, true);
+                v.connect(clients, watch, (long) (o.bitrate() / 8 * o.slowRate()), slow ? localPort(o, i) : 0);
+                viewers.add(v);
+            }
+            Thread.sleep(500); // handshakes
+            sampler.start();
+            recordFromUs.set(SyntheticStream.nowUs() + o.warmupSeconds() * 1_000_000L);
+            publisher.start();
+            publisher.join((o.durationSeconds() + o.warmupSeconds() + 30) * 1000L);
+            Thread.sleep(1000); // what is still on its way
+            sampler.stop();
+            return report(o, null, stream.published(), viewers, normalLat.getIntervalHistogram(),
+                    slowLat.getIntervalHistogram(), sampler, Long.MAX_VALUE);
+        } finally {
+            publisher.interrupt();
+            publisher.join(2000);
+            viewers.forEach(BenchClient::close);
+            clients.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
     /** Slow viewer i's local port when the kernel shapes the slow links; 0 (any) otherwise. */
     private static int localPort(BenchOptions o, int i) {
         return o.slowLocalPort() > 0 ? o.slowLocalPort() + i : 0;
@@ -184,7 +242,7 @@ public final class Bench {
         }
         return new BenchReport(o, published, group(viewers, false, normal), group(viewers, true, slow),
                 bytes * 8 / 1e6 / (o.durationSeconds() + o.warmupSeconds()), res.cpuPercentOfOneCore(), res.heapPeak(), res.heapAfterGc(),
-                checked, ok, detail.toString());
+                res.relayCpuPercentOfOneCore(), res.relayRssPeak(), checked, ok, detail.toString());
     }
 
     private static BenchReport.Group group(List<BenchClient> viewers, boolean slow, Histogram h) {
@@ -194,8 +252,48 @@ public final class Bench {
                 h.getValueAtPercentile(99.9), h.getMaxValue());
     }
 
-    /** Process CPU and heap, sampled while the bench runs. */
+    /** Process CPU and heap, and a relay process's CPU and RSS if given, sampled while the bench runs. */
     static final class ResourceSampler {
+        private final int relayPid;
+        private volatile long relayRssPeak = -1;
+        private long relayTicksStart;
+        private long relayTicksEnd;
+
+        ResourceSampler(int relayPid) {
+            this.relayPid = relayPid;
+        }
+
+        /** utime + stime of the relay, in clock ticks (100 a second on Linux). */
+        private long relayTicks() {
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + relayPid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException("--relay-pid " + relayPid + ": no such process to sample");
+            }
+        }
+
+        private long relayRss() {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + relayPid + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the relay ended
+            }
+            return -1;
+        }
+
+        double relayCpuPercentOfOneCore() {
+            return relayPid > 0 ? 100.0 * (relayTicksEnd - relayTicksStart) * 10_000_000 / Math.max(1, wallEnd - wallStart) : -1;
+        }
+
+        long relayRssPeak() {
+            return relayRssPeak;
+        }
         private final com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         private final MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
@@ -210,10 +308,14 @@ public final class Bench {
         void start() {
             running = true;
             cpuStart = os.getProcessCpuTime();
+            relayTicksStart = relayPid > 0 ? relayTicks() : 0;
             wallStart = System.nanoTime();
             thread = new Thread(() -> {
                 while (running) {
                     heapPeak = Math.max(heapPeak, mem.getHeapMemoryUsage().getUsed());
+                    if (relayPid > 0) {
+                        relayRssPeak = Math.max(relayRssPeak, relayRss());
+                    }
                     try {
                         Thread.sleep(100);
                     } catch (InterruptedException e) {
@@ -229,6 +331,7 @@ public final class Bench {
             running = false;
             thread.join();
             cpuEnd = os.getProcessCpuTime();
+            relayTicksEnd = relayPid > 0 ? relayTicks() : 0;
             wallEnd = System.nanoTime();
         }
 

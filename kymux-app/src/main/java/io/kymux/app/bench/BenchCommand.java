@@ -47,8 +47,20 @@ public final class BenchCommand implements Callable<Integer> {
     boolean ack;
 
     @Option(names = "--transport", defaultValue = "websocket",
-            description = "websocket or quic (kymux/1 viewers; slow viewers are WebSocket only)")
+            description = "websocket, quic (kymux/1 viewers; slow viewers are WebSocket only) or ts (MPEG-TS posted to "
+                    + "/ts/bench0 and watched by jsmpeg-style viewers at ws://…/ts/bench0)")
     String transport;
+
+    @Option(names = "--ts-ingest", description = "with --transport ts: post the TS here instead, e.g. a jsmpeg "
+            + "websocket-relay.js at http://127.0.0.1:8081/secret (then --ts-watch too)")
+    URI tsIngest;
+
+    @Option(names = "--ts-watch", description = "with --ts-ingest: where its viewers connect, e.g. ws://127.0.0.1:8082/")
+    URI tsWatch;
+
+    @Option(names = "--relay-pid", defaultValue = "0",
+            description = "the relay's process id (a server of its own): its CPU and RSS over the run are reported")
+    int relayPid;
 
     @Option(names = "--slow-join", defaultValue = "0",
             description = "slow viewers join this many seconds after the first frame (0: before it, with the others), "
@@ -72,8 +84,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (duration < 1 || duration > 3600 || viewers < 1 || viewers > 10_000) {
             throw new IllegalArgumentException("--duration 1..3600 and --viewers 1..10000");
         }
+        if ((tsIngest == null) != (tsWatch == null) || tsIngest != null && !"ts".equals(transport)) {
+            throw new IllegalArgumentException("--ts-ingest and --ts-watch go together, with --transport ts");
+        }
         BenchReport r = Bench.run(new BenchOptions(viewers, duration, warmup, bitrate, fps, gop, slowFraction, slowRate,
-                target, latencyBudgetMs, ack, transport, slowJoin, slowLocalPort));
+                target, latencyBudgetMs, ack, transport, slowJoin, slowLocalPort, tsIngest, tsWatch, relayPid));
         System.out.print(r.table());
         if (json != null) {
             Files.writeString(json, r.json());

@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /** What a bench run measured; printed as a table and written as JSON. */
 record BenchReport(BenchOptions options, long published, Group normal, Group slow, double egressMbps,
-                   double serverCpuPercent, long heapPeakBytes, long heapAfterGcBytes, boolean accountingChecked,
+                   double serverCpuPercent, long heapPeakBytes, long heapAfterGcBytes, double relayCpuPercent,
+                   long relayRssPeakBytes, boolean accountingChecked,
                    boolean accountingOk, String accountingDetail) {
 
     /** Figures of a group of viewers (all normal, or all slow). */
@@ -23,7 +24,10 @@ record BenchReport(BenchOptions options, long published, Group normal, Group slo
                         + " %d fps, GOP %d, %d s after %d s warm-up%n", options.viewers(), options.transport(), slow.viewers(),
                 slowLinks, options.bitrate() / 1e6, options.fps(), options.gop(),
                 options.durationSeconds(), options.warmupSeconds()));
-        b.append(options.target() == null
+        b.append(options.ts()
+                ? "latency = viewer receive of a frame's last TS packet - publisher send, through an HTTP TS ingest, "
+                        + (options.reference() ? options.tsWatch() : "kymux's /ts/") + " and WebSocket\n"
+                : options.target() == null
                 ? (options.quic() ? "latency = viewer receive - ingest (relay-added: feed, session queue, QUIC datagrams, reassembly)\n"
                         : "latency = viewer receive - ingest (relay-added: feed, session queue, WebSocket, loopback TCP)\n")
                 : "latency = viewer receive - publisher send, through WebSocket ingest, relay and WebSocket\n");
@@ -39,6 +43,10 @@ record BenchReport(BenchOptions options, long published, Group normal, Group slo
         b.append(String.format(Locale.ROOT, "published %d frames; egress %.1f Mb/s; process CPU %.0f%% of one core;"
                 + " heap peak %d MB, after GC %d MB%n", published, egressMbps, serverCpuPercent, heapPeakBytes >> 20,
                 heapAfterGcBytes >> 20));
+        if (relayCpuPercent >= 0) {
+            b.append(String.format(Locale.ROOT, "relay process (--relay-pid %d): CPU %.0f%% of one core; RSS peak %d MB%n",
+                    options.relayPid(), relayCpuPercent, relayRssPeakBytes >> 20));
+        }
         b.append("accounting (published = delivered + dropped, per session): ")
                 .append(accountingChecked ? (accountingOk ? "ok" : "MISMATCH " + accountingDetail) : "not checked")
                 .append('\n');

@@ -47,11 +47,18 @@ final class BenchViewer extends BenchClient {
 
 
     private final boolean ack;
+    /** Set for a viewer of a TS relay: its messages are raw TS, not browser messages. */
+    private final TsBenchParser ts;
 
     BenchViewer(boolean slow, Recorder latencyUs, AtomicLong recordFromUs, boolean ack) {
+        this(slow, latencyUs, recordFromUs, ack, false);
+    }
+
+    BenchViewer(boolean slow, Recorder latencyUs, AtomicLong recordFromUs, boolean ack, boolean ts) {
         super(latencyUs, recordFromUs);
         this.slow = slow;
-        this.ack = ack;
+        this.ack = ack && !ts;
+        this.ts = ts ? new TsBenchParser((sendUs, bytes) -> received(sendUs, bytes, false)) : null;
     }
 
     /**
@@ -142,6 +149,10 @@ final class BenchViewer extends BenchClient {
                 return;
             }
             ByteBuf b = f.content();
+            if (ts != null) {
+                ts.accept(b);
+                return;
+            }
             int flags = b.getUnsignedByte(b.readerIndex() + 1);
             if ((flags & BrowserMessage.FLAG_CONFIG) != 0) {
                 return;
@@ -177,7 +188,7 @@ final class BenchViewer extends BenchClient {
     /** Frames skipped between received ones (dropped by the server for this viewer). */
     @Override
     long gaps() {
-        return gaps;
+        return ts != null ? ts.dropped() : gaps;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.kymux.core.ts;
 
+import io.kymux.core.session.DeliveryEstimate;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 
@@ -13,10 +14,12 @@ import java.util.Iterator;
  *   <li>Groups go whole or not at all: once a group's first run is handed out, the rest of
  *       it is too; a group dropped at its start has its later runs dropped on offer, and a
  *       run of a group whose start this viewer never got is dropped.</li>
- *   <li>A group whose start is polled more than the latency budget after it arrived is
+ *   <li>A group is late when its start is polled past its deadline (arrival + budget), or
+ *       when the viewer's link ({@link DeliveryEstimate}) predicts it through after that,
+ *       except a fresh random-access group (two thirds of its budget left) offered to an
+ *       idle link, as in {@link io.kymux.core.session.SessionQueue}. A late group is
  *       dropped, and so is every queued group up to the next queued random-access point; if
- *       none is queued, groups are dropped until one comes. A late random-access group with
- *       none newer queued is still sent: nothing would show this viewer a picture sooner.</li>
+ *       none is queued, groups are dropped until one comes.</li>
  *   <li>Replayed groups (the feed's cache for a joining viewer) have no deadline.</li>
  *   <li>An offer past the byte bound drops every queued group not yet started and waits for
  *       a random-access point; runs from before the program is known are dropped alone.</li>
@@ -90,12 +93,16 @@ public final class TsViewerQueue {
         add(u);
     }
 
-    /** The next unit to write (the caller owns it), or null. */
+    /** The next unit to write (the caller owns it), or null, on a link that delivers at once. */
     public TsUnit poll(long nowUs) {
+        return poll(nowUs, (now, bytes) -> now);
+    }
+
+    /** The next unit to write (the caller owns it), or null. */
+    public TsUnit poll(long nowUs, DeliveryEstimate link) {
         while (!units.isEmpty()) {
             TsUnit head = units.peekFirst();
-            if (head.kind() == TsUnit.Kind.MEDIA && head.start() && !head.replay()
-                    && nowUs - head.ingestUs() > budgetUs && !(head.key() && !newerKeyQueued(head.group()))) {
+            if (head.kind() == TsUnit.Kind.MEDIA && head.start() && !head.replay() && late(head, nowUs, link)) {
                 droppedLate++;
                 if (!dropUntilKeyAfter(head.group())) {
                     waitingForKey = true;
@@ -132,14 +139,17 @@ public final class TsViewerQueue {
         return groups;
     }
 
-    /** Whether a random-access group newer than {@code group} is queued. */
-    private boolean newerKeyQueued(long group) {
-        for (TsUnit u : units) {
-            if (u.kind() == TsUnit.Kind.MEDIA && u.start() && u.key() && u.group() > group) {
-                return true;
-            }
+    private boolean late(TsUnit start, long nowUs, DeliveryEstimate link) {
+        long deadline = start.ingestUs() + budgetUs;
+        if (nowUs > deadline) {
+            return true;
         }
-        return false;
+        if (link.arrivalUs(nowUs, start.bytes()) <= deadline) {
+            return false;
+        }
+        boolean fresh = 3 * (deadline - nowUs) >= 2 * budgetUs;
+        boolean idle = link.arrivalUs(nowUs, 0) <= nowUs;
+        return !(start.key() && fresh && idle);
     }
 
     /**

@@ -39,8 +39,12 @@ class TsViewerQueueTest {
 
     /** Polls everything at {@code now}, releasing it; returns "kind:group" of each. */
     private static List<String> drain(TsViewerQueue q, long now) {
+        return drain(q, now, (t, bytes) -> t);
+    }
+
+    private static List<String> drain(TsViewerQueue q, long now, io.kymux.core.session.DeliveryEstimate link) {
         List<String> out = new ArrayList<>();
-        for (TsUnit u = q.poll(now); u != null; u = q.poll(now)) {
+        for (TsUnit u = q.poll(now, link); u != null; u = q.poll(now, link)) {
             out.add(u.kind() == TsUnit.Kind.MEDIA ? "g" + u.group() + (u.start() ? "" : "+") : u.kind().name());
             u.packets().release();
         }
@@ -95,12 +99,32 @@ class TsViewerQueueTest {
         assertThat(q.stats().droppedLate()).isEqualTo(2);
     }
 
+    /** A link that takes {@code bytesPerSecond} and has {@code queued} bytes ahead of a new write. */
+    private static io.kymux.core.session.DeliveryEstimate link(long bytesPerSecond, long queued) {
+        return (now, bytes) -> now + (queued + bytes) * 1_000_000 / bytesPerSecond;
+    }
+
     @Test
-    void aLateRandomAccessPointWithNoneNewerIsStillSent() {
+    void aGroupTheLinkWouldBringPastItsDeadlineIsDroppedBeforeItIsWritten() {
         TsViewerQueue q = new TsViewerQueue(BUDGET, 1 << 20);
-        q.offer(media(1, true, true, 0, 1));
-        q.offer(media(2, true, false, 33_000, 1));
-        assertThat(drain(q, 400_000)).as("the key goes, its late successor does not").containsExactly("g1");
+        q.offer(media(1, true, false, 0, 100)); // 18800 bytes
+        q.offer(media(2, true, true, 20_000, 1));
+        // 250 KB/s with 30 KB ahead: group 1 would be through at 195 ms, past its 150 ms
+        assertThat(drain(q, 10_000, link(250_000, 30_000))).as("the key after it still fits").containsExactly("g2");
+        assertThat(q.stats().droppedLate()).isEqualTo(1);
+    }
+
+    @Test
+    void aFreshRandomAccessGroupGoesToAnIdleLinkEvenWhenItCannotArriveInTime() {
+        TsViewerQueue q = new TsViewerQueue(BUDGET, 1 << 20);
+        q.offer(media(1, true, true, 0, 200)); // 37600 bytes: 188 ms at 200 KB/s, and nothing sooner
+        assertThat(drain(q, 0, link(200_000, 0))).containsExactly("g1");
+        TsViewerQueue busy = new TsViewerQueue(BUDGET, 1 << 20);
+        busy.offer(media(2, true, true, 0, 200));
+        assertThat(drain(busy, 0, link(200_000, 1000))).as("not to a busy link").isEmpty();
+        TsViewerQueue stale = new TsViewerQueue(BUDGET, 1 << 20);
+        stale.offer(media(3, true, true, 0, 200));
+        assertThat(drain(stale, 60_000, link(200_000, 0))).as("a third of its budget gone").isEmpty();
     }
 
     @Test

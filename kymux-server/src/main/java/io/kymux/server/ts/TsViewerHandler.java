@@ -1,5 +1,6 @@
 package io.kymux.server.ts;
 
+import io.kymux.core.session.InFlight;
 import io.kymux.core.ts.TsFeed;
 import io.kymux.core.ts.TsSink;
 import io.kymux.core.ts.TsUnit;
@@ -11,7 +12,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import java.util.ArrayList;
@@ -32,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * is the kernel's: the socket's send buffer holds about one latency budget of the stream
  * ({@link #sendBufferFor}), since a TS viewer has no acks to tell how much of it is still
  * unsent. Left to autotuning, a thin viewer's send buffer held seconds of the stream.
+ * What is in flight is learnt from WebSocket pings written behind the data: browsers answer
+ * them by themselves, and a pong is an ack of everything written before its ping, so the
+ * viewer's link is estimated as an acking viewer's is ({@link InFlight}) and a unit it
+ * would bring past the budget is dropped as a late one is.
  */
 public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements TsSink, StreamFollower {
 
@@ -53,6 +61,10 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
     private final Map<TsFeed, TsViewerQueue> queues = new LinkedHashMap<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private long messagesSent;
+    /** On the channel's loop only: what was written and what the pongs acknowledged. */
+    private final InFlight inFlight;
+    private long writes;
+    private long pingedUpTo = -1;
     private int sendBuffer;
     private long sizedAtUs;
     private boolean sized;
@@ -62,6 +74,7 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
         this.handshaker = handshaker;
         this.channel = channel;
         this.target = target;
+        this.inFlight = new InFlight(kymux.config().queueLimits().latencyBudgetUs() / 3);
     }
 
     /** Called once the handshake response is written. */
@@ -165,14 +178,15 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
         boolean wrote = false;
         long now = kymux.nowUs();
         sizeSendBuffer(now);
-        while (channel.isWritable()) {
+        while (channel.isWritable() && inFlight.mayWrite(now)) {
             boolean any = false;
             synchronized (this) {
                 for (TsViewerQueue q : queues.values()) {
-                    TsUnit u = q.poll(now);
+                    TsUnit u = q.poll(now, inFlight);
                     if (u != null) {
                         any = true;
                         messagesSent++;
+                        inFlight.sent(0, writes++, u.bytes(), now);
                         channel.write(new BinaryWebSocketFrame(u.packets()), channel.voidPromise());
                     }
                 }
@@ -181,6 +195,11 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
                 break;
             }
             wrote = true;
+        }
+        if (wrote && writes - 1 > pingedUpTo) {
+            // behind what was just written: its pong says the viewer has read all of it
+            pingedUpTo = writes - 1;
+            channel.write(new PingWebSocketFrame(Unpooled.copyLong(pingedUpTo)), channel.voidPromise());
         }
         if (wrote) {
             channel.flush();
@@ -197,7 +216,17 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        ControlFrames.answer(ctx, frame, handshaker); // viewers have nothing to say
+        if (frame instanceof PongWebSocketFrame pong) {
+            if (pong.content().readableBytes() == Long.BYTES) {
+                long upTo = pong.content().getLong(pong.content().readerIndex());
+                if (upTo >= 0 && upTo < writes) {
+                    inFlight.ack(0, upTo, kymux.nowUs());
+                }
+                drain(); // the estimate moved: queued units may go now, or be found late
+            }
+            return;
+        }
+        ControlFrames.answer(ctx, frame, handshaker); // viewers have nothing else to say
     }
 
     /** Per feed: access units sent and dropped, for the API. */
