@@ -240,15 +240,22 @@ public final class Bench {
                 }
             }
         }
-        return new BenchReport(o, published, group(viewers, false, normal), group(viewers, true, slow),
+        long tsPublished = o.ts() ? published : -1;
+        return new BenchReport(o, published, group(viewers, false, normal, tsPublished), group(viewers, true, slow, tsPublished),
                 bytes * 8 / 1e6 / (o.durationSeconds() + o.warmupSeconds()), res.cpuPercentOfOneCore(), res.heapPeak(), res.heapAfterGc(),
                 res.relayCpuPercentOfOneCore(), res.relayRssPeak(), checked, ok, detail.toString());
     }
 
-    private static BenchReport.Group group(List<BenchClient> viewers, boolean slow, Histogram h) {
+    /**
+     * A group's figures. A TS viewer joins before the first frame and gets each frame whole or
+     * not at all, so its dropped frames are exactly the published ones it did not get
+     * ({@code tsPublished}; -1 for the other transports, which count the gaps they saw).
+     */
+    private static BenchReport.Group group(List<BenchClient> viewers, boolean slow, Histogram h, long tsPublished) {
         List<BenchClient> g = viewers.stream().filter(v -> v.slow() == slow).toList();
-        return new BenchReport.Group(g.size(), g.stream().mapToLong(BenchClient::frames).sum(),
-                g.stream().mapToLong(BenchClient::gaps).sum(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+        long frames = g.stream().mapToLong(BenchClient::frames).sum();
+        long dropped = tsPublished >= 0 ? g.size() * tsPublished - frames : g.stream().mapToLong(BenchClient::gaps).sum();
+        return new BenchReport.Group(g.size(), frames, dropped, h.getValueAtPercentile(50), h.getValueAtPercentile(99),
                 h.getValueAtPercentile(99.9), h.getMaxValue());
     }
 

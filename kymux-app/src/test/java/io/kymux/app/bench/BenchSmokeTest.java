@@ -47,6 +47,23 @@ class BenchSmokeTest {
     }
 
     @Test
+    void tsViewersOfATsIngestEveryFrameStampedAndTimed() throws Exception {
+        // 2 s at 30 fps, one viewer of two reading a fifth of the bitrate; relay CPU of this very process
+        int pid = (int) ProcessHandle.current().pid();
+        BenchReport r = Bench.run(new BenchOptions(2, 2, 0, 1_000_000, 30, 30, 0.5, 0.2, null, 150, false, "ts", 0, 0,
+                null, null, pid));
+        assertThat(r.published()).isEqualTo(60);
+        assertThat(r.normal().framesReceived()).as("the fast viewer gets every frame whole").isEqualTo(60);
+        assertThat(r.normal().framesDropped()).isZero();
+        assertThat(r.slow().framesReceived() + r.slow().framesDropped()).as("the slow viewer's frames, got or dropped")
+                .isEqualTo(60);
+        assertThat(r.slow().framesDropped()).as("a fifth of the bitrate cannot carry them all").isPositive();
+        assertThat(r.relayCpuPercent()).isPositive();
+        assertThat(r.relayRssPeakBytes()).isPositive();
+        assertThat(r.table()).contains("2 ts viewers").contains("relay process");
+    }
+
+    @Test
     void slowViewersCanJoinMidStream() throws Exception {
         // one of three viewers joins 1 s in, half-way through a 2 s GOP
         BenchReport r = Bench.run(new BenchOptions(3, 2, 0, 1_000_000, 30, 60, 0.34, 0.3, null, 150, true, "websocket", 1, 0));
