@@ -117,6 +117,7 @@ class TsSlowViewerTest {
                 assertThat(slowFrames).as("the thin viewer's pictures were dropped, not queued")
                         .isBetween(10, fastFrames * 9 / 10);
                 assertThat(tailMs).as("the thin viewer is not left behind").isLessThan(400);
+                assertThat(tailMs).as("nor starved: it gets pictures to the end").isGreaterThan(-1_000);
             } finally {
                 fast.close();
             }

@@ -1,5 +1,6 @@
 package io.kymux.server.ts;
 
+import io.kymux.core.session.DeliveryEstimate;
 import io.kymux.core.session.InFlight;
 import io.kymux.core.ts.TsFeed;
 import io.kymux.core.ts.TsSink;
@@ -65,8 +66,14 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
     private final InFlight inFlight;
     private long writes;
     private long pingedUpTo = -1;
+    private long pingedAtUs = Long.MIN_VALUE / 2;
+    /** Pings at most this often: a pong acknowledges every write before its ping. */
+    static final long PING_EVERY_US = 25_000;
     private int sendBuffer;
     private long sizedAtUs;
+    private double streamBitsPerSecond;
+    /** A link is thin below this fraction of the stream's bitrate. */
+    static final double THIN_FRACTION = 0.8;
     private boolean sized;
 
     public TsViewerHandler(Kymux kymux, WebSocketServerHandshaker handshaker, Channel channel, String target) {
@@ -153,6 +160,12 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
         return (int) Math.max(MIN_SEND_BUFFER, Math.min(MAX_SEND_BUFFER, bytes)) / 2;
     }
 
+    /** Whether the pongs show a delivery rate under {@link #THIN_FRACTION} of the streams' bitrate. */
+    private boolean thinLink(long now) {
+        long rate = inFlight.rateBytesPerSecond();
+        return inFlight.acking() && rate > 0 && rate * 8 < THIN_FRACTION * streamBitsPerSecond;
+    }
+
     private void sizeSendBuffer(long now) {
         if (sized && now - sizedAtUs < RESIZE_EVERY_US) {
             return;
@@ -165,6 +178,7 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
         }
         // outside this lock: a feed's stats take its lock, and a feed calls onTs holding it
         double bps = feeds.stream().mapToDouble(f -> f.stats().bitrateBps()).sum();
+        streamBitsPerSecond = bps;
         int wanted = sendBufferFor(bps, kymux.config().queueLimits().latencyBudgetUs());
         if (Math.abs(wanted - sendBuffer) > sendBuffer / 4) {
             sendBuffer = wanted;
@@ -175,14 +189,17 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
     /** Writes what the queues hand out while the channel takes it; on the channel's loop. */
     private void drain() {
         drainScheduled.set(false);
-        boolean wrote = false;
         long now = kymux.nowUs();
         sizeSendBuffer(now);
-        while (channel.isWritable() && inFlight.mayWrite(now)) {
+        // only a link that shows itself thinner than the stream is paced by its estimate: a TS
+        // viewer cannot be sent a keyframe on request, so every false alarm costs it up to a GOP
+        boolean thin = thinLink(now);
+        DeliveryEstimate link = thin ? inFlight : (t, bytes) -> t;
+        while (channel.isWritable() && (!thin || inFlight.mayWrite(now))) {
             boolean any = false;
             synchronized (this) {
                 for (TsViewerQueue q : queues.values()) {
-                    TsUnit u = q.poll(now, inFlight);
+                    TsUnit u = q.poll(now, link);
                     if (u != null) {
                         any = true;
                         messagesSent++;
@@ -194,16 +211,15 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
             if (!any) {
                 break;
             }
-            wrote = true;
         }
-        if (wrote && writes - 1 > pingedUpTo) {
+        // a held write must be pinged at once: its ack is what lets the next one go
+        if (writes - 1 > pingedUpTo && (now - pingedAtUs >= PING_EVERY_US || !inFlight.mayWrite(now))) {
             // behind what was just written: its pong says the viewer has read all of it
             pingedUpTo = writes - 1;
+            pingedAtUs = now;
             channel.write(new PingWebSocketFrame(Unpooled.copyLong(pingedUpTo)), channel.voidPromise());
         }
-        if (wrote) {
-            channel.flush();
-        }
+        channel.flush();
     }
 
     @Override
