@@ -3,7 +3,8 @@
 # printed in one table: `kymux bench --transport ts`, each relay in a process of its own
 # (its CPU and RSS sampled with --relay-pid). The reference is kymux-bench/ts-reference-relay.js
 # (Node and its `ws` package: give the directory holding node_modules as NODE_PATH), or any
-# relay given by REF_INGEST and REF_WATCH URLs and REF_PID. Loopback only; bounded by the bench.
+# relay given by REF_INGEST and REF_WATCH URLs and REF_PID. SERVER_JAVA_OPTS go to the kymux
+# server alone (e.g. a heap cap). Loopback only; bounded by the bench.
 #
 #   NODE_PATH=/path/to/node_modules kymux-bench/ts-side-by-side.sh [bench flags...]
 #   e.g. kymux-bench/ts-side-by-side.sh --viewers 100 --duration 10 --slow-fraction 0.1 --slow-rate 0.5
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'kill ${kymux_pid:-} ${ref_pid:-} 2>/dev/null || true; rm -rf "$out"' EXIT
 
-./kymux server --bind 127.0.0.1 --port 18890 --quic-port 0 --webrtc-port 0 > "$out/kymux.log" 2>&1 &
+KYMUX_JAVA_OPTS="${SERVER_JAVA_OPTS:-}" ./kymux server --bind 127.0.0.1 --port 18890 --quic-port 0 --webrtc-port 0 > "$out/kymux.log" 2>&1 &
 kymux_pid=$!
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18890/readyz > /dev/null && break; sleep 0.2; done
 ./kymux bench --transport ts --target http://127.0.0.1:18890 --relay-pid "$kymux_pid" --json "$out/kymux.json" "$@" \
@@ -30,11 +31,11 @@ fi
 cat "$out/kymux.txt"; echo; cat "$out/ref.txt"; echo
 python3 - "$out/kymux.json" "$out/ref.json" <<'PY'
 import json, sys
-print("| relay | fast p50 / p99 | slow p50 / p99 / max | slow frames got / dropped | relay CPU | relay RSS |")
-print("| --- | --- | --- | --- | --- | --- |")
+print("| relay | fast p50 / p99 | fast frames dropped | slow p50 / p99 / max | slow frames got / dropped | relay CPU | relay RSS |")
+print("| --- | --- | --- | --- | --- | --- | --- |")
 for name, path in (("kymux /ts/", sys.argv[1]), ("reference", sys.argv[2])):
     r = json.load(open(path)); n, s = r["normal"], r["slow"]
     ms = lambda us: "%.2f" % (us / 1000)
-    print(f"| {name} | {ms(n['p50Us'])} / {ms(n['p99Us'])} ms | {ms(s['p50Us'])} / {ms(s['p99Us'])} / {ms(s['maxUs'])} ms"
+    print(f"| {name} | {ms(n['p50Us'])} / {ms(n['p99Us'])} ms | {n['framesDropped']} of {n['framesReceived'] + n['framesDropped']} | {ms(s['p50Us'])} / {ms(s['p99Us'])} / {ms(s['maxUs'])} ms"
           f" | {s['framesReceived']} / {s['framesDropped']} | {r['relayCpuPercent'] / 100:.2f} cores | {r['relayRssPeakBytes'] >> 20} MB |")
 PY
