@@ -25,8 +25,7 @@ final class SyntheticStream implements Runnable {
     private final PacketSink sink;
     private final int fps;
     private final int gop;
-    private final int keySize;
-    private final int deltaSize;
+    private final FrameSizes sizes;
     private final long frames;
     private volatile long published;
     private volatile boolean keyframeRequested;
@@ -36,9 +35,7 @@ final class SyntheticStream implements Runnable {
         this.fps = fps;
         this.gop = gop;
         this.frames = frames;
-        int avg = (int) Math.max(64, bitrate / 8 / fps);
-        this.keySize = gop > 1 ? 4 * avg : avg;
-        this.deltaSize = gop > 1 ? Math.max(32, (avg * gop - keySize) / (gop - 1)) : avg;
+        this.sizes = FrameSizes.of(bitrate, fps, gop);
     }
 
     /** A viewer needs a keyframe: the next frame is one, as a real encoder would do. */
@@ -75,7 +72,7 @@ final class SyntheticStream implements Runnable {
     }
 
     private ByteBuf frame(boolean key) {
-        int size = key ? keySize : deltaSize;
+        int size = key ? sizes.key() : sizes.delta();
         // direct and pooled, as every real ingest's payload is (a heap payload would be copied
         // for each viewer on its way to the socket)
         ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(size + CONFIG.length);

@@ -26,8 +26,7 @@ final class SyntheticTsStream implements Runnable {
     private final URI ingest;
     private final int fps;
     private final int gop;
-    private final int keySize;
-    private final int deltaSize;
+    private final FrameSizes sizes;
     private final long frames;
     private final int[] continuity = new int[0x2000];
     private volatile long published;
@@ -37,9 +36,7 @@ final class SyntheticTsStream implements Runnable {
         this.fps = fps;
         this.gop = gop;
         this.frames = frames;
-        int avg = (int) Math.max(64, bitrate / 8 / fps);
-        this.keySize = gop > 1 ? 4 * avg : avg;
-        this.deltaSize = gop > 1 ? Math.max(64, (avg * gop - keySize) / (gop - 1)) : avg;
+        this.sizes = FrameSizes.of(bitrate, fps, gop);
     }
 
     long published() {
@@ -77,7 +74,7 @@ final class SyntheticTsStream implements Runnable {
 
     /** One frame's packets, tables first for a keyframe; stamped as the last step. */
     private byte[] frame(long seq, boolean key) {
-        int size = key ? keySize : deltaSize;
+        int size = key ? sizes.key() : sizes.delta();
         byte[] es = new byte[Math.max(size, STAMP_AT + 20)];
         java.util.Arrays.fill(es, (byte) 0xab);
         byte[] pesHeader = {0, 0, 1, (byte) 0xe0, 0, 0, (byte) 0x80, (byte) 0x80, 5, 0x21, 0, 1, 0, 1};

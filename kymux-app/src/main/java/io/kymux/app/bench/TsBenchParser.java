@@ -5,8 +5,8 @@ import io.netty.buffer.ByteBuf;
 /**
  * Reads a bench viewer's TS bytes, split anywhere (a reference relay forwards its
  * ingest's chunks as they come): finds each frame of {@link SyntheticTsStream} by its
- * stamp and reports it once its last packet is in. A frame that lost packets, or frames
- * never seen, count as dropped.
+ * stamp and reports it once its last packet is in; a frame that lost packets is not
+ * reported (the bench counts what was published and not reported as dropped).
  */
 final class TsBenchParser {
 
@@ -17,19 +17,14 @@ final class TsBenchParser {
     private static final int PACKET = 188;
     private final Frames frames;
     private final byte[] carry = new byte[PACKET];
+    private final ByteBuf carryBuf = io.netty.buffer.Unpooled.wrappedBuffer(carry);
     private int carried;
-    private long lastSeq = -1;
     private long sendUs;
     private int remaining;
-    private long dropped;
     private int bytesSinceFrame;
 
     TsBenchParser(Frames frames) {
         this.frames = frames;
-    }
-
-    long dropped() {
-        return dropped;
     }
 
     void accept(ByteBuf b) {
@@ -40,7 +35,7 @@ final class TsBenchParser {
                 b.readBytes(carry, carried, n);
                 carried += n;
                 if (carried == PACKET) {
-                    packet(io.netty.buffer.Unpooled.wrappedBuffer(carry), 0);
+                    packet(carryBuf, 0);
                     carried = 0;
                 }
             } else {
@@ -62,19 +57,11 @@ final class TsBenchParser {
         int afc = b.getUnsignedByte(at + 3) >> 4 & 0x3;
         int payload = (afc & 0x2) != 0 ? 5 + b.getUnsignedByte(at + 4) : 4;
         if (unitStart) {
-            if (remaining > 0) {
-                dropped++; // the frame before lost its tail
-            }
-            remaining = 0;
+            remaining = 0; // a frame still missing packets lost its tail
             int stamp = at + payload + SyntheticTsStream.STAMP_AT;
             if (stamp + 20 > at + PACKET || b.getInt(stamp) != SyntheticTsStream.MAGIC) {
                 return;
             }
-            long seq = b.getUnsignedInt(stamp + 4);
-            if (lastSeq >= 0 && seq > lastSeq + 1) {
-                dropped += seq - lastSeq - 1;
-            }
-            lastSeq = seq;
             sendUs = b.getLong(stamp + 8);
             remaining = b.getInt(stamp + 16);
         }

@@ -93,9 +93,12 @@ public final class TsViewerQueue {
         add(u);
     }
 
+    /** A link that delivers at once: the deadline alone decides. */
+    public static final DeliveryEstimate IMMEDIATE = (nowUs, bytes) -> nowUs;
+
     /** The next unit to write (the caller owns it), or null, on a link that delivers at once. */
     public TsUnit poll(long nowUs) {
-        return poll(nowUs, (now, bytes) -> now);
+        return poll(nowUs, IMMEDIATE);
     }
 
     /** The next unit to write (the caller owns it), or null. */

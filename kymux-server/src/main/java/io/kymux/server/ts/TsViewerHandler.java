@@ -52,6 +52,10 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
     static final int MIN_SEND_BUFFER = 16 * 1024;
     static final int MAX_SEND_BUFFER = 1024 * 1024;
     private static final long RESIZE_EVERY_US = 1_000_000;
+    /** Pings at most this often: a pong acknowledges every write before its ping. */
+    static final long PING_EVERY_US = 25_000;
+    /** A link is thin below this fraction of the stream's bitrate. */
+    static final double THIN_FRACTION = 0.8;
     private static final Logger log = LoggerFactory.getLogger(TsViewerHandler.class);
 
     private final Kymux kymux;
@@ -67,14 +71,9 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
     private long writes;
     private long pingedUpTo = -1;
     private long pingedAtUs = Long.MIN_VALUE / 2;
-    /** Pings at most this often: a pong acknowledges every write before its ping. */
-    static final long PING_EVERY_US = 25_000;
     private int sendBuffer;
-    private long sizedAtUs;
+    private long sizedAtUs = Long.MIN_VALUE / 2;
     private double streamBitsPerSecond;
-    /** A link is thin below this fraction of the stream's bitrate. */
-    static final double THIN_FRACTION = 0.8;
-    private boolean sized;
 
     public TsViewerHandler(Kymux kymux, WebSocketServerHandshaker handshaker, Channel channel, String target) {
         this.kymux = kymux;
@@ -161,16 +160,15 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
     }
 
     /** Whether the pongs show a delivery rate under {@link #THIN_FRACTION} of the streams' bitrate. */
-    private boolean thinLink(long now) {
+    private boolean thinLink() {
         long rate = inFlight.rateBytesPerSecond();
         return inFlight.acking() && rate > 0 && rate * 8 < THIN_FRACTION * streamBitsPerSecond;
     }
 
     private void sizeSendBuffer(long now) {
-        if (sized && now - sizedAtUs < RESIZE_EVERY_US) {
+        if (now - sizedAtUs < RESIZE_EVERY_US) {
             return;
         }
-        sized = true;
         sizedAtUs = now;
         List<TsFeed> feeds;
         synchronized (this) {
@@ -193,8 +191,8 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
         sizeSendBuffer(now);
         // only a link that shows itself thinner than the stream is paced by its estimate: a TS
         // viewer cannot be sent a keyframe on request, so every false alarm costs it up to a GOP
-        boolean thin = thinLink(now);
-        DeliveryEstimate link = thin ? inFlight : (t, bytes) -> t;
+        boolean thin = thinLink();
+        DeliveryEstimate link = thin ? inFlight : TsViewerQueue.IMMEDIATE;
         while (channel.isWritable() && (!thin || inFlight.mayWrite(now))) {
             boolean any = false;
             synchronized (this) {
