@@ -31,11 +31,11 @@ fi
 cat "$out/kymux.txt"; echo; cat "$out/ref.txt"; echo
 python3 - "$out/kymux.json" "$out/ref.json" <<'PY'
 import json, sys
-print("| relay | fast p50 / p99 | fast frames dropped | slow p50 / p99 / max | slow frames got / dropped | relay CPU | relay RSS |")
+print("| relay | fast p50 / p99 | fast frames dropped (in warm-up) | slow p50 / p99 / max | slow frames dropped (in warm-up) | relay CPU | relay RSS |")
 print("| --- | --- | --- | --- | --- | --- | --- |")
 for name, path in (("kymux /ts/", sys.argv[1]), ("reference", sys.argv[2])):
     r = json.load(open(path)); n, s = r["normal"], r["slow"]
     ms = lambda us: "%.2f" % (us / 1000)
-    print(f"| {name} | {ms(n['p50Us'])} / {ms(n['p99Us'])} ms | {n['framesDropped']} of {n['framesReceived'] + n['framesDropped']} | {ms(s['p50Us'])} / {ms(s['p99Us'])} / {ms(s['maxUs'])} ms"
-          f" | {s['framesReceived']} / {s['framesDropped']} | {r['relayCpuPercent'] / 100:.2f} cores | {r['relayRssPeakBytes'] >> 20} MB |")
+    print(f"| {name} | {ms(n['p50Us'])} / {ms(n['p99Us'])} ms | {n['framesDropped']} ({n['warmupDropped']}) | {ms(s['p50Us'])} / {ms(s['p99Us'])} / {ms(s['maxUs'])} ms"
+          f" | {s['framesDropped']} ({s['warmupDropped']}) | {r['relayCpuPercent'] / 100:.2f} cores | {r['relayRssPeakBytes'] >> 20} MB |")
 PY

@@ -121,7 +121,7 @@ public final class Bench {
             publisher.join((o.durationSeconds() + 30) * 1000L);
             awaitDrained(server, 5000);
             sampler.stop();
-            return report(o, server, stream.published(), viewers, normalLat.getIntervalHistogram(),
+            return report(o, server, stream.published(), -1, viewers, normalLat.getIntervalHistogram(),
                     slowLat.getIntervalHistogram(), sampler, lateSessionsAfterId);
         } finally {
             publisher.interrupt();
@@ -156,12 +156,12 @@ public final class Bench {
         Recorder normalLat = new Recorder(3);
         Recorder slowLat = new Recorder(3);
         List<BenchClient> viewers = new ArrayList<>();
+        AtomicLong recordFromUs = new AtomicLong(Long.MAX_VALUE);
         SyntheticTsStream stream = new SyntheticTsStream(ingest, o.bitrate(), o.fps(), o.gop(),
-                (long) (o.durationSeconds() + o.warmupSeconds()) * o.fps());
+                (long) (o.durationSeconds() + o.warmupSeconds()) * o.fps(), recordFromUs);
         Thread publisher = new Thread(stream, "bench-ts-publisher");
         ResourceSampler sampler = new ResourceSampler(o.relayPid());
         try {
-            AtomicLong recordFromUs = new AtomicLong(Long.MAX_VALUE);
             int slowCount = (int) Math.round(o.viewers() * o.slowFraction());
             for (int i = 0; i < o.viewers(); i++) {
                 boolean slow = i < slowCount;
@@ -176,7 +176,7 @@ public final class Bench {
             publisher.join((o.durationSeconds() + o.warmupSeconds() + 30) * 1000L);
             Thread.sleep(1000); // what is still on its way
             sampler.stop();
-            return report(o, null, stream.published(), viewers, normalLat.getIntervalHistogram(),
+            return report(o, null, stream.published(), stream.publishedTimed(), viewers, normalLat.getIntervalHistogram(),
                     slowLat.getIntervalHistogram(), sampler, Long.MAX_VALUE);
         } finally {
             publisher.interrupt();
@@ -220,7 +220,9 @@ public final class Bench {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
     }
 
-    private static BenchReport report(BenchOptions o, KymuxServer server, long published, List<BenchClient> viewers,
+    /** {@code publishedTimed}: TS frames published after the warm-up; -1 for the other transports. */
+    private static BenchReport report(BenchOptions o, KymuxServer server, long published, long publishedTimed,
+                                      List<BenchClient> viewers,
                                       Histogram normal, Histogram slow, ResourceSampler res, long lateSessionsAfterId) {
         long bytes = viewers.stream().mapToLong(BenchClient::bytes).sum();
         boolean checked = server != null;
@@ -240,23 +242,33 @@ public final class Bench {
                 }
             }
         }
-        long tsPublished = o.ts() ? published : -1;
-        return new BenchReport(o, published, group(viewers, false, normal, tsPublished), group(viewers, true, slow, tsPublished),
+        return new BenchReport(o, published, group(viewers, false, normal, published, publishedTimed),
+                group(viewers, true, slow, published, publishedTimed),
                 bytes * 8 / 1e6 / (o.durationSeconds() + o.warmupSeconds()), res.cpuPercentOfOneCore(), res.heapPeak(), res.heapAfterGc(),
                 res.relayCpuPercentOfOneCore(), res.relayRssPeak(), checked, ok, detail.toString());
     }
 
     /**
      * A group's figures. A TS viewer joins before the first frame and gets each frame whole or
-     * not at all, so its dropped frames are exactly the published ones it did not get
-     * ({@code tsPublished}; -1 for the other transports, which count the gaps they saw).
+     * not at all, so its dropped frames are exactly the published ones it did not get, split at
+     * the warm-up ({@code publishedTimed} of them after it; -1 for the other transports, which
+     * count the gaps they saw).
      */
-    private static BenchReport.Group group(List<BenchClient> viewers, boolean slow, Histogram h, long tsPublished) {
+    private static BenchReport.Group group(List<BenchClient> viewers, boolean slow, Histogram h, long published,
+                                           long publishedTimed) {
         List<BenchClient> g = viewers.stream().filter(v -> v.slow() == slow).toList();
         long frames = g.stream().mapToLong(BenchClient::frames).sum();
-        long dropped = tsPublished >= 0 ? g.size() * tsPublished - frames : g.stream().mapToLong(BenchClient::gaps).sum();
-        return new BenchReport.Group(g.size(), frames, dropped, h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-                h.getValueAtPercentile(99.9), h.getMaxValue());
+        long dropped;
+        long warmupDropped = -1;
+        if (publishedTimed >= 0) {
+            long timed = g.stream().mapToLong(BenchClient::timedFrames).sum();
+            dropped = g.size() * publishedTimed - timed;
+            warmupDropped = g.size() * (published - publishedTimed) - (frames - timed);
+        } else {
+            dropped = g.stream().mapToLong(BenchClient::gaps).sum();
+        }
+        return new BenchReport.Group(g.size(), frames, dropped, warmupDropped, h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
     }
 
     /** Process CPU and heap, and a relay process's CPU and RSS if given, sampled while the bench runs. */

@@ -9,6 +9,7 @@ abstract class BenchClient {
     private final Recorder latencyUs;
     private final AtomicLong recordFromUs;
     private volatile long frames;
+    private volatile long timedFrames;
     private volatile long bytes;
 
     /**
@@ -27,6 +28,7 @@ abstract class BenchClient {
     final void received(long ptsUs, int size, boolean replay) {
         if (!replay && ptsUs >= recordFromUs.get()) {
             latencyUs.recordValue(Math.max(0, SyntheticStream.nowUs() - ptsUs));
+            timedFrames++;
         }
         frames++;
         bytes += size;
@@ -34,6 +36,11 @@ abstract class BenchClient {
 
     final long frames() {
         return frames;
+    }
+
+    /** Frames received that were timed (published after the warm-up, not replayed). */
+    final long timedFrames() {
+        return timedFrames;
     }
 
     final long bytes() {

@@ -10,9 +10,14 @@ record BenchReport(BenchOptions options, long published, Group normal, Group slo
                    long relayRssPeakBytes, boolean accountingChecked,
                    boolean accountingOk, String accountingDetail) {
 
-    /** Figures of a group of viewers (all normal, or all slow). */
-    record Group(int viewers, long framesReceived, long framesDropped, long p50Us, long p99Us, long p999Us,
-                 long maxUs) {
+    /**
+     * Figures of a group of viewers (all normal, or all slow). For TS viewers the dropped
+     * frames are those published after the warm-up, as the percentiles are, and
+     * {@code warmupDropped} those of the warm-up (a JVM not yet compiled is slow); -1 for
+     * the other transports.
+     */
+    record Group(int viewers, long framesReceived, long framesDropped, long warmupDropped, long p50Us, long p99Us,
+                 long p999Us, long maxUs) {
     }
 
     String table() {
@@ -40,6 +45,10 @@ record BenchReport(BenchOptions options, long published, Group normal, Group slo
                 slow.framesReceived()));
         b.append(String.format(Locale.ROOT, "%-8s %12d %12d%n", "dropped", normal.framesDropped(),
                 slow.framesDropped()));
+        if (normal.warmupDropped() >= 0) {
+            b.append(String.format(Locale.ROOT, "%-8s %12d %12d  (frames of the warm-up)%n", "dropped", normal.warmupDropped(),
+                    slow.warmupDropped()));
+        }
         b.append(String.format(Locale.ROOT, "published %d frames; egress %.1f Mb/s; process CPU %.0f%% of one core;"
                 + " heap peak %d MB, after GC %d MB%n", published, egressMbps, serverCpuPercent, heapPeakBytes >> 20,
                 heapAfterGcBytes >> 20));

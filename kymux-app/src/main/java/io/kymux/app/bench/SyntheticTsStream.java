@@ -29,10 +29,15 @@ final class SyntheticTsStream implements Runnable {
     private final FrameSizes sizes;
     private final long frames;
     private final int[] continuity = new int[0x2000];
+    private final java.util.concurrent.atomic.AtomicLong recordFromUs;
     private volatile long published;
+    private volatile long publishedTimed;
 
-    SyntheticTsStream(URI ingest, long bitrate, int fps, int gop, long frames) {
+    /** Frames stamped at or after {@code recordFromUs} are the timed ones (after warm-up). */
+    SyntheticTsStream(URI ingest, long bitrate, int fps, int gop, long frames,
+                      java.util.concurrent.atomic.AtomicLong recordFromUs) {
         this.ingest = ingest;
+        this.recordFromUs = recordFromUs;
         this.fps = fps;
         this.gop = gop;
         this.frames = frames;
@@ -41,6 +46,11 @@ final class SyntheticTsStream implements Runnable {
 
     long published() {
         return published;
+    }
+
+    /** Frames published after the warm-up. */
+    long publishedTimed() {
+        return publishedTimed;
     }
 
     @Override
@@ -87,8 +97,11 @@ final class SyntheticTsStream implements Runnable {
             out.put(table(0, pat()));
             out.put(table(PMT_PID, pmt()));
         }
-        ByteBuffer.wrap(es, STAMP_AT, 20).putInt(MAGIC).putInt((int) seq).putLong(SyntheticStream.nowUs())
-                .putInt(videoPackets);
+        long stampUs = SyntheticStream.nowUs();
+        if (stampUs >= recordFromUs.get()) {
+            publishedTimed++; // the publisher's thread alone writes it
+        }
+        ByteBuffer.wrap(es, STAMP_AT, 20).putInt(MAGIC).putInt((int) seq).putLong(stampUs).putInt(videoPackets);
         int at = 0;
         for (int p = 0; p < videoPackets; p++) {
             boolean first = p == 0;

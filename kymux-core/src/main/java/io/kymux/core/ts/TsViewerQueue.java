@@ -20,7 +20,11 @@ import java.util.Iterator;
  *       idle link, as in {@link io.kymux.core.session.SessionQueue}. A late group is
  *       dropped, and so is every queued group up to the next queued random-access point; if
  *       none is queued, groups are dropped until one comes.</li>
- *   <li>Replayed groups (the feed's cache for a joining viewer) have no deadline.</li>
+ *   <li>Replayed groups (the feed's cache for a joining viewer) have no deadline. A viewer's
+ *       budget starts when its first group reaches the head: a group that waited for it
+ *       before then (a server busy with the viewer's arrival) is judged from that moment. A
+ *       TS viewer cannot be sent a keyframe on request, so the alternative is a GOP of
+ *       nothing.</li>
  *   <li>An offer past the byte bound drops every queued group not yet started and waits for
  *       a random-access point; runs from before the program is known are dropped alone.</li>
  * </ol>
@@ -36,6 +40,8 @@ public final class TsViewerQueue {
     /** The newest group this viewer takes (its start was queued). */
     private long acceptedGroup = -1;
     private boolean waitingForKey;
+    /** When this viewer's first group reached the head; -1 before. */
+    private long startedUs = -1;
     private long groupsSent;
     private long droppedLate;
     private long droppedWaiting;
@@ -105,6 +111,9 @@ public final class TsViewerQueue {
     public TsUnit poll(long nowUs, DeliveryEstimate link) {
         while (!units.isEmpty()) {
             TsUnit head = units.peekFirst();
+            if (startedUs < 0 && head.kind() == TsUnit.Kind.MEDIA && head.start()) {
+                startedUs = nowUs;
+            }
             if (head.kind() == TsUnit.Kind.MEDIA && head.start() && !head.replay() && late(head, nowUs, link)) {
                 droppedLate++;
                 if (!dropUntilKeyAfter(head.group())) {
@@ -143,7 +152,7 @@ public final class TsViewerQueue {
     }
 
     private boolean late(TsUnit start, long nowUs, DeliveryEstimate link) {
-        long deadline = start.ingestUs() + budgetUs;
+        long deadline = Math.max(start.ingestUs(), startedUs) + budgetUs;
         if (nowUs > deadline) {
             return true;
         }

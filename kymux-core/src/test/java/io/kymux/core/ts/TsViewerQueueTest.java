@@ -87,9 +87,31 @@ class TsViewerQueueTest {
         assertThat(drain(q, 900_000)).containsExactly("g1+");
     }
 
+    /** A queue whose viewer got its first group (group 0) at time 0. */
+    private TsViewerQueue started() {
+        TsViewerQueue q = new TsViewerQueue(BUDGET, 1 << 20);
+        q.offer(media(0, true, true, 0, 1));
+        assertThat(drain(q, 0)).containsExactly("g0");
+        return q;
+    }
+
+    @Test
+    void aViewersBudgetStartsWhenItsFirstGroupReachesTheHead() {
+        TsViewerQueue q = new TsViewerQueue(BUDGET, 1 << 20);
+        q.offer(media(1, true, true, 0, 1));
+        q.offer(media(2, true, false, 16_000, 1));
+        // the server was busy with the joining viewer for 200 ms: what waited for it still goes
+        assertThat(drain(q, 200_000)).containsExactly("g1", "g2");
+        q.offer(media(3, true, false, 100_000, 1));
+        assertThat(drain(q, 340_000)).as("within the budget from the start").containsExactly("g3");
+        q.offer(media(4, true, false, 300_000, 1));
+        assertThat(drain(q, 451_000)).as("live from then on").isEmpty();
+        assertThat(q.stats().droppedLate()).isEqualTo(1);
+    }
+
     @Test
     void aLateGroupSkipsToAQueuedRandomAccessPointAndTablesInBetweenStay() {
-        TsViewerQueue q = new TsViewerQueue(BUDGET, 1 << 20);
+        TsViewerQueue q = started();
         q.offer(media(1, true, true, 0, 1));
         q.offer(media(2, true, false, 33_000, 1));
         q.offer(tables());
@@ -122,7 +144,7 @@ class TsViewerQueueTest {
         TsViewerQueue busy = new TsViewerQueue(BUDGET, 1 << 20);
         busy.offer(media(2, true, true, 0, 200));
         assertThat(drain(busy, 0, link(200_000, 1000))).as("not to a busy link").isEmpty();
-        TsViewerQueue stale = new TsViewerQueue(BUDGET, 1 << 20);
+        TsViewerQueue stale = started();
         stale.offer(media(3, true, true, 0, 200));
         assertThat(drain(stale, 60_000, link(200_000, 0))).as("a third of its budget gone").isEmpty();
     }

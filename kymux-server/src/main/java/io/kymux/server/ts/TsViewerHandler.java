@@ -5,6 +5,7 @@ import io.kymux.core.session.InFlight;
 import io.kymux.core.ts.TsFeed;
 import io.kymux.core.ts.TsSink;
 import io.kymux.core.ts.TsUnit;
+import io.kymux.core.ts.ThinLink;
 import io.kymux.core.ts.TsViewerQueue;
 import io.kymux.server.Kymux;
 import io.kymux.server.StreamFollower;
@@ -54,8 +55,6 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
     private static final long RESIZE_EVERY_US = 1_000_000;
     /** Pings at most this often: a pong acknowledges every write before its ping. */
     static final long PING_EVERY_US = 25_000;
-    /** A link is thin below this fraction of the stream's bitrate. */
-    static final double THIN_FRACTION = 0.8;
     private static final Logger log = LoggerFactory.getLogger(TsViewerHandler.class);
 
     private final Kymux kymux;
@@ -74,6 +73,7 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
     private int sendBuffer;
     private long sizedAtUs = Long.MIN_VALUE / 2;
     private double streamBitsPerSecond;
+    private final ThinLink thinLink;
 
     public TsViewerHandler(Kymux kymux, WebSocketServerHandshaker handshaker, Channel channel, String target) {
         this.kymux = kymux;
@@ -81,6 +81,7 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
         this.channel = channel;
         this.target = target;
         this.inFlight = new InFlight(kymux.config().queueLimits().latencyBudgetUs() / 3);
+        this.thinLink = new ThinLink(kymux.config().queueLimits().latencyBudgetUs());
     }
 
     /** Called once the handshake response is written. */
@@ -159,12 +160,6 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
         return (int) Math.max(MIN_SEND_BUFFER, Math.min(MAX_SEND_BUFFER, bytes)) / 2;
     }
 
-    /** Whether the pongs show a delivery rate under {@link #THIN_FRACTION} of the streams' bitrate. */
-    private boolean thinLink() {
-        long rate = inFlight.rateBytesPerSecond();
-        return inFlight.acking() && rate > 0 && rate * 8 < THIN_FRACTION * streamBitsPerSecond;
-    }
-
     private void sizeSendBuffer(long now) {
         if (now - sizedAtUs < RESIZE_EVERY_US) {
             return;
@@ -191,7 +186,8 @@ public final class TsViewerHandler extends SimpleChannelInboundHandler<WebSocket
         sizeSendBuffer(now);
         // only a link that shows itself thinner than the stream is paced by its estimate: a TS
         // viewer cannot be sent a keyframe on request, so every false alarm costs it up to a GOP
-        boolean thin = thinLink();
+        boolean thin = thinLink.update(inFlight.acking() ? inFlight.rateBytesPerSecond() : -1, streamBitsPerSecond,
+                inFlight.oldestAgeUs(now));
         DeliveryEstimate link = thin ? inFlight : TsViewerQueue.IMMEDIATE;
         while (channel.isWritable() && (!thin || inFlight.mayWrite(now))) {
             boolean any = false;
