@@ -1,9 +1,7 @@
 package io.kymux.core.ts;
 
 import io.netty.buffer.ByteBuf;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Cuts a feed's runs of whole TS packets into {@link TsUnit}s: its tables (PAT, PMT) and
@@ -18,7 +16,7 @@ public final class TsGrouper {
     /** Group numbers are unique across feeds and grow with time, so a viewer can compare them. */
     private static final java.util.concurrent.atomic.AtomicLong GROUPS = new java.util.concurrent.atomic.AtomicLong();
 
-    private final Set<Integer> pmtPids = new HashSet<>();
+    private final TsProgram program = new TsProgram();
     private int videoPid = -1;
     private int videoStreamType;
     private long group = -1;
@@ -41,12 +39,9 @@ public final class TsGrouper {
             int pid = TsPacket.pid(run, at);
             TsUnit.Kind kind;
             boolean startsGroup = false;
-            if (pid == 0) {
+            if (program.accept(run, at)) {
                 kind = TsUnit.Kind.TABLES;
-                readPat(run, at);
-            } else if (pmtPids.contains(pid)) {
-                kind = TsUnit.Kind.TABLES;
-                readPmt(run, at);
+                followVideo();
             } else if (videoPid < 0) {
                 kind = TsUnit.Kind.UNGROUPED;
             } else {
@@ -83,72 +78,19 @@ public final class TsGrouper {
         out.add(new TsUnit(kind, unitGroup, start, key, ingestUs, false, run.retainedSlice(from, to - from)));
     }
 
+    /** A new video PID starts the groups afresh. */
+    private void followVideo() {
+        int pid = program.videoPid();
+        if (pid >= 0 && pid != videoPid) {
+            videoPid = pid;
+            videoStreamType = program.streamType(pid);
+            group = -1;
+        }
+    }
+
     /** The PID of the video stream the groups follow, or -1 while none is known. */
     public int videoPid() {
         return videoPid;
-    }
-
-    /** Where a table section starts in this packet, or -1. */
-    private static int sectionStart(ByteBuf b, int at) {
-        int p = TsPacket.payloadOffset(b, at);
-        if (p < 0 || !TsPacket.unitStart(b, at)) {
-            return -1;
-        }
-        int s = p + 1 + b.getUnsignedByte(at + p);
-        return s + 3 <= TsPacket.SIZE ? s : -1;
-    }
-
-    /** The end of the section's loop (before its CRC), bounded by the packet. */
-    private static int sectionLoopEnd(ByteBuf b, int at, int s) {
-        int length = (b.getUnsignedByte(at + s + 1) & 0x0f) << 8 | b.getUnsignedByte(at + s + 2);
-        return Math.min(s + 3 + length - 4, TsPacket.SIZE);
-    }
-
-    private void readPat(ByteBuf b, int at) {
-        int s = sectionStart(b, at);
-        if (s < 0 || b.getUnsignedByte(at + s) != 0x00) {
-            return;
-        }
-        int loopEnd = sectionLoopEnd(b, at, s);
-        Set<Integer> found = new HashSet<>();
-        for (int i = s + 8; i + 4 <= loopEnd; i += 4) {
-            int program = b.getUnsignedShort(at + i);
-            int pid = b.getUnsignedShort(at + i + 2) & 0x1fff;
-            if (program != 0 && pid != 0) {
-                found.add(pid);
-            }
-        }
-        if (!found.isEmpty() && !found.equals(pmtPids)) {
-            pmtPids.clear();
-            pmtPids.addAll(found);
-        }
-    }
-
-    private void readPmt(ByteBuf b, int at) {
-        int s = sectionStart(b, at);
-        if (s < 0 || s + 12 > TsPacket.SIZE || b.getUnsignedByte(at + s) != 0x02) {
-            return;
-        }
-        int loopEnd = sectionLoopEnd(b, at, s);
-        int i = s + 12 + (b.getUnsignedShort(at + s + 10) & 0x0fff);
-        while (i + 5 <= loopEnd) {
-            int type = b.getUnsignedByte(at + i);
-            int pid = b.getUnsignedShort(at + i + 1) & 0x1fff;
-            int infoLength = b.getUnsignedShort(at + i + 3) & 0x0fff;
-            if (isVideo(type)) {
-                if (pid != videoPid) {
-                    videoPid = pid;
-                    videoStreamType = type;
-                    group = -1;
-                }
-                return;
-            }
-            i += 5 + infoLength;
-        }
-    }
-
-    private static boolean isVideo(int streamType) {
-        return streamType == 0x01 || streamType == 0x02 || streamType == 0x10 || streamType == 0x1b || streamType == 0x24;
     }
 
     /** Whether the first payload of a video PES holds an IDR / IRAP NAL, or an MPEG sequence or GOP header. */

@@ -22,6 +22,11 @@ final class TsPacket {
         return (b.getUnsignedByte(at + 1) & 0x40) != 0;
     }
 
+    /** continuity_counter: 4 bits, one more for each packet of the PID that has a payload. */
+    static int continuity(ByteBuf b, int at) {
+        return b.getUnsignedByte(at + 3) & 0x0f;
+    }
+
     private static int adaptationControl(ByteBuf b, int at) {
         return b.getUnsignedByte(at + 3) >> 4 & 0x3;
     }
