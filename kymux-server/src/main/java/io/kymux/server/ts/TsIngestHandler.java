@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /ts/{feed}}: an endless (chunked) MPEG-TS body, as
  * {@code ffmpeg ... -f mpegts http://host:8888/ts/video0} sends it. Each chunk is cut to
- * whole 188-byte packets (resync on 0x47) and relayed unchanged.
+ * whole 188-byte packets (resync on 0x47) and relayed unchanged; its H.264 video is also
+ * published as the packet feed of the same name ({@link TsToPacketFeed}).
  */
 public final class TsIngestHandler extends ChannelInboundHandlerAdapter {
 
@@ -29,6 +30,7 @@ public final class TsIngestHandler extends ChannelInboundHandlerAdapter {
     private final Kymux kymux;
     private final TsFeed feed;
     private final TsAligner aligner;
+    private final TsToPacketFeed packets;
     private final List<ByteBuf> runs = new ArrayList<>(2);
     private boolean done;
 
@@ -36,6 +38,7 @@ public final class TsIngestHandler extends ChannelInboundHandlerAdapter {
         this.kymux = kymux;
         this.feed = feed;
         this.aligner = new TsAligner(ctx.alloc());
+        this.packets = new TsToPacketFeed(kymux, feed.name(), ctx.alloc());
         feed.open();
     }
 
@@ -51,6 +54,7 @@ public final class TsIngestHandler extends ChannelInboundHandlerAdapter {
             aligner.accept(content.content(), runs);
             long now = kymux.nowUs();
             for (ByteBuf run : runs) {
+                packets.accept(run, now); // before the relay takes the run
                 feed.publish(run, now);
             }
             runs.clear();
@@ -70,6 +74,7 @@ public final class TsIngestHandler extends ChannelInboundHandlerAdapter {
                 log.info("TS ingest {}: skipped {} bytes to resync", feed.name(), aligner.skippedBytes());
             }
             aligner.close();
+            packets.close();
             feed.close();
             kymux.releaseTsProducer(feed.name());
         }

@@ -1,0 +1,97 @@
+package io.kymux.app;
+
+import static io.kymux.app.TsSlowViewerTest.decodedFrames;
+import static io.kymux.app.TsSlowViewerTest.ffmpegTool;
+import static io.kymux.app.TsSlowViewerTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An H.264 MPEG-TS ingest, pushed as a remote lab's FFmpeg pushes it ({@code ffmpeg -re …
+ * -c:v libx264 -tune zerolatency -f mpegts http://host/ts/cam}), is a packet feed too: a
+ * WebCodecs-style viewer of {@code /ws/cam} gets its access units with real PTS, and they
+ * decode with FFmpeg; a jsmpeg-style viewer of {@code /ts/cam} still gets the TS.
+ */
+class TsIngestToFeedTest {
+
+    static final int SECONDS = 4;
+    static final int FPS = 30;
+
+    /** Pushes {@code SECONDS} of x264 test pattern as TS to {@code /ts/{feed}} with the bundled FFmpeg. */
+    static void pushH264Ts(int port, String feed) throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int rc = run(List.of(ffmpegTool(org.bytedeco.ffmpeg.ffmpeg.class).toString(), "-hide_banner", "-loglevel", "error",
+                "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + FPS, "-t", String.valueOf(SECONDS),
+                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", String.valueOf(FPS),
+                "-pix_fmt", "yuv420p", "-f", "mpegts", "http://127.0.0.1:" + port + "/ts/" + feed), log, 60);
+        assertThat(rc).as("ffmpeg: %s", log).isZero();
+    }
+
+    /** Connects a viewer of {@code /ws/{name}} once the feed exists (404 before), within 10 s. */
+    static WsViewer viewerOnceLive(int port, String name) throws Exception {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                return new WsViewer(port, name);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (System.nanoTime() > end) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @Test
+    void anH264TsIngestIsWatchedAsAPacketFeedAndStillAsTs(@TempDir Path dir) throws Exception {
+        try (Harness h = new Harness(); WsViewer ts = WsViewer.raw(h.port(), "/ts/cam")) {
+            java.util.concurrent.CompletableFuture<Void> push = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    pushH264Ts(h.port(), "cam");
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            List<WsViewer.Msg> video;
+            try (WsViewer packets = viewerOnceLive(h.port(), "cam")) {
+                push.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                Thread.sleep(500); // what is still on its way
+                video = packets.mediaOf(0);
+            }
+            List<WsViewer.Msg> frames = video.stream().filter(m -> !m.config()).toList();
+            assertThat(video.get(0).config()).as("the config comes first").isTrue();
+            assertThat(frames.get(0).key()).as("from a keyframe").isTrue();
+            // joined within the first seconds: the GOP it joined in, replayed, and the rest live
+            assertThat(frames.size()).as("pictures").isBetween(SECONDS * FPS / 2, SECONDS * FPS);
+            // the PTS are the 90 kHz clock's, moved onto the server's: whole frames of 1/30 s apart
+            // (the session may drop a late GOP: the producer cannot be asked for a keyframe)
+            for (int i = 1; i < frames.size(); i++) {
+                double periods = (frames.get(i).ptsUs() - frames.get(i - 1).ptsUs()) * FPS / 1e6;
+                assertThat(periods).as("frame %d", i).isGreaterThan(0.9);
+                assertThat(Math.abs(periods - Math.round(periods))).as("frame %d", i).isLessThan(0.05);
+            }
+            long now = System.currentTimeMillis() * 1000;
+            assertThat(frames.get(0).ptsUs()).as("a capture time on the server's clock").isBetween(now - 30_000_000, now);
+
+            Path annexB = dir.resolve("cam.h264");
+            ByteArrayOutputStream es = new ByteArrayOutputStream();
+            video.forEach(m -> es.writeBytes(m.payload()));
+            Files.write(annexB, es.toByteArray());
+            assertThat(decodedFrames(annexB)).as("decoded by FFmpeg").isEqualTo(frames.size());
+
+            Path raw = dir.resolve("cam.ts");
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            ts.binaries.forEach(got::writeBytes);
+            Files.write(raw, got.toByteArray());
+            // the TS relay keeps its own policy (a group late for this viewer is dropped whole; the
+            // cold JVM of a test can stall its client): what it got decodes without an error
+            assertThat(decodedFrames(raw)).as("the TS viewer's bytes decode too").isGreaterThanOrEqualTo(SECONDS * FPS / 2);
+        }
+    }
+}
