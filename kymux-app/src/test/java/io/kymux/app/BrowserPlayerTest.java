@@ -52,6 +52,20 @@ class BrowserPlayerTest {
     }
 
     @Test
+    void chromiumPlaysWhatFfmpegPushesAsMpegTs() throws Exception {
+        try (Harness h = new Harness(); Chromium browser = new Chromium()) {
+            var push = TsIngestToFeedTest.pushInBackground(h.port(), "cam", 12);
+            h.awaitFeedFrames("cam", 1, 20_000);
+            browser.driver.get("http://localhost:" + h.port() + "/watch/cam?transport=websocket");
+            JsonNode s = browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 60, Duration.ofSeconds(30));
+            assertThat(s).as("player stats").isNotNull();
+            assertThat(s.get("errors")).as("decoder errors").isEmpty();
+            assertThat(s.get("videoFramesDecoded").asInt()).as("VideoDecoder outputs").isGreaterThanOrEqualTo(60);
+            push.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void playerReconnectsByItselfWhenTheServerRestarts() throws Exception {
         int port;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {

@@ -25,12 +25,27 @@ class TsIngestToFeedTest {
 
     /** Pushes {@code SECONDS} of x264 test pattern as TS to {@code /ts/{feed}} with the bundled FFmpeg. */
     static void pushH264Ts(int port, String feed) throws Exception {
+        pushH264Ts(port, feed, SECONDS);
+    }
+
+    static void pushH264Ts(int port, String feed, int seconds) throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         int rc = run(List.of(ffmpegTool(org.bytedeco.ffmpeg.ffmpeg.class).toString(), "-hide_banner", "-loglevel", "error",
-                "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + FPS, "-t", String.valueOf(SECONDS),
+                "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + FPS, "-t", String.valueOf(seconds),
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", String.valueOf(FPS),
                 "-pix_fmt", "yuv420p", "-f", "mpegts", "http://127.0.0.1:" + port + "/ts/" + feed), log, 60);
         assertThat(rc).as("ffmpeg: %s", log).isZero();
+    }
+
+    /** {@link #pushH264Ts} on a thread of its own. */
+    static java.util.concurrent.CompletableFuture<Void> pushInBackground(int port, String feed, int seconds) {
+        return java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                pushH264Ts(port, feed, seconds);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
     }
 
     /** Connects a viewer of {@code /ws/{name}} once the feed exists (404 before), within 10 s. */
@@ -51,13 +66,7 @@ class TsIngestToFeedTest {
     @Test
     void anH264TsIngestIsWatchedAsAPacketFeedAndStillAsTs(@TempDir Path dir) throws Exception {
         try (Harness h = new Harness(); WsViewer ts = WsViewer.raw(h.port(), "/ts/cam")) {
-            java.util.concurrent.CompletableFuture<Void> push = java.util.concurrent.CompletableFuture.runAsync(() -> {
-                try {
-                    pushH264Ts(h.port(), "cam");
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            java.util.concurrent.CompletableFuture<Void> push = pushInBackground(h.port(), "cam", SECONDS);
             List<WsViewer.Msg> video;
             try (WsViewer packets = viewerOnceLive(h.port(), "cam")) {
                 push.get(60, java.util.concurrent.TimeUnit.SECONDS);
