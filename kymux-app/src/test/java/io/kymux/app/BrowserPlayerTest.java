@@ -52,15 +52,21 @@ class BrowserPlayerTest {
     }
 
     @Test
-    void chromiumPlaysWhatFfmpegPushesAsMpegTs() throws Exception {
+    void chromiumPlaysTheH264AndAacFfmpegPushesAsMpegTs() throws Exception {
         try (Harness h = new Harness(); Chromium browser = new Chromium()) {
-            var push = TsIngestToFeedTest.pushInBackground(h.port(), "cam", 12);
+            var push = TsIngestToFeedTest.pushInBackground(h.port(), "cam", 12, true);
             h.awaitFeedFrames("cam", 1, 20_000);
-            browser.driver.get("http://localhost:" + h.port() + "/watch/cam?transport=websocket");
-            JsonNode s = browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 60, Duration.ofSeconds(30));
+            h.awaitFeedFrames("cam.audio", 1, 20_000);
+            h.server.kymux().putStream("lab", List.of("cam", "cam.audio"));
+            browser.driver.get("http://localhost:" + h.port() + "/watch/lab?transport=websocket");
+            JsonNode s = browser.awaitStats(
+                    n -> n.get("videoFramesDecoded").asInt() >= 60 && n.get("audioFramesDecoded").asInt() >= 10,
+                    Duration.ofSeconds(30));
             assertThat(s).as("player stats").isNotNull();
             assertThat(s.get("errors")).as("decoder errors").isEmpty();
             assertThat(s.get("videoFramesDecoded").asInt()).as("VideoDecoder outputs").isGreaterThanOrEqualTo(60);
+            assertThat(s.get("audioFramesDecoded").asInt()).as("AudioDecoder outputs, AAC from the TS")
+                    .isGreaterThanOrEqualTo(10);
             push.get(60, java.util.concurrent.TimeUnit.SECONDS);
         }
     }

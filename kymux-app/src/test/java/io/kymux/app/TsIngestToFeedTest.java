@@ -25,23 +25,33 @@ class TsIngestToFeedTest {
 
     /** Pushes {@code SECONDS} of x264 test pattern as TS to {@code /ts/{feed}} with the bundled FFmpeg. */
     static void pushH264Ts(int port, String feed) throws Exception {
-        pushH264Ts(port, feed, SECONDS);
+        pushH264Ts(port, feed, SECONDS, false);
     }
 
-    static void pushH264Ts(int port, String feed, int seconds) throws Exception {
+    /** {@code withAudio}: an AAC tone beside the picture, in the same TS. */
+    static void pushH264Ts(int port, String feed, int seconds, boolean withAudio) throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        int rc = run(List.of(ffmpegTool(org.bytedeco.ffmpeg.ffmpeg.class).toString(), "-hide_banner", "-loglevel", "error",
-                "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + FPS, "-t", String.valueOf(seconds),
-                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", String.valueOf(FPS),
-                "-pix_fmt", "yuv420p", "-f", "mpegts", "http://127.0.0.1:" + port + "/ts/" + feed), log, 60);
+        List<String> cmd = new java.util.ArrayList<>(List.of(ffmpegTool(org.bytedeco.ffmpeg.ffmpeg.class).toString(),
+                "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + FPS));
+        if (withAudio) {
+            cmd.addAll(List.of("-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
+        }
+        cmd.addAll(List.of("-t", String.valueOf(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
+                "-g", String.valueOf(FPS), "-pix_fmt", "yuv420p"));
+        if (withAudio) {
+            cmd.addAll(List.of("-c:a", "aac", "-b:a", "64k", "-ac", "2"));
+        }
+        cmd.addAll(List.of("-f", "mpegts", "http://127.0.0.1:" + port + "/ts/" + feed));
+        int rc = run(cmd, log, 60);
         assertThat(rc).as("ffmpeg: %s", log).isZero();
     }
 
     /** {@link #pushH264Ts} on a thread of its own. */
-    static java.util.concurrent.CompletableFuture<Void> pushInBackground(int port, String feed, int seconds) {
+    static java.util.concurrent.CompletableFuture<Void> pushInBackground(int port, String feed, int seconds,
+                                                                          boolean withAudio) {
         return java.util.concurrent.CompletableFuture.runAsync(() -> {
             try {
-                pushH264Ts(port, feed, seconds);
+                pushH264Ts(port, feed, seconds, withAudio);
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
@@ -66,7 +76,7 @@ class TsIngestToFeedTest {
     @Test
     void anH264TsIngestIsWatchedAsAPacketFeedAndStillAsTs(@TempDir Path dir) throws Exception {
         try (Harness h = new Harness(); WsViewer ts = WsViewer.raw(h.port(), "/ts/cam")) {
-            java.util.concurrent.CompletableFuture<Void> push = pushInBackground(h.port(), "cam", SECONDS);
+            java.util.concurrent.CompletableFuture<Void> push = pushInBackground(h.port(), "cam", SECONDS, false);
             List<WsViewer.Msg> video;
             try (WsViewer packets = viewerOnceLive(h.port(), "cam")) {
                 push.get(60, java.util.concurrent.TimeUnit.SECONDS);

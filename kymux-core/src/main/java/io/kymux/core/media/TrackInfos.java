@@ -28,7 +28,9 @@ public final class TrackInfos {
                 int channels = config == null ? 2 : OpusHead.parse(config).map(OpusHead::channels).orElse(2);
                 yield TrackInfo.audio(codec, "opus", OpusHead.DECODE_RATE, channels);
             }
-            case AAC -> TrackInfo.audio(codec, "mp4a.40.2", 48000, 2);
+            case AAC -> io.kymux.core.aac.Adts.Format.ofConfig(config)
+                    .map(f -> TrackInfo.audio(codec, "mp4a.40." + f.objectType(), f.sampleRate(), f.channels()))
+                    .orElse(TrackInfo.audio(codec, "mp4a.40.2", 48000, 2));
             case FLAC -> TrackInfo.audio(codec, "flac", 48000, 2);
             case RAW -> TrackInfo.audio(codec, "pcm-s16", 48000, 2);
         };

@@ -175,7 +175,7 @@ class TsDemuxerTest {
 
     @Test
     void anH264StreamBecomesAFeedAtItsFirstIdrWithPtsOnTheServersClockAcrossTheWrap() {
-        PesPacketizer p = new PesPacketizer();
+        PesPacketizer p = new PesPacketizer(new TsClock());
         List<PacketStreamEvent> out = new ArrayList<>();
         long start = (1L << 33) - 3000; // 33 ms before the wrap
         p.accept(pes(start - 3000, TsBuilder.NON_IDR), 1_000_000, out);
@@ -188,12 +188,12 @@ class TsDemuxerTest {
         assertThat(packets).extracting(MediaPacket::ptsUs).containsExactly(5_000_000L, 5_033_333L, 5_066_666L);
         assertThat(packets).extracting(MediaPacket::key).containsExactly(true, false, false);
         packets.forEach(MediaPacket::release);
-        assertThat(p.droppedBeforeKey()).isEqualTo(1);
+        assertThat(p.droppedBeforeStart()).isEqualTo(1);
     }
 
     @Test
     void aRestartedEncodersPtsMapAnewAndPtsNeverGoBack() {
-        PesPacketizer p = new PesPacketizer();
+        PesPacketizer p = new PesPacketizer(new TsClock());
         List<PacketStreamEvent> out = new ArrayList<>();
         p.accept(pes(900_000, cat(SPS_320x240, TsBuilder.IDR)), 1_000_000, out);
         p.accept(pes(900_000 + 90 * 60_000, TsBuilder.NON_IDR), 1_040_000, out); // a minute on: a new encoder
@@ -203,11 +203,66 @@ class TsDemuxerTest {
         packets.forEach(MediaPacket::release);
     }
 
+    /** An ADTS frame: AAC-LC, 48 kHz, stereo, {@code raw} bytes of payload. */
+    static byte[] adts(int raw) {
+        int length = 7 + raw;
+        byte[] f = new byte[length];
+        f[0] = (byte) 0xff;
+        f[1] = (byte) 0xf1; // MPEG-4, layer 0, no CRC
+        f[2] = (byte) (1 << 6 | 3 << 2); // profile LC (1 = object type 2), rate index 3 (48 kHz), channels bit 2 = 0
+        f[3] = (byte) (2 << 6 | length >> 11 & 0x3);
+        f[4] = (byte) (length >> 3);
+        f[5] = (byte) ((length & 0x7) << 5 | 0x1f);
+        f[6] = (byte) 0xfc;
+        return f;
+    }
+
+    @Test
+    void aacInAdtsBecomesOnePacketPerFrameAfterItsAudioSpecificConfig() {
+        PesPacketizer p = new PesPacketizer(new TsClock());
+        List<PacketStreamEvent> out = new ArrayList<>();
+        byte[] three = cat(adts(100), adts(120), adts(90), new byte[] {1, 2, 3}); // a broken tail is left out
+        p.accept(new TsDemuxer.Pes(AUDIO, PesPacketizer.AAC_ADTS, 90_000, 90_000, false, Unpooled.wrappedBuffer(three)),
+                2_000_000, out);
+        assertThat(out.get(0)).isEqualTo(StreamHeader.audio(io.kymux.core.packet.CodecId.AAC));
+        MediaPacket config = (MediaPacket) out.get(1);
+        assertThat(config.config()).isTrue();
+        assertThat(ByteBufUtil.hexDump(config.payload())).as("AAC-LC, 48 kHz, 2 channels").isEqualTo("1190");
+        assertThat(io.kymux.core.media.TrackInfos.of(StreamHeader.audio(io.kymux.core.packet.CodecId.AAC), config.payload()))
+                .satisfies(t -> {
+                    assertThat(t.codecString()).isEqualTo("mp4a.40.2");
+                    assertThat(t.sampleRate()).isEqualTo(48000);
+                    assertThat(t.channels()).isEqualTo(2);
+                });
+        config.release();
+        List<MediaPacket> frames = out.stream().skip(2).map(MediaPacket.class::cast).toList();
+        assertThat(frames).extracting(f -> f.payload().readableBytes()).containsExactly(107, 127, 97);
+        assertThat(frames).extracting(MediaPacket::ptsUs).containsExactly(2_000_000L, 2_021_333L, 2_042_666L);
+        assertThat(frames).allSatisfy(f -> assertThat(f.key()).isTrue());
+        frames.forEach(MediaPacket::release);
+    }
+
+    @Test
+    void aProgramsStreamsShareOneClock() {
+        TsClock clock = new TsClock();
+        PesPacketizer video = new PesPacketizer(clock);
+        PesPacketizer audio = new PesPacketizer(clock);
+        List<PacketStreamEvent> out = new ArrayList<>();
+        video.accept(pes(900_000, cat(SPS_320x240, TsBuilder.IDR)), 1_000_000, out);
+        // the audio arrives 80 ms later but was stamped 20 ms after the picture
+        audio.accept(new TsDemuxer.Pes(AUDIO, PesPacketizer.AAC_ADTS, 901_800, 901_800, false,
+                Unpooled.wrappedBuffer(adts(50))), 1_080_000, out);
+        List<MediaPacket> media = out.stream().filter(MediaPacket.class::isInstance).map(MediaPacket.class::cast)
+                .filter(m -> !m.config()).toList();
+        assertThat(media).extracting(MediaPacket::ptsUs).containsExactly(1_000_000L, 1_020_000L);
+        out.stream().filter(MediaPacket.class::isInstance).map(MediaPacket.class::cast).forEach(MediaPacket::release);
+    }
+
     @Test
     void randomTruncatedAndCorruptedInputHarmsNothing() {
         Random r = new Random(42);
         byte[] good = new Stream().tables().pes(VIDEO, 1000, false, cat(SPS_320x240, TsBuilder.IDR, es(3000, 13)))
-                .pes(AUDIO, 1000, true, es(300, 14)).pes(VIDEO, 4000, false, es(2000, 15)).out.toByteArray();
+                .pes(AUDIO, 1000, true, cat(adts(100), adts(80))).pes(VIDEO, 4000, false, es(2000, 15)).out.toByteArray();
         for (int round = 0; round < 2000; round++) {
             byte[] b = Arrays.copyOf(good, good.length);
             int flips = r.nextInt(20);
@@ -219,7 +274,7 @@ class TsDemuxerTest {
             }
             int cut = r.nextInt(b.length / 188 + 1) * 188;
             TsDemuxer d = new TsDemuxer(UnpooledByteBufAllocator.DEFAULT, 4096);
-            PesPacketizer p = new PesPacketizer();
+            PesPacketizer p = new PesPacketizer(new TsClock());
             List<PacketStreamEvent> events = new ArrayList<>();
             for (TsDemuxer.Pes pes : demux(d, Unpooled.wrappedBuffer(b, 0, cut))) {
                 if (PesPacketizer.carries(pes.streamType())) {

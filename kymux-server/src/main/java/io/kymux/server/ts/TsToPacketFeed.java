@@ -5,6 +5,7 @@ import io.kymux.core.packet.MediaPacket;
 import io.kymux.core.packet.PacketStreamEvent;
 import io.kymux.core.packet.StreamHeader;
 import io.kymux.core.ts.PesPacketizer;
+import io.kymux.core.ts.TsClock;
 import io.kymux.core.ts.TsDemuxer;
 import io.kymux.server.Kymux;
 import io.netty.buffer.ByteBuf;
@@ -16,95 +17,122 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TS ingest's H.264 video as a packet feed of the same name, so {@code /watch}, WHEP and
+ * A TS ingest's H.264 video and AAC audio as packet feeds, so {@code /watch}, WHEP and
  * {@code kymux client} can play what jsmpeg-style viewers get as raw TS: the TS bytes are
- * demuxed beside the relay (which stays byte-identical), and the first H.264 stream the
- * PMT lists is published, from its first IDR. The feed's producer slot is claimed then; if
- * another producer holds it the TS relay goes on alone. Used on the ingest's event loop.
+ * demuxed beside the relay (which stays byte-identical). The first H.264 stream the PMT
+ * lists is the packet feed of the ingest's name, from its first IDR; the first AAC stream
+ * is {@code {name}.audio}. Each feed's producer slot is claimed when its stream starts; if
+ * another producer holds it, that stream is relayed as TS alone. Used on the ingest's loop.
  */
 final class TsToPacketFeed {
 
     private static final Logger log = LoggerFactory.getLogger(TsToPacketFeed.class);
+    /** The audio feed's name is the ingest's with this after it. */
+    static final String AUDIO_SUFFIX = ".audio";
 
     private final Kymux kymux;
     private final String name;
     private final TsDemuxer demuxer;
-    private final PesPacketizer packetizer = new PesPacketizer();
+    private final TsClock clock = new TsClock();
     private final List<TsDemuxer.Pes> pes = new ArrayList<>();
-    private final List<PacketStreamEvent> events = new ArrayList<>();
-    private int videoPid = -1;
-    private Feed feed;
-    private boolean refused;
+    private final Output video;
+    private final Output audio;
+
+    /** One elementary stream carried into one packet feed. */
+    private final class Output {
+        final String feedName;
+        final boolean isVideo;
+        final PesPacketizer packetizer = new PesPacketizer(clock);
+        final List<PacketStreamEvent> events = new ArrayList<>();
+        int pid = -1;
+        Feed feed;
+        boolean refused;
+
+        Output(String feedName, boolean isVideo) {
+            this.feedName = feedName;
+            this.isVideo = isVideo;
+        }
+
+        /** Whether this output takes the PES (its PID, or the first of its kind). */
+        boolean takes(TsDemuxer.Pes p) {
+            boolean kind = isVideo ? p.streamType() == PesPacketizer.H264 : p.streamType() == PesPacketizer.AAC_ADTS;
+            if (refused || !kind || !Kymux.validName(feedName)) {
+                return false;
+            }
+            if (pid < 0) {
+                pid = p.pid();
+            }
+            return p.pid() == pid;
+        }
+
+        void accept(TsDemuxer.Pes p, long nowUs) {
+            packetizer.accept(p, nowUs, events);
+            for (PacketStreamEvent ev : events) {
+                if (ev instanceof StreamHeader h) {
+                    open(h);
+                } else if (ev instanceof MediaPacket m) {
+                    if (feed != null) {
+                        kymux.metrics().frameIn();
+                        feed.publish(m, nowUs);
+                    } else {
+                        m.release();
+                    }
+                }
+            }
+            events.clear();
+        }
+
+        private void open(StreamHeader h) {
+            Optional<Feed> f = kymux.feeds().getOrCreate(feedName);
+            if (f.isEmpty() || !kymux.claimProducer(feedName)) {
+                refused = true;
+                log.info("TS ingest {}: its {} is relayed as TS only: {}", name, h.codec().shortName(),
+                        f.isEmpty() ? "too many feeds" : "the packet feed " + feedName + " has another producer");
+                return;
+            }
+            feed = f.get();
+            feed.open(h);
+            feed.setKeyframeRequester(null); // a TS producer cannot be asked
+            log.info("TS ingest {}: {} on PID {} is the packet feed {} too", name,
+                    isVideo ? h.codec().shortName() + " " + h.width() + "x" + h.height() : h.codec().shortName(), pid, feedName);
+        }
+
+        void close() {
+            if (feed != null) {
+                feed.close();
+                kymux.releaseProducer(feedName);
+                feed = null;
+            }
+        }
+    }
 
     TsToPacketFeed(Kymux kymux, String name, ByteBufAllocator alloc) {
         this.kymux = kymux;
         this.name = name;
         this.demuxer = new TsDemuxer(alloc, kymux.config().maxPacketSize());
+        this.video = new Output(name, true);
+        this.audio = new Output(name + AUDIO_SUFFIX, false);
     }
 
     /** Demuxes a run of whole packets (read, not released) and publishes what it completes. */
     void accept(ByteBuf run, long nowUs) {
         demuxer.accept(run, pes);
         for (TsDemuxer.Pes p : pes) {
-            if (wanted(p)) {
-                packetizer.accept(p, nowUs, events);
+            if (video.takes(p)) {
+                video.accept(p, nowUs);
+            } else if (audio.takes(p)) {
+                audio.accept(p, nowUs);
             } else {
                 p.payload().release();
             }
         }
         pes.clear();
-        for (PacketStreamEvent ev : events) {
-            if (ev instanceof StreamHeader h) {
-                open(h);
-            } else if (ev instanceof MediaPacket m) {
-                if (feed != null) {
-                    kymux.metrics().frameIn();
-                    feed.publish(m, nowUs);
-                } else {
-                    m.release();
-                }
-            }
-        }
-        events.clear();
-    }
-
-    private boolean wanted(TsDemuxer.Pes p) {
-        if (refused || !PesPacketizer.carries(p.streamType())) {
-            return false;
-        }
-        if (videoPid < 0) {
-            videoPid = p.pid();
-        }
-        return p.pid() == videoPid;
-    }
-
-    private void open(StreamHeader h) {
-        Optional<Feed> f = kymux.feeds().getOrCreate(name);
-        if (f.isEmpty() || !kymux.claimProducer(name)) {
-            refused = true;
-            log.info("TS ingest {}: its H.264 is relayed as TS only: {}", name,
-                    f.isEmpty() ? "too many feeds" : "the packet feed " + name + " has another producer");
-            return;
-        }
-        feed = f.get();
-        feed.open(h);
-        feed.setKeyframeRequester(null); // a TS producer cannot be asked
-        log.info("TS ingest {}: H.264 {}x{} on PID {} is the packet feed {} too", name, h.width(), h.height(), videoPid,
-                name);
-    }
-
-    /** The codec of what this ingest publishes as a packet feed, for the index page; empty if nothing. */
-    boolean publishing() {
-        return feed != null;
     }
 
     void close() {
         demuxer.close();
-        if (feed != null) {
-            feed.close();
-            kymux.releaseProducer(name);
-            feed = null;
-        }
+        video.close();
+        audio.close();
         if (demuxer.dropped() > 0) {
             log.info("TS ingest {}: {} PES packets dropped (continuity gaps, oversize or malformed)", name,
                     demuxer.dropped());
