@@ -184,7 +184,8 @@ class BrowserPlayerTest {
                 Thread.sleep(200);
                 text = browser.driver.findElement(By.id("feeds")).getText();
             }
-            assertThat(text).contains("cam").contains("avc1.42C0").contains("160×120");
+            assertThat(text).contains("cam").contains("avc1.42C0").contains("160×120")
+                    .as("which viewers play it").contains("player, WHEP, kymux client");
             assertThat(text).as("the TS feed, with its jsmpeg URL").contains("lab-ts ws://localhost:" + h.port() + "/ts/lab-ts")
                     .contains("MPEG-TS");
             assertThat(text).as("awaited by a stream").contains("mic");

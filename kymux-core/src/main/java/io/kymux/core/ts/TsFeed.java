@@ -86,10 +86,24 @@ public final class TsFeed {
     }
 
     public synchronized Stats stats() {
-        return new Stats(live, bytesIn, chunksIn, rate.bitrate(), sinks.size());
+        return new Stats(live, bytesIn, chunksIn, rate.bitrate(), sinks.size(), videoCodec(grouper.videoStreamType()));
     }
 
     /** A snapshot for the API. */
-    public record Stats(boolean live, long bytesIn, long chunksIn, double bitrateBps, int viewers) {
+    /** The name of a TS video stream_type, or "" when none is known. */
+    static String videoCodec(int streamType) {
+        return switch (streamType) {
+            case -1 -> "";
+            case 0x01 -> "MPEG-1";
+            case 0x02 -> "MPEG-2";
+            case 0x10 -> "MPEG-4";
+            case 0x1b -> "H.264";
+            case 0x24 -> "HEVC";
+            default -> "0x" + Integer.toHexString(streamType);
+        };
+    }
+
+    /** {@code videoCodec}: what the PMT says the video is (see {@link #videoCodec(int)}). */
+    public record Stats(boolean live, long bytesIn, long chunksIn, double bitrateBps, int viewers, String videoCodec) {
     }
 }

@@ -88,6 +88,11 @@ public final class TsGrouper {
         }
     }
 
+    /** The video's stream_type (0x01/0x02 MPEG-1/2, 0x1B H.264, 0x24 HEVC, …), or -1 while none is known. */
+    public int videoStreamType() {
+        return videoPid < 0 ? -1 : videoStreamType;
+    }
+
     /** The PID of the video stream the groups follow, or -1 while none is known. */
     public int videoPid() {
         return videoPid;

@@ -52,6 +52,7 @@ final class ApiJson {
             n.put("bytesIn", st.bytesIn());
             n.put("bitrate", Math.round(st.bitrateBps()));
             n.put("viewers", st.viewers());
+            n.put("videoCodec", st.videoCodec());
         }
         ObjectNode streams = JSON.createObjectNode();
         k.streams().all().forEach((name, feeds) -> feeds.forEach(streams.putArray(name)::add));

@@ -19,17 +19,27 @@ function row(nameCell, cells) {
   return tr;
 }
 
-function packetRow(f) {
-  return row([link(f.name)], [f.live ? 'yes' : 'no', f.codec ?? '', f.width ? `${f.width}×${f.height}` : '',
-    f.fps, Math.round(f.bitrate / 1000), f.viewers]);
+// Which viewers can play a packet feed: WebRTC carries H.264 and Opus alone
+function packetPlayers(f) {
+  const rtc = !f.codec || f.codec.startsWith('avc1') || f.codec === 'opus';
+  return rtc ? 'player, WHEP, kymux client' : 'player, kymux client';
 }
 
-// MPEG-TS feeds play in jsmpeg (or any WebSocket TS reader), not in the WebCodecs player
+function packetRow(f) {
+  return row([link(f.name)], [f.live ? 'yes' : 'no', f.codec ?? '', f.width ? `${f.width}×${f.height}` : '',
+    f.fps, Math.round(f.bitrate / 1000), f.viewers, packetPlayers(f)]);
+}
+
+// MPEG-TS feeds play in jsmpeg (or any WebSocket TS reader); their H.264 and AAC are packet
+// feeds too, listed apart; MPEG-1 has no browser decoder but jsmpeg's
 function tsRow(f) {
   const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
   const url = document.createElement('code');
   url.textContent = scheme + location.host + '/ts/' + encodeURIComponent(f.name);
-  return row([f.name, ' ', url], [f.live ? 'yes' : 'no', 'MPEG-TS', '', '', Math.round(f.bitrate / 1000), f.viewers]);
+  const codec = 'MPEG-TS' + (f.videoCodec ? ' (' + f.videoCodec + ')' : '');
+  const players = f.videoCodec === 'H.264' ? 'jsmpeg-style TS readers; also the packet feed ' + f.name
+    : 'jsmpeg-style TS readers only';
+  return row([f.name, ' ', url], [f.live ? 'yes' : 'no', codec, '', '', Math.round(f.bitrate / 1000), f.viewers, players]);
 }
 
 async function refresh() {
@@ -50,9 +60,9 @@ async function refresh() {
     const rows = [...packet.map((f) => [f.name, packetRow(f)]), ...shownTs.map((f) => [f.name, tsRow(f)])];
     rows.sort((a, b) => a[0].localeCompare(b[0]));
     feedsEl.replaceChildren(...rows.map(([, r]) => r));
-    if (!rows.length) feedsEl.innerHTML = '<tr><td colspan="7">no feeds yet</td></tr>';
+    if (!rows.length) feedsEl.innerHTML = '<tr><td colspan="8">no feeds yet</td></tr>';
   } catch (e) {
-    feedsEl.innerHTML = '<tr><td colspan="7">server unreachable, retrying…</td></tr>';
+    feedsEl.innerHTML = '<tr><td colspan="8">server unreachable, retrying…</td></tr>';
   }
 }
 refresh();

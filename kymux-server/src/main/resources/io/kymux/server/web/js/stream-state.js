@@ -6,8 +6,10 @@ export async function streamState(name) {
   const data = await res.json();
   const feeds = data.streams[name] ?? (data.feeds.some((f) => f.name === name) ? [name] : null);
   if (!feeds) {
-    if (data.tsFeeds.some((f) => f.name === name)) {
-      return { problem: `${name} is an MPEG-TS feed: it plays in a jsmpeg page at ws://${location.host}/ts/${name}` };
+    const ts = data.tsFeeds.find((f) => f.name === name);
+    if (ts) {
+      const why = ts.videoCodec && ts.videoCodec !== 'H.264' ? ` (${ts.videoCodec} video has no decoder in this browser)` : '';
+      return { problem: `${name} is an MPEG-TS feed${why}: it plays in a jsmpeg page at ws://${location.host}/ts/${name}` };
     }
     return { problem: `no stream or feed named "${name}" on this server (yet); retrying` };
   }
