@@ -33,6 +33,7 @@ final class DemoCommand implements Callable<Integer> {
         FfmpegLogging.quiet();
         options.applyLogLevel();
         try (KymuxServer server = new KymuxServer(options.toConfig()).start()) {
+            options.startPulls(server);
             Kymux k = server.kymux();
             Capture video = start(k, "video0", CaptureOptions.testVideo(
                     EncoderSettings.h264(size.width(), size.height(), fps, fps * 2, 2_000_000)));

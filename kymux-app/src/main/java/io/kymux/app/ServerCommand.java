@@ -28,6 +28,7 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         options.applyLogLevel();
         try (KymuxServer server = new KymuxServer(options.toConfig()).start()) {
+            options.startPulls(server);
             System.err.println("kymux server");
             ViewerUrls.lines(server, "/", options.httpPlain).forEach(l -> System.err.println("  " + l));
             CountDownLatch stop = new CountDownLatch(1);

@@ -114,6 +114,27 @@ final class ServerOptions {
                     + "(env KYMUX_TCP_INGEST), e.g. video0=127.0.0.1:1234")
     java.util.List<String> tcpIngest;
 
+    @Option(names = "--pull", split = ",", defaultValue = "${env:KYMUX_PULL:-}",
+            description = "pull a network source into a feed, FEED=URL, repeatable or comma-separated (env KYMUX_PULL), "
+                    + "e.g. cam1=rtsp://192.168.1.20:554/stream: H.264 over RTSP/TCP, reconnecting by itself")
+    java.util.List<String> pull;
+
+    /** Starts every --pull on the server; a malformed one is a usage error naming it. */
+    void startPulls(io.kymux.server.KymuxServer server) {
+        server.kymux().pulls().use(new FfmpegPuller(server.kymux().clock()));
+        for (String p : pull == null ? java.util.List.<String>of() : pull) {
+            if (p.isBlank()) {
+                continue;
+            }
+            int eq = p.indexOf('=');
+            String problem = eq <= 0 ? "use FEED=URL" : server.kymux().pulls().add(p.substring(0, eq), p.substring(eq + 1));
+            if (problem != null) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--pull " + p + ": " + problem);
+            }
+        }
+    }
+
     @Option(names = "--log-level", defaultValue = "${env:KYMUX_LOG_LEVEL:-${env:VW_LOGLEVEL:-info}}",
             description = "error, warn, info, debug or trace (env KYMUX_LOG_LEVEL, or vw's VW_LOGLEVEL; default info)")
     String logLevel;

@@ -28,6 +28,7 @@ public final class Harness implements AutoCloseable {
     public Harness(ServerConfig config, java.util.function.LongSupplier clockUs) throws InterruptedException {
         FfmpegLogging.quiet();
         server = new KymuxServer(config, clockUs).start();
+        server.kymux().pulls().use(new FfmpegPuller(clockUs));
     }
 
     public int port() {

@@ -43,6 +43,7 @@ public final class Kymux {
     private volatile Destinations destinations;
     private volatile io.kymux.server.webrtc.WebRtcServer webrtc;
     private final InputHub inputs = new InputHub();
+    private final io.kymux.server.pull.Pulls pulls = new io.kymux.server.pull.Pulls(this);
     private volatile ServerInfo info = new ServerInfo(0, 0, null, null);
 
     public Kymux(ServerConfig config, LongSupplier clockUs) {
@@ -103,6 +104,11 @@ public final class Kymux {
     /** Input events from viewers allowed to control, to the injectors of their stream. */
     public InputHub inputs() {
         return inputs;
+    }
+
+    /** Feeds pulled from network sources (RTSP cameras). */
+    public io.kymux.server.pull.Pulls pulls() {
+        return pulls;
     }
 
     public Destinations destinations() {

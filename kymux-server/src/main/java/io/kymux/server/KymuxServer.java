@@ -235,6 +235,7 @@ public final class KymuxServer implements AutoCloseable {
         }
         tcpIngest.values().forEach(ch -> ch.close().syncUninterruptibly());
         kymux.destinations().removeAll();
+        kymux.pulls().removeAll();
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         kymux.feeds().disposeAll();

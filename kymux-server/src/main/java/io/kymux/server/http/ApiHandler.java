@@ -45,6 +45,15 @@ final class ApiHandler extends BodyHandler {
         try {
             if (req.method().equals(HttpMethod.POST) && path.equals("/api/streams")) {
                 postStream(ctx, req.content().toString(StandardCharsets.UTF_8));
+            } else if (req.method().equals(HttpMethod.POST) && path.equals("/api/feeds")) {
+                postPull(ctx, req.content().toString(StandardCharsets.UTF_8));
+            } else if (req.method().equals(HttpMethod.DELETE) && path.startsWith("/api/feeds/")) {
+                String feed = path.substring("/api/feeds/".length());
+                if (kymux.pulls().remove(feed)) {
+                    Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(feed));
+                } else {
+                    error(ctx, HttpResponseStatus.NOT_FOUND, "feed " + feed + " is not pulled");
+                }
             } else if (req.method().equals(HttpMethod.POST) && path.equals("/api/destinations")) {
                 postDestination(ctx, req.content().toString(StandardCharsets.UTF_8));
             } else if (req.method().equals(HttpMethod.DELETE) && path.equals("/api/destinations/all")) {
@@ -130,6 +139,29 @@ final class ApiHandler extends BodyHandler {
             return null;
         }
         return n;
+    }
+
+    /** {@code POST /api/feeds {"feed":"cam1","pull":"rtsp://…"}}: the server pulls the source into the feed. */
+    private void postPull(ChannelHandlerContext ctx, String body) throws com.fasterxml.jackson.core.JsonProcessingException {
+        JsonNode n = parseObject(ctx, body, "{\"feed\":\"cam1\",\"pull\":\"rtsp://camera:554/stream\"}");
+        if (n == null) {
+            return;
+        }
+        JsonNode feed = n.get("feed");
+        JsonNode pull = n.get("pull");
+        if (feed == null || !feed.isTextual() || pull == null || !pull.isTextual()) {
+            error(ctx, HttpResponseStatus.BAD_REQUEST, "fields 'feed' and 'pull' must be strings");
+            return;
+        }
+        String problem = kymux.pulls().add(feed.asText(), pull.asText());
+        if (problem != null) {
+            error(ctx, problem.contains("already") ? HttpResponseStatus.CONFLICT : HttpResponseStatus.BAD_REQUEST, problem);
+            return;
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("feed", feed.asText());
+        out.put("pull", pull.asText());
+        Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(out));
     }
 
     private void postStream(ChannelHandlerContext ctx, String body) throws com.fasterxml.jackson.core.JsonProcessingException {

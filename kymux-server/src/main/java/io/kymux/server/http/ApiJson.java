@@ -42,6 +42,13 @@ final class ApiJson {
             n.put("viewers", s.viewers());
             n.put("gopFrames", s.gopFrames());
             n.put("gopBytes", s.gopBytes());
+            k.pulls().of(f.name()).ifPresent(p -> {
+                ObjectNode pull = n.putObject("pull");
+                pull.put("url", p.getKey());
+                pull.put("state", p.getValue().phase());
+                pull.put("connections", p.getValue().connections());
+                pull.put("lastError", p.getValue().lastError());
+            });
         }
         ArrayNode ts = JSON.createArrayNode();
         for (io.kymux.core.ts.TsFeed f : k.tsFeeds().all()) {
