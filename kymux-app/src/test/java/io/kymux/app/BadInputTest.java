@@ -45,6 +45,58 @@ class BadInputTest {
         }
     }
 
+    /**
+     * A TS ingest of hostile bytes: a PAT and a PMT saying H.264, then packets whose PES
+     * headers, PTS (near the 2^33 wrap), lengths and SPS are random or cut short. The relay
+     * takes it (TS is relayed as it comes), the demuxer drops what is broken, and only that
+     * ingest is touched: the good feed's viewer carries on.
+     */
+    @Test
+    void hostileTsIngestHarmsOnlyItself() throws Exception {
+        try (Harness h = new Harness()) {
+            h.upload("good", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 30, 30, 200_000)));
+            h.awaitFeedFrames("good", 1, 20_000);
+            try (WsViewer v = new WsViewer(h.port(), "good")) {
+                v.awaitFrames(0, 5, 5_000);
+                java.util.Random r = new java.util.Random(7);
+                java.io.ByteArrayOutputStream ts = new java.io.ByteArrayOutputStream();
+                byte[] pat = ByteBufUtil.decodeHexDump("474000100000b00d0001c100000001f0002ab104b2");
+                byte[] pmt = ByteBufUtil.decodeHexDump("475000100002b0120001c10000e100f0001be100f000" + "00000000");
+                for (int i = 0; i < 3000; i++) {
+                    if (i % 50 == 0) {
+                        ts.writeBytes(java.util.Arrays.copyOf(pat, 188));
+                        ts.writeBytes(java.util.Arrays.copyOf(pmt, 188));
+                    }
+                    byte[] p = new byte[188];
+                    r.nextBytes(p);
+                    p[0] = 0x47;
+                    boolean start = r.nextInt(4) == 0;
+                    p[1] = (byte) ((start ? 0x40 : 0) | 0x01);
+                    p[2] = 0x00;
+                    p[3] = (byte) (0x10 | (i & 0xf) ^ (r.nextInt(10) == 0 ? 5 : 0));
+                    if (start) {
+                        byte[] pes = {0, 0, 1, (byte) 0xe0, (byte) r.nextInt(256), (byte) r.nextInt(256), (byte) 0x80,
+                                (byte) 0x80, 5, (byte) 0x3f, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+                                0, 0, 0, 1, (byte) (r.nextBoolean() ? 0x67 : 0x65)};
+                        System.arraycopy(pes, 0, p, 4, r.nextInt(pes.length) + 1);
+                    }
+                    ts.writeBytes(p);
+                }
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpResponse<String> res = http.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + h.port() + "/ts/evil"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(ts.toByteArray())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+                int before = v.mediaOf(0).size();
+                v.awaitFrames(0, before + 20, 5_000);
+                assertThat(v.mediaOf(0).size()).as("the good feed's viewer still receives frames")
+                        .isGreaterThanOrEqualTo(before + 20);
+                assertThat(h.server.kymux().claimProducer("evil")).as("the hostile ingest let its feed go").isTrue();
+            }
+        }
+    }
+
     private static void assertRejected(HttpClient http, Harness h, String feed, String hex, int status, String message)
             throws Exception {
         byte[] body = ByteBufUtil.decodeHexDump(hex.replace(" ", ""));
