@@ -14,13 +14,30 @@ import org.junit.jupiter.api.Test;
 /** Malformed ingest is rejected with a clear message; a live feed and its viewer carry on. */
 class BadInputTest {
 
-    @Test
-    void malformedIngestIsRejectedAndOthersKeepRunning() throws Exception {
+    /** What a test does beside a live feed and its viewer. */
+    interface BesideAGoodFeed {
+        void run(Harness h, WsViewer v) throws Exception;
+    }
+
+    /** Runs {@code test} beside a live feed "good" and its viewer, then checks the viewer still gets frames. */
+    private static void besideAGoodFeed(BesideAGoodFeed test) throws Exception {
         try (Harness h = new Harness()) {
             h.upload("good", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 30, 30, 200_000)));
             h.awaitFeedFrames("good", 1, 20_000);
             try (WsViewer v = new WsViewer(h.port(), "good")) {
                 v.awaitFrames(0, 5, 5_000);
+                test.run(h, v);
+                int before = v.mediaOf(0).size();
+                v.awaitFrames(0, before + 20, 5_000);
+                assertThat(v.mediaOf(0).size()).as("the good feed's viewer still receives frames")
+                        .isGreaterThanOrEqualTo(before + 20);
+            }
+        }
+    }
+
+    @Test
+    void malformedIngestIsRejectedAndOthersKeepRunning() throws Exception {
+        besideAGoodFeed((h, v) -> {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 assertRejected(http, h, "garbage", "0102030405060708090a0b0c", 400, "unknown codec id 0x01020304");
                 assertRejected(http, h, "trunc", "68323634 00000140 000000f0 80000000", 400,
@@ -33,16 +50,11 @@ class BadInputTest {
                 assertThat(h.server.kymux().metrics().ingestErrors("unknown_codec")).isEqualTo(2);
                 assertThat(h.server.kymux().metrics().ingestErrors("packet_too_large")).isEqualTo(1);
                 assertThat(h.server.kymux().metrics().ingestErrors("truncated")).isEqualTo(1);
-                int before = v.mediaOf(0).size();
-                v.awaitFrames(0, before + 20, 5_000);
-                assertThat(v.mediaOf(0).size()).as("the good feed's viewer still receives frames")
-                        .isGreaterThanOrEqualTo(before + 20);
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + h.port() + "/healthz")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(health.body()).startsWith("ok");
-            }
-        }
+        });
     }
 
     /**
@@ -53,11 +65,7 @@ class BadInputTest {
      */
     @Test
     void hostileTsIngestHarmsOnlyItself() throws Exception {
-        try (Harness h = new Harness()) {
-            h.upload("good", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 30, 30, 200_000)));
-            h.awaitFeedFrames("good", 1, 20_000);
-            try (WsViewer v = new WsViewer(h.port(), "good")) {
-                v.awaitFrames(0, 5, 5_000);
+        besideAGoodFeed((h, v) -> {
                 java.util.Random r = new java.util.Random(7);
                 java.io.ByteArrayOutputStream ts = new java.io.ByteArrayOutputStream();
                 byte[] pat = ByteBufUtil.decodeHexDump("474000100000b00d0001c100000001f0002ab104b2");
@@ -88,13 +96,8 @@ class BadInputTest {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(ts.toByteArray())).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
-                int before = v.mediaOf(0).size();
-                v.awaitFrames(0, before + 20, 5_000);
-                assertThat(v.mediaOf(0).size()).as("the good feed's viewer still receives frames")
-                        .isGreaterThanOrEqualTo(before + 20);
                 assertThat(h.server.kymux().claimProducer("evil")).as("the hostile ingest let its feed go").isTrue();
-            }
-        }
+        });
     }
 
     private static void assertRejected(HttpClient http, Harness h, String feed, String hex, int status, String message)

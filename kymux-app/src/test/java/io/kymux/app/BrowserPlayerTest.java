@@ -13,6 +13,19 @@ import org.openqa.selenium.By;
 /** Headless Chromium plays /watch/{stream} with WebCodecs; the page reports what it decoded. */
 class BrowserPlayerTest {
 
+    /** Opens /watch/{stream} over WebSocket; asserts 60 pictures and 10 sounds decoded with no error. */
+    private static JsonNode playsVideoAndAudio(Chromium browser, Harness h, String stream) throws Exception {
+        browser.driver.get("http://localhost:" + h.port() + "/watch/" + stream + "?transport=websocket");
+        JsonNode s = browser.awaitStats(
+                n -> n.get("videoFramesDecoded").asInt() >= 60 && n.get("audioFramesDecoded").asInt() >= 10,
+                Duration.ofSeconds(30));
+        assertThat(s).as("player stats").isNotNull();
+        assertThat(s.get("errors")).as("decoder errors").isEmpty();
+        assertThat(s.get("videoFramesDecoded").asInt()).as("VideoDecoder outputs").isGreaterThanOrEqualTo(60);
+        assertThat(s.get("audioFramesDecoded").asInt()).as("AudioDecoder outputs").isGreaterThanOrEqualTo(10);
+        return s;
+    }
+
     @Test
     void chromiumDecodesVideoAndAudioOverWebSocket() throws Exception {
         try (Harness h = new Harness(); Chromium browser = new Chromium()) {
@@ -20,14 +33,7 @@ class BrowserPlayerTest {
             h.upload("audio0", CaptureOptions.testAudio(EncoderSettings.opus(64_000)));
             h.server.kymux().streams().put("demo", List.of("video0", "audio0"));
             h.awaitFeedFrames("video0", 1, 20_000);
-            browser.driver.get("http://localhost:" + h.port() + "/watch/demo?transport=websocket");
-            JsonNode s = browser.awaitStats(
-                    n -> n.get("videoFramesDecoded").asInt() >= 60 && n.get("audioFramesDecoded").asInt() >= 10,
-                    Duration.ofSeconds(30));
-            assertThat(s).as("player stats").isNotNull();
-            assertThat(s.get("errors")).as("decoder errors").isEmpty();
-            assertThat(s.get("videoFramesDecoded").asInt()).as("VideoDecoder outputs").isGreaterThanOrEqualTo(60);
-            assertThat(s.get("audioFramesDecoded").asInt()).as("AudioDecoder outputs").isGreaterThanOrEqualTo(10);
+            JsonNode s = playsVideoAndAudio(browser, h, "demo");
             assertThat(s.get("transport").asText()).isEqualTo("websocket");
             double latency = s.get("latencyMs").asDouble();
             assertThat(latency).as("capture→decode latency on one host").isGreaterThan(0).isLessThan(2000);
@@ -58,15 +64,7 @@ class BrowserPlayerTest {
             h.awaitFeedFrames("cam", 1, 20_000);
             h.awaitFeedFrames("cam.audio", 1, 20_000);
             h.server.kymux().putStream("lab", List.of("cam", "cam.audio"));
-            browser.driver.get("http://localhost:" + h.port() + "/watch/lab?transport=websocket");
-            JsonNode s = browser.awaitStats(
-                    n -> n.get("videoFramesDecoded").asInt() >= 60 && n.get("audioFramesDecoded").asInt() >= 10,
-                    Duration.ofSeconds(30));
-            assertThat(s).as("player stats").isNotNull();
-            assertThat(s.get("errors")).as("decoder errors").isEmpty();
-            assertThat(s.get("videoFramesDecoded").asInt()).as("VideoDecoder outputs").isGreaterThanOrEqualTo(60);
-            assertThat(s.get("audioFramesDecoded").asInt()).as("AudioDecoder outputs, AAC from the TS")
-                    .isGreaterThanOrEqualTo(10);
+            playsVideoAndAudio(browser, h, "lab"); // the audio is the TS's AAC
             push.get(60, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
