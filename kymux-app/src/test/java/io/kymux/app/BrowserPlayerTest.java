@@ -70,6 +70,28 @@ class BrowserPlayerTest {
     }
 
     @Test
+    void anMpeg1TsFeedSaysWhereItPlaysInsteadOfGoingBlack() throws Exception {
+        try (Harness h = new Harness(); Chromium browser = new Chromium()) {
+            var push = TsIngestToFeedTest.pushMpeg1InBackground(h.port(), "lab-ts", 6);
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (h.server.kymux().tsFeeds().get("lab-ts").map(f -> f.stats().videoCodec()).orElse("").isEmpty()
+                    && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            browser.driver.get("http://localhost:" + h.port() + "/watch/lab-ts");
+            String text = "";
+            end = System.nanoTime() + 15_000_000_000L;
+            while (!text.contains("jsmpeg") && System.nanoTime() < end) {
+                Thread.sleep(200);
+                text = browser.driver.findElement(By.id("problem")).getText();
+            }
+            assertThat(text).contains("MPEG-1/2 video has no decoder in this browser")
+                    .contains("ws://localhost:" + h.port() + "/ts/lab-ts");
+            push.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void playerReconnectsByItselfWhenTheServerRestarts() throws Exception {
         int port;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {

@@ -46,6 +46,22 @@ class TsIngestToFeedTest {
         assertThat(rc).as("ffmpeg: %s", log).isZero();
     }
 
+    /** Pushes {@code seconds} of MPEG-1 video as TS, as jsmpeg's users do, on a thread of its own. */
+    static java.util.concurrent.CompletableFuture<Void> pushMpeg1InBackground(int port, String feed, int seconds) {
+        return java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                ByteArrayOutputStream log = new ByteArrayOutputStream();
+                int rc = run(List.of(ffmpegTool(org.bytedeco.ffmpeg.ffmpeg.class).toString(), "-hide_banner", "-loglevel",
+                        "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-t", String.valueOf(seconds),
+                        "-c:v", "mpeg1video", "-b:v", "800k", "-bf", "0", "-f", "mpegts",
+                        "http://127.0.0.1:" + port + "/ts/" + feed), log, 60);
+                assertThat(rc).as("ffmpeg: %s", log).isZero();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
     /** {@link #pushH264Ts} on a thread of its own. */
     static java.util.concurrent.CompletableFuture<Void> pushInBackground(int port, String feed, int seconds,
                                                                           boolean withAudio) {

@@ -95,7 +95,7 @@ public final class TsFeed {
         return switch (streamType) {
             case -1 -> "";
             case 0x01 -> "MPEG-1";
-            case 0x02 -> "MPEG-2";
+            case 0x02 -> "MPEG-1/2"; // FFmpeg writes MPEG-1 video as 0x02 too
             case 0x10 -> "MPEG-4";
             case 0x1b -> "H.264";
             case 0x24 -> "HEVC";
