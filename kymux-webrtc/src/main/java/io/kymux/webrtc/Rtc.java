@@ -158,8 +158,12 @@ public final class Rtc implements AutoCloseable {
 
     private void handleRtcp(byte[] datagram) {
         int pt = datagram.length > 1 ? datagram[1] & 0xff : 0;
-        if (srtp == null || pt < 192 || pt > 223) {
-            return; // a recvonly viewer sends no RTP; RTCP before the keys cannot be read
+        if (srtp == null) {
+            return; // nothing can be read before the keys
+        }
+        if (pt < 192 || pt > 223) {
+            receiveRtp(datagram); // RTP (RFC 5761: RTCP's types are 192-223 in the second byte)
+            return;
         }
         List<Rtcp.Feedback> feedback;
         try {
@@ -175,6 +179,24 @@ public final class Rtc implements AutoCloseable {
                 outputs.add(new RtcOutput.KeyframeRequest()); // PLI or FIR
             }
         }
+    }
+
+    private void receiveRtp(byte[] datagram) {
+        try {
+            outputs.add(new RtcOutput.Rtp(srtp.unprotectRtp(datagram)));
+        } catch (SrtpException | IllegalArgumentException e) {
+            rejected++;
+        }
+    }
+
+    /** Asks a publisher for a keyframe of its stream {@code mediaSsrc} (RTCP PLI, RFC 4585 6.3.1). */
+    public void requestKeyframe(long mediaSsrc) {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        ByteBuffer pli = ByteBuffer.allocate(12);
+        pli.put((byte) 0x81).put((byte) Rtcp.PSFB).putShort((short) 2).putInt(1).putInt((int) mediaSsrc);
+        protectAndSendRtcp(pli.array());
     }
 
     private void retransmit(Rtcp.Feedback.Nack n) {

@@ -14,6 +14,10 @@ public sealed interface RtcOutput {
     }
 
     /** The viewer lost a picture (PLI) or asked for a full intra frame (FIR). */
+    /** An RTP packet the peer sent (a publisher's media), decrypted. */
+    record Rtp(byte[] packet) implements RtcOutput {
+    }
+
     record KeyframeRequest() implements RtcOutput {
     }
 

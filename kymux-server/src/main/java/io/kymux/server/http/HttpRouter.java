@@ -69,7 +69,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             readBody(ctx, req, "api", new ApiHandler(kymux, files));
             return;
         }
-        if (path.startsWith("/whep/") && !req.method().equals(HttpMethod.GET)) {
+        if ((path.startsWith("/whep/") || path.startsWith("/whip/")) && !req.method().equals(HttpMethod.GET)) {
             readBody(ctx, req, "whep", new WhepHandler(kymux, () -> new HttpRouter(kymux, files)));
             return;
         }

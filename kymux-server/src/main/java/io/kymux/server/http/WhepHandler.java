@@ -41,6 +41,7 @@ final class WhepHandler extends BodyHandler {
     @Override
     protected void answer(ChannelHandlerContext ctx, FullHttpRequest req) {
         QueryStringDecoder q = new QueryStringDecoder(req.uri());
+        boolean whip = q.path().startsWith("/whip/");
         String[] parts = q.path().substring("/whep/".length()).split("/");
         HttpMethod m = req.method();
         if (m.equals(HttpMethod.OPTIONS)) {
@@ -50,13 +51,17 @@ final class WhepHandler extends BodyHandler {
             ctx.writeAndFlush(r);
             return;
         }
-        String denied = tokenProblem(req, q);
+        String denied = whip ? null : tokenProblem(req, q); // a publisher is a producer: as open as /ingest
         if (denied != null) {
             text(ctx, HttpResponseStatus.UNAUTHORIZED, denied);
             return;
         }
         WebRtcServer webrtc = kymux.webrtc();
-        if (m.equals(HttpMethod.POST) && parts.length == 1) {
+        if (whip && m.equals(HttpMethod.POST) && parts.length == 1) {
+            publish(ctx, req, parts[0], webrtc);
+        } else if (whip && m.equals(HttpMethod.POST)) {
+            text(ctx, HttpResponseStatus.NOT_FOUND, "POST " + q.path() + " is not part of WHIP here");
+        } else if (m.equals(HttpMethod.POST) && parts.length == 1) {
             offer(ctx, req, StreamRegistry.normalize(parts[0]), webrtc);
         } else if (m.equals(HttpMethod.DELETE) && parts.length == 2) {
             long id = id(parts[1]);
@@ -106,6 +111,42 @@ final class WhepHandler extends BodyHandler {
         } catch (IllegalArgumentException e) {
             text(ctx, HttpResponseStatus.BAD_REQUEST, "cannot answer this offer: " + e.getMessage());
         } catch (IllegalStateException e) {
+            text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        }
+    }
+
+    /** {@code POST /whip/{feed}}: a WebRTC publisher into the feed, which must have no other producer. */
+    private void publish(ChannelHandlerContext ctx, FullHttpRequest req, String feedName, WebRtcServer webrtc) {
+        String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("application/sdp")) {
+            text(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "a WHIP offer is Content-Type: application/sdp");
+            return;
+        }
+        if (!io.kymux.server.Kymux.validName(feedName)) {
+            text(ctx, HttpResponseStatus.BAD_REQUEST, "bad feed name '" + feedName + "': use 1-64 of A-Z a-z 0-9 . _ -");
+            return;
+        }
+        Optional<Feed> feed = kymux.feeds().getOrCreate(feedName);
+        if (feed.isEmpty()) {
+            text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many feeds (limit " + kymux.config().maxFeeds() + ")");
+            return;
+        }
+        if (!kymux.claimProducer(feedName)) {
+            text(ctx, HttpResponseStatus.CONFLICT, "feed " + feedName + " already has a producer");
+            return;
+        }
+        try {
+            WebRtcServer.Answer a = webrtc.publish(feedName, feed.get(), req.content().toString(StandardCharsets.UTF_8),
+                    candidateHost(ctx));
+            FullHttpResponse r = response(HttpResponseStatus.CREATED, "application/sdp",
+                    a.sdp().getBytes(StandardCharsets.UTF_8));
+            r.headers().set(HttpHeaderNames.LOCATION, "/whip/" + feedName + "/" + a.sessionId());
+            ctx.writeAndFlush(r);
+        } catch (IllegalArgumentException e) {
+            kymux.releaseProducer(feedName);
+            text(ctx, HttpResponseStatus.BAD_REQUEST, "cannot answer this offer: " + e.getMessage());
+        } catch (IllegalStateException e) {
+            kymux.releaseProducer(feedName);
             text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
         }
     }

@@ -49,10 +49,10 @@ public final class WebRtcServer implements AutoCloseable {
     private final Channel channel;
     private final SecureRandom random = new SecureRandom();
     /** Local ICE ufrag → peer; filled by the HTTP thread, read on the event loop. */
-    private final Map<String, WebRtcViewer> byUfrag = new ConcurrentHashMap<>();
-    private final Map<Long, WebRtcViewer> bySession = new ConcurrentHashMap<>();
+    private final Map<String, WebRtcPeer> byUfrag = new ConcurrentHashMap<>();
+    private final Map<Long, WebRtcPeer> bySession = new ConcurrentHashMap<>();
     /** Source address → peer; event loop only. */
-    private final Map<InetSocketAddress, WebRtcViewer> byAddress = new HashMap<>();
+    private final Map<InetSocketAddress, WebRtcPeer> byAddress = new HashMap<>();
     private final AtomicLong unrouted = new AtomicLong();
     private final ScheduledFuture<?> ticker;
 
@@ -104,9 +104,9 @@ public final class WebRtcServer implements AutoCloseable {
         SdpAnswer answer = new SdpAnswer(offer, ufrag, pwd, id0.fingerprint(),
                 new InetSocketAddress(candidate, port()), id, random::nextLong);
         Session session = new Session(id, target, feeds, kymux.config().queueLimits(),
-                () -> onLoop(id, WebRtcViewer::drain));
+                () -> onLoop(id, WebRtcPeer::drain));
         // the DTLS thread wakes the peer when it has datagrams or the keys
-        Rtc rtc = new Rtc(offer, answer, ufrag, pwd, id0, kymux.nowUs(), () -> onLoop(id, WebRtcViewer::pump));
+        Rtc rtc = new Rtc(offer, answer, ufrag, pwd, id0, kymux.nowUs(), () -> onLoop(id, WebRtcPeer::pump));
         WebRtcViewer viewer = new WebRtcViewer(kymux, this, channel, rtc, session);
         byUfrag.put(ufrag, viewer);
         bySession.put(id, viewer);
@@ -115,9 +115,38 @@ public final class WebRtcServer implements AutoCloseable {
         return new Answer(id, answer.sdp());
     }
 
-    private void onLoop(long id, java.util.function.Consumer<WebRtcViewer> action) {
+    /**
+     * Answers a WHIP offer: a new publisher into {@code feed}, whose producer slot the caller
+     * holds (the publisher frees it when it closes).
+     *
+     * @throws IllegalArgumentException the offer is malformed or sends nothing kymux can receive (the reason)
+     * @throws IllegalStateException    the server has {@link #MAX_PEERS} peers already
+     */
+    public Answer publish(String feedName, Feed feed, String offerSdp, java.net.InetAddress candidate) {
+        if (bySession.size() >= MAX_PEERS) {
+            throw new IllegalStateException("this server has " + MAX_PEERS + " WebRTC peers already");
+        }
+        SdpOffer offer = SdpOffer.parse(offerSdp);
+        long id = kymux.nextSessionId();
+        String ufrag = token(6);
+        String pwd = token(24);
+        RtcIdentity id0 = identity.get();
+        SdpAnswer answer = new SdpAnswer(offer, ufrag, pwd, id0.fingerprint(),
+                new InetSocketAddress(candidate, port()), id, random::nextLong, true);
+        int videoPt = answer.choices().stream().filter(c -> c.kind().equals("video")).mapToInt(SdpAnswer.Choice::payloadType)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("the offer sends no H.264 video"));
+        Rtc rtc = new Rtc(offer, answer, ufrag, pwd, id0, kymux.nowUs(), () -> onLoop(id, WebRtcPeer::pump));
+        WebRtcPublisher p = new WebRtcPublisher(id, kymux, this, channel, rtc, feedName, feed, videoPt,
+                () -> onLoop(id, peer -> ((WebRtcPublisher) peer).requestKeyframe()));
+        byUfrag.put(ufrag, p);
+        bySession.put(id, p);
+        log.info("WHIP publisher {} for feed {}: answered offer, waiting for ICE and DTLS", id, feedName);
+        return new Answer(id, answer.sdp());
+    }
+
+    private void onLoop(long id, java.util.function.Consumer<WebRtcPeer> action) {
         channel.eventLoop().execute(() -> {
-            WebRtcViewer v = bySession.get(id);
+            WebRtcPeer v = bySession.get(id);
             if (v != null) {
                 action.accept(v);
             }
@@ -125,7 +154,7 @@ public final class WebRtcServer implements AutoCloseable {
     }
 
     public boolean close(long sessionId) {
-        WebRtcViewer v = bySession.get(sessionId);
+        WebRtcPeer v = bySession.get(sessionId);
         if (v == null) {
             return false;
         }
@@ -138,15 +167,15 @@ public final class WebRtcServer implements AutoCloseable {
     }
 
     /** The peer is gone: no routes lead to it any more. */
-    void forget(WebRtcViewer v) {
-        bySession.remove(v.session().id());
+    void forget(WebRtcPeer v) {
+        bySession.remove(v.id());
         byUfrag.values().remove(v);
         v.addresses().forEach(byAddress::remove);
     }
 
     private void tick() {
         long now = kymux.nowUs();
-        for (WebRtcViewer v : List.copyOf(bySession.values())) {
+        for (WebRtcPeer v : List.copyOf(bySession.values())) {
             v.tick(now);
         }
     }
@@ -175,7 +204,7 @@ public final class WebRtcServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
             InetSocketAddress from = p.sender();
             byte[] bytes = ByteBufUtil.getBytes(p.content());
-            WebRtcViewer v = byAddress.get(from);
+            WebRtcPeer v = byAddress.get(from);
             if (v != null) {
                 v.input(from, bytes);
                 return;
@@ -194,7 +223,7 @@ public final class WebRtcServer implements AutoCloseable {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable()) {
-                List.copyOf(bySession.values()).forEach(WebRtcViewer::drain);
+                List.copyOf(bySession.values()).forEach(WebRtcPeer::drain);
             }
         }
 
@@ -205,7 +234,7 @@ public final class WebRtcServer implements AutoCloseable {
     }
 
     /** The peer a STUN check's USERNAME ({@code ours:theirs}) names, or null. */
-    private WebRtcViewer byUsername(byte[] stun) {
+    private WebRtcPeer byUsername(byte[] stun) {
         try {
             StunMessage m = StunMessage.parse(ByteBuffer.wrap(stun));
             String user = m.attribute(StunMessage.USERNAME).map(a -> new String(a.value(), StandardCharsets.UTF_8))

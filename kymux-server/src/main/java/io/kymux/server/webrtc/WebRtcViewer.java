@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * are done, so the first thing sent is the cached config and GOP and the first frame
  * decodes at once. Everything runs on the UDP channel's event loop.
  */
-final class WebRtcViewer {
+final class WebRtcViewer implements WebRtcPeer {
 
     private static final Logger log = LoggerFactory.getLogger(WebRtcViewer.class);
     /** Addresses one peer may check from (host, reflexive, relay…). */
@@ -52,25 +52,34 @@ final class WebRtcViewer {
         return session;
     }
 
-    Rtc rtc() {
+    @Override
+    public long id() {
+        return session.id();
+    }
+
+    @Override
+    public Rtc rtc() {
         return rtc;
     }
 
-    /** Whether datagrams from {@code from} may be routed here (bounded per peer). */
-    boolean adopt(InetSocketAddress from) {
+    @Override
+    public boolean adopt(InetSocketAddress from) {
         return addresses.contains(from) || (addresses.size() < MAX_ADDRESSES && addresses.add(from));
     }
 
-    Set<InetSocketAddress> addresses() {
+    @Override
+    public Set<InetSocketAddress> addresses() {
         return addresses;
     }
 
-    void input(InetSocketAddress from, byte[] datagram) {
+    @Override
+    public void input(InetSocketAddress from, byte[] datagram) {
         rtc.handleInput(kymux.nowUs(), from, datagram);
         pump();
     }
 
-    void tick(long nowUs) {
+    @Override
+    public void tick(long nowUs) {
         if (nowUs >= rtc.nextTimeoutUs()) {
             rtc.handleTimeout(nowUs);
         }
@@ -78,7 +87,8 @@ final class WebRtcViewer {
     }
 
     /** Woken by the session: moves queued frames into the peer while the socket takes them. */
-    void drain() {
+    @Override
+    public void drain() {
         if (!started || closed) {
             return;
         }
@@ -120,7 +130,8 @@ final class WebRtcViewer {
     }
 
     /** Carries out what the peer asks: datagrams out, session start, keyframe requests, the end. */
-    void pump() {
+    @Override
+    public void pump() {
         boolean wrote = false;
         for (RtcOutput o = rtc.poll(); o != null; o = rtc.poll()) {
             if (o instanceof RtcOutput.Transmit t) {
@@ -142,7 +153,8 @@ final class WebRtcViewer {
     }
 
     /** Ends the peer (WHEP DELETE, server close). */
-    void close(String reason) {
+    @Override
+    public void close(String reason) {
         rtc.close(reason);
         pump();
     }

@@ -22,6 +22,15 @@ public final class SdpAnswer {
 
     public SdpAnswer(SdpOffer offer, String iceUfrag, String icePwd, String dtlsFingerprintSha256,
                      InetSocketAddress candidate, long sessionId, java.util.function.LongSupplier ssrcs) {
+        this(offer, iceUfrag, icePwd, dtlsFingerprintSha256, candidate, sessionId, ssrcs, false);
+    }
+
+    /**
+     * {@code receive}: the answer to a publisher's offer (WHIP): its sendonly sections are
+     * received ({@code a=recvonly}), with no SSRC of ours.
+     */
+    public SdpAnswer(SdpOffer offer, String iceUfrag, String icePwd, String dtlsFingerprintSha256,
+                     InetSocketAddress candidate, long sessionId, java.util.function.LongSupplier ssrcs, boolean receive) {
         StringBuilder b = new StringBuilder();
         b.append("v=0\r\n").append("o=- ").append(sessionId).append(" 2 IN IP4 127.0.0.1\r\n").append("s=kymux\r\n")
                 .append("t=0 0\r\n").append("a=ice-lite\r\n");
@@ -29,7 +38,8 @@ public final class SdpAnswer {
         List<String> mids = new ArrayList<>();
         for (SdpOffer.Media m : offer.media()) {
             Optional<SdpOffer.Codec> codec = choose(m);
-            if (codec.isEmpty() || !(m.direction().equals("recvonly") || m.direction().equals("sendrecv"))) {
+            String wanted = receive ? "sendonly" : "recvonly";
+            if (codec.isEmpty() || !(m.direction().equals(wanted) || m.direction().equals("sendrecv"))) {
                 sections.append("m=").append(m.kind()).append(" 0 UDP/TLS/RTP/SAVPF 0\r\na=mid:").append(m.mid())
                         .append("\r\na=inactive\r\n");
                 continue;
@@ -44,7 +54,7 @@ public final class SdpAnswer {
             sections.append("m=").append(m.kind()).append(" 9 UDP/TLS/RTP/SAVPF ").append(c.payloadType()).append("\r\n")
                     .append("c=IN IP4 0.0.0.0\r\n")
                     .append("a=mid:").append(m.mid()).append("\r\n")
-                    .append("a=sendonly\r\n").append("a=rtcp-mux\r\n")
+                    .append(receive ? "a=recvonly\r\n" : "a=sendonly\r\n").append("a=rtcp-mux\r\n")
                     .append("a=ice-ufrag:").append(iceUfrag).append("\r\n")
                     .append("a=ice-pwd:").append(icePwd).append("\r\n")
                     .append("a=fingerprint:sha-256 ").append(dtlsFingerprintSha256).append("\r\n")
@@ -64,16 +74,21 @@ public final class SdpAnswer {
             } else {
                 sections.append("a=fmtp:").append(c.payloadType()).append(" minptime=10;useinbandfec=1\r\n");
             }
-            // one media stream for both tracks, so the browser keeps audio and video in sync
-            sections.append("a=msid:kymux kymux-").append(m.kind()).append("\r\n")
-                    .append("a=ssrc:").append(ssrc).append(" cname:kymux\r\n")
-                    .append("a=candidate:1 1 udp 2130706431 ").append(candidate.getAddress().getHostAddress()).append(' ')
+            if (!receive) {
+                // one media stream for both tracks, so the browser keeps audio and video in sync
+                sections.append("a=msid:kymux kymux-").append(m.kind()).append("\r\n")
+                        .append("a=ssrc:").append(ssrc).append(" cname:kymux\r\n");
+            }
+            sections.append("a=candidate:1 1 udp 2130706431 ").append(candidate.getAddress().getHostAddress()).append(' ')
                     .append(candidate.getPort()).append(" typ host\r\n")
                     .append("a=end-of-candidates\r\n");
         }
         if (choices.isEmpty()) {
-            throw new IllegalArgumentException("the offer has no section kymux can send: it needs a recvonly video "
-                    + "section with H.264 packetization-mode=1 or an audio section with Opus/48000/2");
+            throw new IllegalArgumentException(receive
+                    ? "the offer has no section kymux can receive: it needs a sendonly video section with H.264 "
+                            + "packetization-mode=1 or an audio section with Opus/48000/2"
+                    : "the offer has no section kymux can send: it needs a recvonly video "
+                            + "section with H.264 packetization-mode=1 or an audio section with Opus/48000/2");
         }
         b.append("a=group:BUNDLE ").append(String.join(" ", mids)).append("\r\n").append(sections);
         this.sdp = b.toString();

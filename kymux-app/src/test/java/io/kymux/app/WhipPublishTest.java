@@ -1,0 +1,83 @@
+package io.kymux.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kymux.capture.PacketDecoder;
+import io.kymux.core.packet.CodecId;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.JavascriptExecutor;
+
+/**
+ * Chromium publishes its (fake) camera over WebRTC with WHIP ({@code POST /whip/{feed}}):
+ * the H.264 it sends becomes a feed a WebSocket viewer gets and FFmpeg decodes, and a
+ * viewer's keyframe request reaches the publisher as a PLI.
+ */
+class WhipPublishTest {
+
+    /** Publishes the fake camera to /whip/{feed} from a page of the server's; "ok" or what went wrong. */
+    static final String PUBLISH = """
+            const done = arguments[arguments.length - 1];
+            (async () => {
+              const media = await navigator.mediaDevices.getUserMedia({video: {width: 320, height: 240, frameRate: 30}});
+              const pc = new RTCPeerConnection();
+              const t = pc.addTransceiver(media.getVideoTracks()[0], {direction: 'sendonly'});
+              const codecs = RTCRtpSender.getCapabilities('video').codecs;
+              t.setCodecPreferences(codecs.filter(c => c.mimeType === 'video/H264' && /packetization-mode=1/.test(c.sdpFmtpLine)));
+              await pc.setLocalDescription(await pc.createOffer());
+              const res = await fetch('/whip/' + arguments[0], {method: 'POST', headers: {'Content-Type': 'application/sdp'},
+                  body: pc.localDescription.sdp});
+              if (res.status !== 201) { done('WHIP answered ' + res.status + ': ' + await res.text()); return; }
+              await pc.setRemoteDescription({type: 'answer', sdp: await res.text()});
+              window.whip = pc;
+              done('ok');
+            })().catch(e => done('failed: ' + e));
+            """;
+
+    static final String PLI_COUNT = """
+            const done = arguments[arguments.length - 1];
+            window.whip.getStats().then(r => { let n = 0; r.forEach(s => { if (s.type === 'outbound-rtp') n += s.pliCount || 0; });
+              done(n); });
+            """;
+
+    @Test
+    void chromiumPublishesOverWhipIntoAFeedThatDecodes() throws Exception {
+        try (Harness h = new Harness(); Chromium browser = new Chromium("--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream")) {
+            browser.driver.get("http://localhost:" + h.port() + "/");
+            JavascriptExecutor js = (JavascriptExecutor) browser.driver;
+            Object r = js.executeAsyncScript(PUBLISH, "pub");
+            assertThat(r).isEqualTo("ok");
+            h.awaitFeedFrames("pub", 1, 20_000);
+            List<WsViewer.Msg> video;
+            try (WsViewer v = TsIngestToFeedTest.viewerOnceLive(h.port(), "pub")) {
+                v.awaitFrames(0, 60, 20_000);
+                video = v.mediaOf(0);
+            }
+            assertThat(video.get(0).config()).as("the config first").isTrue();
+            try (PacketDecoder d = new PacketDecoder(CodecId.H264)) {
+                d.decode(Unpooled.wrappedBuffer(video.get(0).payload()), 0); // SPS/PPS alone: no picture
+                long configErrors = d.errors();
+                for (WsViewer.Msg m : video.subList(1, video.size())) {
+                    d.decode(Unpooled.wrappedBuffer(m.payload()), m.ptsUs());
+                }
+                assertThat(d.framesDecoded()).as("pictures the browser published, decoded").isGreaterThanOrEqualTo(60);
+                assertThat(d.errors()).as("frames rejected").isEqualTo(configErrors);
+                assertThat(d.width()).isEqualTo(320);
+            }
+
+            long before = ((Number) js.executeAsyncScript(PLI_COUNT)).longValue();
+            Thread.sleep(600); // past the feed's request interval
+            var feed = h.server.kymux().feeds().get("pub").orElseThrow();
+            assertThat(feed.requestKeyframe(h.server.kymux().nowUs())).as("the publisher can be asked").isTrue();
+            long end = System.nanoTime() + 5_000_000_000L;
+            long after = before;
+            while (after <= before && System.nanoTime() < end) {
+                Thread.sleep(100);
+                after = ((Number) js.executeAsyncScript(PLI_COUNT)).longValue();
+            }
+            assertThat(after).as("PLIs the publisher got").isGreaterThan(before);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.kymux.server.webrtc;
+
+import io.kymux.core.feed.Feed;
+import io.kymux.core.h264.H264Config;
+import io.kymux.core.h264.Sps;
+import io.kymux.core.packet.CodecId;
+import io.kymux.core.packet.MediaPacket;
+import io.kymux.core.packet.StreamHeader;
+import io.kymux.server.Kymux;
+import io.kymux.webrtc.Rtc;
+import io.kymux.webrtc.RtcOutput;
+import io.kymux.webrtc.rtp.H264Depacketizer;
+import io.kymux.webrtc.rtp.RtpHeader;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty edge of one WebRTC publisher (WHIP, RFC 9725): drives its sans-I/O {@link Rtc}
+ * with datagrams and ticks, puts the H.264 it receives back into access units
+ * ({@link H264Depacketizer}) and publishes them into its feed, from the first IDR with its
+ * SPS. A viewer's keyframe request, or a loss the depacketizer cannot mend, becomes a PLI
+ * to the publisher (at most one per {@link Feed#KEYFRAME_REQUEST_INTERVAL_US}). RTP
+ * timestamps are moved onto the server's clock at the first access unit. On the UDP
+ * channel's event loop.
+ */
+final class WebRtcPublisher implements WebRtcPeer {
+
+    private static final Logger log = LoggerFactory.getLogger(WebRtcPublisher.class);
+    /** An access unit larger than this is dropped as broken. */
+    static final int MAX_ACCESS_UNIT = 8 * 1024 * 1024;
+
+    private final long id;
+    private final Kymux kymux;
+    private final WebRtcServer server;
+    private final Channel channel;
+    private final Rtc rtc;
+    private final String feedName;
+    private final Feed feed;
+    private final int videoPayloadType;
+    private final Set<InetSocketAddress> addresses = new LinkedHashSet<>();
+    private final H264Depacketizer h264 = new H264Depacketizer(MAX_ACCESS_UNIT);
+    private final List<H264Depacketizer.AccessUnit> units = new ArrayList<>();
+    private final long createdUs;
+    private long videoSsrc = -1;
+    private boolean opened;
+    private long firstTimestamp = -1;
+    private long baseUs;
+    private long lastPtsUs = Long.MIN_VALUE;
+    private long lastPliUs = Long.MIN_VALUE / 2;
+    private long plis;
+    private boolean closed;
+
+    WebRtcPublisher(long id, Kymux kymux, WebRtcServer server, Channel channel, Rtc rtc, String feedName, Feed feed,
+                    int videoPayloadType, Runnable keyframeRequestOnLoop) {
+        this.id = id;
+        this.kymux = kymux;
+        this.server = server;
+        this.channel = channel;
+        this.rtc = rtc;
+        this.feedName = feedName;
+        this.feed = feed;
+        this.videoPayloadType = videoPayloadType;
+        this.createdUs = kymux.nowUs();
+        feed.setKeyframeRequester(keyframeRequestOnLoop); // a viewer's request comes on its own thread
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public Rtc rtc() {
+        return rtc;
+    }
+
+    @Override
+    public boolean adopt(InetSocketAddress from) {
+        return addresses.contains(from)
+                || (addresses.size() < WebRtcViewer.MAX_ADDRESSES && addresses.add(from));
+    }
+
+    @Override
+    public Set<InetSocketAddress> addresses() {
+        return addresses;
+    }
+
+    @Override
+    public void input(InetSocketAddress from, byte[] datagram) {
+        rtc.handleInput(kymux.nowUs(), from, datagram);
+        pump();
+    }
+
+    @Override
+    public void tick(long nowUs) {
+        if (nowUs >= rtc.nextTimeoutUs()) {
+            rtc.handleTimeout(nowUs);
+        }
+        pump();
+    }
+
+    @Override
+    public void drain() {
+        // a publisher has nothing queued to send
+    }
+
+    /** A PLI to the publisher, unless one went out within the feed's request interval. */
+    void requestKeyframe() {
+        long now = kymux.nowUs();
+        if (videoSsrc < 0 || now - lastPliUs < Feed.KEYFRAME_REQUEST_INTERVAL_US) {
+            return;
+        }
+        lastPliUs = now;
+        plis++;
+        rtc.requestKeyframe(videoSsrc);
+        pump();
+    }
+
+    @Override
+    public void pump() {
+        boolean wrote = false;
+        for (RtcOutput o = rtc.poll(); o != null; o = rtc.poll()) {
+            if (o instanceof RtcOutput.Transmit t) {
+                channel.write(new DatagramPacket(Unpooled.wrappedBuffer(t.datagram()), t.to()));
+                wrote = true;
+            } else if (o instanceof RtcOutput.Rtp r) {
+                receive(r.packet());
+            } else if (o instanceof RtcOutput.Connected) {
+                log.info("WHIP publisher {} of {} connected after {} ms", id, feedName, (kymux.nowUs() - createdUs) / 1000);
+            } else if (o instanceof RtcOutput.Closed c) {
+                closed(c.reason());
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    private void receive(byte[] packet) {
+        ByteBuffer b = ByteBuffer.wrap(packet);
+        RtpHeader h;
+        try {
+            h = RtpHeader.read(b);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        if (h.payloadType() != videoPayloadType) {
+            return; // audio, RTX, FEC: not carried yet
+        }
+        if ((packet[0] & 0x20) != 0 && b.hasRemaining()) { // padding: its count is the last byte
+            int padding = packet[packet.length - 1] & 0xff;
+            b.limit(Math.max(b.position(), b.limit() - padding));
+        }
+        videoSsrc = h.ssrc();
+        h264.accept(h, b, units);
+        long now = kymux.nowUs();
+        for (H264Depacketizer.AccessUnit au : units) {
+            publish(au, now);
+        }
+        units.clear();
+        if (h264.wantsKeyframe()) {
+            requestKeyframe();
+        }
+    }
+
+    private void publish(H264Depacketizer.AccessUnit au, long nowUs) {
+        if (!opened) {
+            Optional<Sps> sps = au.key() ? H264Config.findSps(au.annexB()) : Optional.empty();
+            if (sps.isEmpty()) {
+                au.annexB().release();
+                requestKeyframe();
+                return;
+            }
+            feed.open(StreamHeader.video(CodecId.H264, sps.get().width(), sps.get().height()));
+            opened = true;
+            log.info("WHIP publisher {}: H.264 {}x{} into feed {}", id, sps.get().width(), sps.get().height(), feedName);
+        }
+        if (firstTimestamp < 0) {
+            firstTimestamp = au.rtpTimestamp();
+            baseUs = nowUs;
+        }
+        long ticks = (au.rtpTimestamp() - firstTimestamp) << 32 >> 32; // the 32-bit difference, signed
+        long ptsUs = baseUs + ticks * 100 / 9;
+        lastPtsUs = lastPtsUs == Long.MIN_VALUE ? ptsUs : Math.max(ptsUs, lastPtsUs + 1);
+        kymux.metrics().frameIn();
+        feed.publish(new MediaPacket(lastPtsUs, false, au.key(), au.annexB()), nowUs);
+    }
+
+    @Override
+    public void close(String reason) {
+        rtc.close(reason);
+        pump();
+    }
+
+    private void closed(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        h264.close();
+        feed.setKeyframeRequester(null);
+        if (opened) {
+            feed.close();
+        }
+        kymux.releaseProducer(feedName);
+        server.forget(this);
+        log.info("WHIP publisher {} of {} closed ({}): {}, {} access units dropped, {} PLIs", id, feedName, reason,
+                rtc.stats(), h264.dropped(), plis);
+    }
+}
