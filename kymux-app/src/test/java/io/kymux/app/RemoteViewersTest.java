@@ -75,6 +75,33 @@ class RemoteViewersTest {
     }
 
     @Test
+    void aBrowserPublishesOverWhipAndOthersWatchOverWhepAndWebTransport(@TempDir Path state) throws Exception {
+        try (Harness h = new Harness(config(state));
+             Chromium publisher = new Chromium("--ignore-certificate-errors-spki-list="
+                     + h.server.httpsCertificate().spkiSha256(), "--use-fake-device-for-media-stream",
+                     "--use-fake-ui-for-media-stream");
+             Chromium webrtcViewer = new Chromium();
+             Chromium secureViewer = new Chromium("--ignore-certificate-errors-spki-list="
+                     + h.server.httpsCertificate().spkiSha256())) {
+            // getUserMedia needs a secure context: the publisher's page is the HTTPS one
+            publisher.driver.get("https://" + addr + ":" + h.port() + "/");
+            Object r = ((org.openqa.selenium.JavascriptExecutor) publisher.driver).executeAsyncScript(
+                    WhipPublishTest.PUBLISH, "cam");
+            assertThat(r).isEqualTo("ok");
+            h.awaitFeedFrames("cam", 1, 20_000);
+            webrtcViewer.driver.get("http://" + addr + ":" + h.port() + "/watch/cam?transport=webrtc");
+            secureViewer.driver.get("https://" + addr + ":" + h.port() + "/watch/cam");
+            JsonNode s = webrtcViewer.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 60, Duration.ofSeconds(40));
+            assertThat(s.get("videoFramesDecoded").asInt()).as("WHEP viewer " + s).isGreaterThanOrEqualTo(60);
+            assertThat(s.get("transport").asText()).isEqualTo("webrtc");
+            assertThat(WebRtcPlayerTest.rtcStats(webrtcViewer).get("framesDecoded").asInt()).isGreaterThanOrEqualTo(60);
+            s = secureViewer.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 60, Duration.ofSeconds(40));
+            assertThat(s.get("videoFramesDecoded").asInt()).as("/watch viewer " + s).isGreaterThanOrEqualTo(60);
+            assertThat(s.get("errors")).as("decoder errors").isEmpty();
+        }
+    }
+
+    @Test
     void aMissingStreamIsSaidOnThePage(@TempDir Path state) throws Exception {
         try (Harness h = new Harness(config(state)); Chromium browser = new Chromium()) {
             browser.driver.get("http://" + addr + ":" + h.port() + "/watch/nothing-here");
