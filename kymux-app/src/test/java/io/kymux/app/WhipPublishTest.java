@@ -11,7 +11,8 @@ import org.openqa.selenium.JavascriptExecutor;
 
 /**
  * Chromium publishes its (fake) camera over WebRTC with WHIP ({@code POST /whip/{feed}}):
- * the H.264 it sends becomes a feed a WebSocket viewer gets and FFmpeg decodes, and a
+ * the H.264 and Opus it sends become feeds ({@code pub}, {@code pub.audio}) a WebSocket
+ * viewer gets and FFmpeg decodes, and a
  * viewer's keyframe request reaches the publisher as a PLI.
  */
 class WhipPublishTest {
@@ -20,9 +21,11 @@ class WhipPublishTest {
     static final String PUBLISH = """
             const done = arguments[arguments.length - 1];
             (async () => {
-              const media = await navigator.mediaDevices.getUserMedia({video: {width: 320, height: 240, frameRate: 30}});
+              const media = await navigator.mediaDevices.getUserMedia({video: {width: 320, height: 240, frameRate: 30},
+                  audio: true});
               const pc = new RTCPeerConnection();
               const t = pc.addTransceiver(media.getVideoTracks()[0], {direction: 'sendonly'});
+              pc.addTransceiver(media.getAudioTracks()[0], {direction: 'sendonly'});
               const codecs = RTCRtpSender.getCapabilities('video').codecs;
               t.setCodecPreferences(codecs.filter(c => c.mimeType === 'video/H264' && /packetization-mode=1/.test(c.sdpFmtpLine)));
               await pc.setLocalDescription(await pc.createOffer());
@@ -50,10 +53,20 @@ class WhipPublishTest {
             Object r = js.executeAsyncScript(PUBLISH, "pub");
             assertThat(r).isEqualTo("ok");
             h.awaitFeedFrames("pub", 1, 20_000);
+            h.awaitFeedFrames("pub.audio", 1, 20_000);
+            h.server.kymux().putStream("lab", List.of("pub", "pub.audio"));
             List<WsViewer.Msg> video;
-            try (WsViewer v = TsIngestToFeedTest.viewerOnceLive(h.port(), "pub")) {
+            List<WsViewer.Msg> audio;
+            try (WsViewer v = new WsViewer(h.port(), "lab")) {
                 v.awaitFrames(0, 60, 20_000);
+                v.awaitFrames(1, 50, 10_000);
                 video = v.mediaOf(0);
+                audio = v.mediaOf(1);
+            }
+            try (PacketDecoder d = new PacketDecoder(CodecId.OPUS)) {
+                audio.stream().filter(m -> !m.config()).forEach(m -> d.decode(Unpooled.wrappedBuffer(m.payload()), m.ptsUs()));
+                assertThat(d.framesDecoded()).as("Opus packets the browser published, decoded").isGreaterThanOrEqualTo(50);
+                assertThat(d.errors()).isZero();
             }
             assertThat(video.get(0).config()).as("the config first").isTrue();
             try (PacketDecoder d = new PacketDecoder(CodecId.H264)) {

@@ -12,6 +12,12 @@ public record OpusHead(int channels, int preSkip, long inputSampleRate) {
     /** Opus always decodes at 48 kHz whatever the input rate was. */
     public static final int DECODE_RATE = 48000;
 
+    /** The 19-byte header (mapping family 0), as a config packet carries it. */
+    public ByteBuf encode() {
+        return io.netty.buffer.Unpooled.buffer(19).writeBytes(MAGIC).writeByte(1).writeByte(channels)
+                .writeShortLE(preSkip).writeIntLE((int) inputSampleRate).writeShortLE(0).writeByte(0);
+    }
+
     public static Optional<OpusHead> parse(ByteBuf b) {
         int i = b.readerIndex();
         if (b.readableBytes() < 19) {

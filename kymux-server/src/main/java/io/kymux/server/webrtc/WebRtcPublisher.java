@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The Netty edge of one WebRTC publisher (WHIP, RFC 9725): drives its sans-I/O {@link Rtc}
  * with datagrams and ticks, puts the H.264 it receives back into access units
  * ({@link H264Depacketizer}) and publishes them into its feed, from the first IDR with its
- * SPS. A viewer's keyframe request, or a loss the depacketizer cannot mend, becomes a PLI
+ * SPS; its Opus, one packet per RTP packet, into {@code {feed}.audio} (when that feed is
+ * free), from the first picture on. A viewer's keyframe request, or a loss the depacketizer cannot mend, becomes a PLI
  * to the publisher (at most one per {@link Feed#KEYFRAME_REQUEST_INTERVAL_US}). RTP
  * timestamps are moved onto the server's clock at the first access unit. On the UDP
  * channel's event loop.
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class WebRtcPublisher implements WebRtcPeer {
 
     private static final Logger log = LoggerFactory.getLogger(WebRtcPublisher.class);
+    /** The audio feed's name is the publisher's feed's with this after it. */
+    static final String AUDIO_SUFFIX = ".audio";
     /** An access unit larger than this is dropped as broken. */
     static final int MAX_ACCESS_UNIT = 8 * 1024 * 1024;
 
@@ -47,6 +50,11 @@ final class WebRtcPublisher implements WebRtcPeer {
     private final String feedName;
     private final Feed feed;
     private final int videoPayloadType;
+    /** The Opus payload type, or -1 when the offer sends no audio. */
+    private final int audioPayloadType;
+    /** {@code {feed}.audio}: the publisher's Opus, when it sends any and the feed is free; else null. */
+    private final Feed audioFeed;
+    private boolean audioOpened;
     private final Set<InetSocketAddress> addresses = new LinkedHashSet<>();
     private final H264Depacketizer h264 = new H264Depacketizer(MAX_ACCESS_UNIT);
     private final List<H264Depacketizer.AccessUnit> units = new ArrayList<>();
@@ -57,11 +65,14 @@ final class WebRtcPublisher implements WebRtcPeer {
     private long baseUs;
     private long lastPtsUs = Long.MIN_VALUE;
     private long lastPliUs = Long.MIN_VALUE / 2;
+    private long firstAudioTimestamp;
+    private long audioBaseUs;
+    private long lastAudioPtsUs = Long.MIN_VALUE;
     private long plis;
     private boolean closed;
 
     WebRtcPublisher(long id, Kymux kymux, WebRtcServer server, Channel channel, Rtc rtc, String feedName, Feed feed,
-                    int videoPayloadType, Runnable keyframeRequestOnLoop) {
+                    int videoPayloadType, int audioPayloadType, Runnable keyframeRequestOnLoop) {
         this.id = id;
         this.kymux = kymux;
         this.server = server;
@@ -70,6 +81,13 @@ final class WebRtcPublisher implements WebRtcPeer {
         this.feedName = feedName;
         this.feed = feed;
         this.videoPayloadType = videoPayloadType;
+        String audioName = feedName + AUDIO_SUFFIX;
+        Feed a = null;
+        if (audioPayloadType >= 0 && Kymux.validName(audioName)) {
+            a = kymux.feeds().getOrCreate(audioName).filter(f -> kymux.claimProducer(audioName)).orElse(null);
+        }
+        this.audioFeed = a;
+        this.audioPayloadType = a == null ? -1 : audioPayloadType;
         this.createdUs = kymux.nowUs();
         feed.setKeyframeRequester(keyframeRequestOnLoop); // a viewer's request comes on its own thread
     }
@@ -154,12 +172,16 @@ final class WebRtcPublisher implements WebRtcPeer {
         } catch (IllegalArgumentException e) {
             return;
         }
-        if (h.payloadType() != videoPayloadType) {
-            return; // audio, RTX, FEC: not carried yet
-        }
         if ((packet[0] & 0x20) != 0 && b.hasRemaining()) { // padding: its count is the last byte
             int padding = packet[packet.length - 1] & 0xff;
             b.limit(Math.max(b.position(), b.limit() - padding));
+        }
+        if (h.payloadType() == audioPayloadType) {
+            receiveAudio(h, b);
+            return;
+        }
+        if (h.payloadType() != videoPayloadType) {
+            return; // RTX, FEC: not carried
         }
         videoSsrc = h.ssrc();
         h264.accept(h, b, units);
@@ -171,6 +193,29 @@ final class WebRtcPublisher implements WebRtcPeer {
         if (h264.wantsKeyframe()) {
             requestKeyframe();
         }
+    }
+
+    /** One Opus packet per RTP packet (RFC 7587), its timestamp at 48 kHz on the program's clock. */
+    private void receiveAudio(RtpHeader h, ByteBuffer b) {
+        if (!b.hasRemaining() || firstTimestamp < 0) {
+            return; // silence suppressed, or no picture yet to anchor the clock
+        }
+        long nowUs = kymux.nowUs();
+        if (!audioOpened) {
+            audioFeed.open(StreamHeader.audio(CodecId.OPUS));
+            audioFeed.publish(new MediaPacket(nowUs, true, false,
+                    new io.kymux.core.opus.OpusHead(2, 312, 48000).encode()), nowUs);
+            audioOpened = true;
+            firstAudioTimestamp = h.timestamp();
+            audioBaseUs = nowUs;
+        }
+        long ticks = (h.timestamp() - firstAudioTimestamp) << 32 >> 32;
+        long ptsUs = audioBaseUs + ticks * 1000 / 48;
+        lastAudioPtsUs = lastAudioPtsUs == Long.MIN_VALUE ? ptsUs : Math.max(ptsUs, lastAudioPtsUs + 1);
+        byte[] opus = new byte[b.remaining()];
+        b.get(opus);
+        kymux.metrics().frameIn();
+        audioFeed.publish(new MediaPacket(lastAudioPtsUs, false, true, Unpooled.wrappedBuffer(opus)), nowUs);
     }
 
     private void publish(H264Depacketizer.AccessUnit au, long nowUs) {
@@ -213,6 +258,12 @@ final class WebRtcPublisher implements WebRtcPeer {
             feed.close();
         }
         kymux.releaseProducer(feedName);
+        if (audioFeed != null) {
+            if (audioOpened) {
+                audioFeed.close();
+            }
+            kymux.releaseProducer(feedName + AUDIO_SUFFIX);
+        }
         server.forget(this);
         log.info("WHIP publisher {} of {} closed ({}): {}, {} access units dropped, {} PLIs", id, feedName, reason,
                 rtc.stats(), h264.dropped(), plis);

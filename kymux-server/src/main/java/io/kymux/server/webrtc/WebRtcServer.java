@@ -135,8 +135,10 @@ public final class WebRtcServer implements AutoCloseable {
                 new InetSocketAddress(candidate, port()), id, random::nextLong, true);
         int videoPt = answer.choices().stream().filter(c -> c.kind().equals("video")).mapToInt(SdpAnswer.Choice::payloadType)
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("the offer sends no H.264 video"));
+        int audioPt = answer.choices().stream().filter(c -> c.kind().equals("audio")).mapToInt(SdpAnswer.Choice::payloadType)
+                .findFirst().orElse(-1);
         Rtc rtc = new Rtc(offer, answer, ufrag, pwd, id0, kymux.nowUs(), () -> onLoop(id, WebRtcPeer::pump));
-        WebRtcPublisher p = new WebRtcPublisher(id, kymux, this, channel, rtc, feedName, feed, videoPt,
+        WebRtcPublisher p = new WebRtcPublisher(id, kymux, this, channel, rtc, feedName, feed, videoPt, audioPt,
                 () -> onLoop(id, peer -> ((WebRtcPublisher) peer).requestKeyframe()));
         byUfrag.put(ufrag, p);
         bySession.put(id, p);
