@@ -61,6 +61,7 @@ class RtspPullTest {
             for (WsViewer.Msg m : video.subList(1, video.size())) {
                 d.decode(Unpooled.wrappedBuffer(m.payload()), m.ptsUs());
             }
+            d.flush(); // what frame threads still hold
             assertThat(d.errors()).as("frames rejected").isEqualTo(configErrors);
             return d.framesDecoded();
         }

@@ -65,6 +65,7 @@ class WhipPublishTest {
             }
             try (PacketDecoder d = new PacketDecoder(CodecId.OPUS)) {
                 audio.stream().filter(m -> !m.config()).forEach(m -> d.decode(Unpooled.wrappedBuffer(m.payload()), m.ptsUs()));
+                d.flush();
                 assertThat(d.framesDecoded()).as("Opus packets the browser published, decoded").isGreaterThanOrEqualTo(50);
                 assertThat(d.errors()).isZero();
             }
@@ -75,6 +76,7 @@ class WhipPublishTest {
                 for (WsViewer.Msg m : video.subList(1, video.size())) {
                     d.decode(Unpooled.wrappedBuffer(m.payload()), m.ptsUs());
                 }
+                d.flush(); // what frame threads still hold
                 assertThat(d.framesDecoded()).as("pictures the browser published, decoded").isGreaterThanOrEqualTo(60);
                 assertThat(d.errors()).as("frames rejected").isEqualTo(configErrors);
                 assertThat(d.width()).isEqualTo(320);

@@ -78,6 +78,22 @@ public final class PacketDecoder implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Drains the frames the decoder still holds (frame threads keep several back); returns
+     * how many came out. Decoding after this is not possible.
+     */
+    public int flush() {
+        avcodec_send_packet(ctx, (AVPacket) null);
+        int out = 0;
+        while (avcodec_receive_frame(ctx, frame) >= 0) {
+            out++;
+            width = frame.width();
+            height = frame.height();
+        }
+        framesDecoded += out;
+        return out;
+    }
+
     public long framesDecoded() {
         return framesDecoded;
     }

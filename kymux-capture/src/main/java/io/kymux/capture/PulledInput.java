@@ -35,7 +35,8 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * One connection to a network source through libavformat (an IP camera's RTSP over TCP,
  * or any URL FFmpeg opens), its H.264 video handed on as it comes, no decoding: the stream
- * header and the SPS/PPS, then one packet per access unit in Annex B. PTS are the source's,
+ * header and the SPS/PPS, then one packet per access unit in Annex B from the first keyframe
+ * on (a camera is joined mid-GOP; nothing before its next keyframe decodes). PTS are the source's,
  * moved onto {@code clockUs} at the first packet. A blocking read gives up when
  * {@code stopped} says so (FFmpeg's interrupt callback) or after the socket timeout.
  */
@@ -52,6 +53,8 @@ final class PulledInput implements AutoCloseable {
     private long firstRaw = AV_NOPTS_VALUE;
     private long baseUs;
     private long lastPtsUs = Long.MIN_VALUE;
+    /** Nothing before the first keyframe decodes: a camera joined mid-GOP is skipped to it. */
+    private boolean keySeen;
 
     /** Opens {@code url}; throws {@link FfmpegException} with FFmpeg's reason if it cannot. */
     PulledInput(String url, BooleanSupplier stopped) {
@@ -121,11 +124,15 @@ final class PulledInput implements AutoCloseable {
                 if (pkt.stream_index() != streamIndex || pkt.size() <= 0) {
                     continue;
                 }
+                boolean key = (pkt.flags() & AV_PKT_FLAG_KEY) != 0;
+                keySeen |= key;
+                if (!keySeen) {
+                    continue;
+                }
                 byte[] data = new byte[pkt.size()];
                 pkt.data().get(data);
                 ByteBuf payload = Unpooled.wrappedBuffer(data);
-                sink.accept(new MediaPacket(ptsUs(clockUs.getAsLong()), false, (pkt.flags() & AV_PKT_FLAG_KEY) != 0,
-                        payload));
+                sink.accept(new MediaPacket(ptsUs(clockUs.getAsLong()), false, key, payload));
                 return true;
             } finally {
                 av_packet_unref(pkt);
