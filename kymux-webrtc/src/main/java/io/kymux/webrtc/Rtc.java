@@ -199,6 +199,13 @@ public final class Rtc implements AutoCloseable {
         protectAndSendRtcp(pli.array());
     }
 
+    /** Asks a publisher to send {@code lost} packets of its stream {@code mediaSsrc} again (generic NACK). */
+    public void sendNack(long mediaSsrc, List<Integer> lost) {
+        if (state == State.CONNECTED && !lost.isEmpty()) {
+            protectAndSendRtcp(Rtcp.nack(1, mediaSsrc, lost));
+        }
+    }
+
     private void retransmit(Rtcp.Feedback.Nack n) {
         OutboundTrack t = video != null && n.mediaSsrc() == video.ssrc ? video
                 : audio != null && n.mediaSsrc() == audio.ssrc ? audio : null;

@@ -10,6 +10,7 @@ import io.kymux.server.Kymux;
 import io.kymux.webrtc.Rtc;
 import io.kymux.webrtc.RtcOutput;
 import io.kymux.webrtc.rtp.H264Depacketizer;
+import io.kymux.webrtc.rtp.NackReceiver;
 import io.kymux.webrtc.rtp.RtpHeader;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Netty edge of one WebRTC publisher (WHIP, RFC 9725): drives its sans-I/O {@link Rtc}
  * with datagrams and ticks, puts the H.264 it receives back into access units
- * ({@link H264Depacketizer}) and publishes them into its feed, from the first IDR with its
+ * ({@link H264Depacketizer}), after putting its packets back in order and asking for lost
+ * ones again ({@link NackReceiver}: a loss costs at most {@link #LOSS_WAIT_US}), and
+ * publishes them into its feed, from the first IDR with its
  * SPS; its Opus, one packet per RTP packet, into {@code {feed}.audio} (when that feed is
  * free), from the first picture on. A viewer's keyframe request, or a loss the depacketizer cannot mend, becomes a PLI
  * to the publisher (at most one per {@link Feed#KEYFRAME_REQUEST_INTERVAL_US}). RTP
@@ -39,6 +42,9 @@ final class WebRtcPublisher implements WebRtcPeer {
     private static final Logger log = LoggerFactory.getLogger(WebRtcPublisher.class);
     /** The audio feed's name is the publisher's feed's with this after it. */
     static final String AUDIO_SUFFIX = ".audio";
+    /** How long a lost video packet is waited for (NACKed) before its access unit is given up. */
+    static final long LOSS_WAIT_US = 100_000;
+    static final long NACK_RETRY_US = 30_000;
     /** An access unit larger than this is dropped as broken. */
     static final int MAX_ACCESS_UNIT = 8 * 1024 * 1024;
 
@@ -57,6 +63,9 @@ final class WebRtcPublisher implements WebRtcPeer {
     private boolean audioOpened;
     private final Set<InetSocketAddress> addresses = new LinkedHashSet<>();
     private final H264Depacketizer h264 = new H264Depacketizer(MAX_ACCESS_UNIT);
+    /** Video in sequence order; a lost packet is asked for again and waited for at most {@link #LOSS_WAIT_US}. */
+    private final NackReceiver video = new NackReceiver(LOSS_WAIT_US, NACK_RETRY_US, 2048);
+    private final List<byte[]> inOrder = new ArrayList<>();
     private final List<H264Depacketizer.AccessUnit> units = new ArrayList<>();
     private final long createdUs;
     private long videoSsrc = -1;
@@ -124,7 +133,16 @@ final class WebRtcPublisher implements WebRtcPeer {
         if (nowUs >= rtc.nextTimeoutUs()) {
             rtc.handleTimeout(nowUs);
         }
+        video.expire(nowUs, inOrder);
+        depacketizeInOrder();
+        askAgain(nowUs);
         pump();
+    }
+
+    private void askAgain(long nowUs) {
+        if (videoSsrc >= 0) {
+            rtc.sendNack(videoSsrc, video.nacks(nowUs));
+        }
     }
 
     @Override
@@ -172,11 +190,10 @@ final class WebRtcPublisher implements WebRtcPeer {
         } catch (IllegalArgumentException e) {
             return;
         }
-        if ((packet[0] & 0x20) != 0 && b.hasRemaining()) { // padding: its count is the last byte
-            int padding = packet[packet.length - 1] & 0xff;
-            b.limit(Math.max(b.position(), b.limit() - padding));
-        }
         if (h.payloadType() == audioPayloadType) {
+            if ((packet[0] & 0x20) != 0 && b.hasRemaining()) { // padding: its count is the last byte
+                b.limit(Math.max(b.position(), b.limit() - (packet[packet.length - 1] & 0xff)));
+            }
             receiveAudio(h, b);
             return;
         }
@@ -184,7 +201,26 @@ final class WebRtcPublisher implements WebRtcPeer {
             return; // RTX, FEC: not carried
         }
         videoSsrc = h.ssrc();
-        h264.accept(h, b, units);
+        long now = kymux.nowUs();
+        video.accept(h.sequence(), packet, now, inOrder);
+        depacketizeInOrder();
+        askAgain(now);
+    }
+
+    /** The video packets now in order, into access units and the feed. */
+    private void depacketizeInOrder() {
+        if (inOrder.isEmpty()) {
+            return;
+        }
+        for (byte[] packet : inOrder) {
+            ByteBuffer b = ByteBuffer.wrap(packet);
+            RtpHeader h = RtpHeader.read(b); // read once already
+            if ((packet[0] & 0x20) != 0 && b.hasRemaining()) { // padding: its count is the last byte
+                b.limit(Math.max(b.position(), b.limit() - (packet[packet.length - 1] & 0xff)));
+            }
+            h264.accept(h, b, units);
+        }
+        inOrder.clear();
         long now = kymux.nowUs();
         for (H264Depacketizer.AccessUnit au : units) {
             publish(au, now);
@@ -265,7 +301,7 @@ final class WebRtcPublisher implements WebRtcPeer {
             kymux.releaseProducer(feedName + AUDIO_SUFFIX);
         }
         server.forget(this);
-        log.info("WHIP publisher {} of {} closed ({}): {}, {} access units dropped, {} PLIs", id, feedName, reason,
-                rtc.stats(), h264.dropped(), plis);
+        log.info("WHIP publisher {} of {} closed ({}): {}, {} video packets recovered by NACK and {} lost, {} access units"
+                + " dropped, {} PLIs", id, feedName, reason, rtc.stats(), video.recovered(), video.lost(), h264.dropped(), plis);
     }
 }

@@ -42,6 +42,9 @@ public final class H264Depacketizer {
             inFragment = false;
         }
         lastSequence = h.sequence();
+        if (!payload.hasRemaining()) {
+            return; // padding only (bandwidth probes): it counts for the sequence alone
+        }
         if (au != null && h.timestamp() != auTimestamp) {
             finish(out); // its marker was lost: the next timestamp ends it
         }
@@ -50,9 +53,7 @@ public final class H264Depacketizer {
             auTimestamp = h.timestamp();
             auKey = false;
         }
-        if (payload.hasRemaining()) {
-            add(payload);
-        }
+        add(payload);
         if (au.readableBytes() > maxBytes) {
             auBroken = true;
             au.clear();

@@ -50,6 +50,30 @@ public final class Rtcp {
         return (seconds << 32) | fraction;
     }
 
+    /**
+     * A generic NACK (RFC 4585 6.2.1) for {@code lost} sequence numbers of {@code mediaSsrc}:
+     * each PID with the bitmask of the 16 after it.
+     */
+    public static byte[] nack(long senderSsrc, long mediaSsrc, List<Integer> lost) {
+        List<int[]> pairs = new ArrayList<>();
+        for (int seq : lost) {
+            int[] last = pairs.isEmpty() ? null : pairs.get(pairs.size() - 1);
+            int offset = last == null ? -1 : (seq - last[0]) & 0xffff;
+            if (last != null && offset >= 1 && offset <= 16) {
+                last[1] |= 1 << (offset - 1);
+            } else {
+                pairs.add(new int[] {seq & 0xffff, 0});
+            }
+        }
+        ByteBuffer b = ByteBuffer.allocate(12 + 4 * pairs.size());
+        b.put((byte) 0x81).put((byte) RTPFB).putShort((short) (2 + pairs.size()));
+        b.putInt((int) senderSsrc).putInt((int) mediaSsrc);
+        for (int[] p : pairs) {
+            b.putShort((short) p[0]).putShort((short) p[1]);
+        }
+        return b.array();
+    }
+
     /** The feedback in a (decrypted) compound RTCP packet; other packet types are skipped. */
     public static List<Feedback> feedback(ByteBuffer in) {
         ByteBuffer b = in.slice();

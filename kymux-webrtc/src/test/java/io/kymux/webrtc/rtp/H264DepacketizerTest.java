@@ -92,6 +92,25 @@ class H264DepacketizerTest {
     }
 
     @Test
+    void paddingOnlyPacketsBreakNothing() {
+        H264Packetizer p = new H264Packetizer(96, 1, 1200, 1);
+        H264Depacketizer d = new H264Depacketizer(1 << 20);
+        List<byte[]> key = p.packetize(Unpooled.wrappedBuffer(au(true, 100, 10)), 0); // numbers 1 and 2
+        List<H264Depacketizer.AccessUnit> out = feed(d, key);
+        d.accept(new RtpHeader(false, 96, 1 + key.size(), 0, 1), ByteBuffer.allocate(0), out); // a probe between frames
+        List<byte[]> next = p.packetize(Unpooled.wrappedBuffer(au(false, 100, 11)), 33_333);
+        for (byte[] n : next) { // numbered after the probe
+            int seq = ((n[2] & 0xff) << 8 | n[3] & 0xff) + 1;
+            n[2] = (byte) (seq >> 8);
+            n[3] = (byte) seq;
+        }
+        out.addAll(feed(d, next));
+        assertThat(out).extracting(H264Depacketizer.AccessUnit::key).containsExactly(true, false);
+        assertThat(d.wantsKeyframe()).isFalse();
+        out.forEach(a -> a.annexB().release());
+    }
+
+    @Test
     void randomPayloadsHarmNothing() {
         Random r = new Random(11);
         H264Depacketizer d = new H264Depacketizer(64 * 1024);
