@@ -163,7 +163,15 @@ public final class Session implements FrameSink {
 
     @Override
     public void onTrack(Feed feed, TrackInfo track) {
-        enqueueControl(new SessionEvent.TrackChanged(trackOf(feed), feed.name(), track));
+        int number = trackOf(feed);
+        SessionEvent e = new SessionEvent.TrackChanged(number, feed.name(), track);
+        enqueue(() -> {
+            queue.offerControl(e);
+            if (track.kind() == io.kymux.core.media.MediaKind.VIDEO) {
+                queue.awaitKeyframe(number); // a producer that starts mid-GOP: its deltas before a key do not decode
+            }
+            return true;
+        });
     }
 
     private void enqueueControl(SessionEvent e) {

@@ -99,6 +99,15 @@ public final class SessionQueue {
         return true;
     }
 
+    /**
+     * A video track starts (a join, or new codec parameters): nothing of it decodes before
+     * a keyframe, so its delta frames are dropped until one comes (from the cached GOP, or
+     * live if the cache holds none).
+     */
+    public void awaitKeyframe(int track) {
+        waitingForKey.add(track);
+    }
+
     /** Queues a frame of the cached GOP for a joining viewer (see the replay rule). */
     public void offerReplay(int track, boolean video, Frame frame) {
         if (video && frame.key()) {

@@ -50,21 +50,22 @@ class SessionTest {
         Session s = new Session(1, "v", List.of(feed), new QueueLimits(120, 1 << 20, 150_000), wakes::incrementAndGet);
         s.start(0);
         assertThat(s.poll(0)).isInstanceOf(QueueItem.Control.class); // the track description
+        assertThat(asked.get()).as("nothing cached to start on: the join asks for a keyframe").isEqualTo(1);
         feed.publish(media(0, true), 0);
         feed.publish(media(33_000, false), 33_000);
         assertThat(wakes.get()).as("woken on each empty → non-empty").isEqualTo(2);
         // the viewer reads nothing until 400 ms: everything queued is late
         assertThat(s.poll(400_000)).isNull();
-        assertThat(asked.get()).isEqualTo(1);
+        assertThat(asked.get()).as("rate-limited: the join asked 400 ms ago").isEqualTo(1);
         feed.publish(media(433_000, false), 433_000); // dropped: waiting for a keyframe
         assertThat(s.poll(450_000)).isNull();
         assertThat(asked.get()).as("rate-limited").isEqualTo(1);
         // nothing wakes the transport while delta frames are dropped on offer, so the
         // session asks again from the offer itself once the feed's interval has passed
         feed.publish(media(850_000, false), 850_000);
-        assertThat(asked.get()).as("rate-limited").isEqualTo(1);
+        assertThat(asked.get()).as("the interval since the join's request has passed").isEqualTo(2);
         feed.publish(media(950_000, false), 950_000);
-        assertThat(asked.get()).isEqualTo(2);
+        assertThat(asked.get()).as("rate-limited").isEqualTo(2);
         assertThat(wakes.get()).as("dropped frames wake nobody").isEqualTo(2);
         feed.publish(media(960_000, true), 960_000); // the producer answered
         assertThat(s.poll(970_000)).isInstanceOfSatisfying(QueueItem.Media.class, m -> {
@@ -74,6 +75,30 @@ class SessionTest {
         assertThat(s.keyframeWanted()).isFalse();
         assertThat(s.stats().drops().late()).isEqualTo(2);
         assertThat(s.stats().drops().waitingForKey()).isEqualTo(3);
+        s.close();
+        feed.dispose();
+    }
+
+    @Test
+    void aViewerOfAProducerThatStartedMidGopGetsNothingBeforeAKeyframe() {
+        AtomicInteger asked = new AtomicInteger();
+        Feed feed = videoFeed(asked);
+        feed.publish(media(0, false), 0); // a camera joined mid-GOP: deltas first
+        Session s = new Session(1, "v", List.of(feed), new QueueLimits(120, 1 << 20, 150_000), () -> { });
+        s.start(10_000);
+        assertThat(s.poll(10_000)).isInstanceOf(QueueItem.Control.class);
+        feed.publish(media(33_000, false), 33_000);
+        assertThat(s.poll(34_000)).as("a delta before any keyframe does not decode").isNull();
+        feed.publish(media(66_000, true), 66_000);
+        feed.publish(media(99_000, false), 99_000);
+        for (boolean key : new boolean[] {true, false}) {
+            assertThat(s.poll(100_000)).isInstanceOfSatisfying(QueueItem.Media.class, m -> {
+                assertThat(m.frame().key()).isEqualTo(key);
+                m.frame().release();
+            });
+        }
+        assertThat(s.stats().drops().waitingForKey()).isEqualTo(1);
+        assertThat(asked.get()).as("and it asked for one").isPositive();
         s.close();
         feed.dispose();
     }
