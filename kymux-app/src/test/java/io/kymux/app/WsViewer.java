@@ -96,6 +96,24 @@ final class WsViewer implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /**
+     * Decodes a viewer's H.264 messages with FFmpeg (the config first, then frames from a
+     * keyframe on, then what frame threads still hold); asserts no frame was rejected and
+     * returns the decoder, for its counts.
+     */
+    static io.kymux.capture.PacketDecoder decodeH264(List<Msg> video) {
+        org.assertj.core.api.Assertions.assertThat(video.get(0).config()).as("the config first").isTrue();
+        io.kymux.capture.PacketDecoder d = new io.kymux.capture.PacketDecoder(io.kymux.core.packet.CodecId.H264);
+        d.decode(io.netty.buffer.Unpooled.wrappedBuffer(video.get(0).payload()), 0); // SPS/PPS alone: no picture
+        long configErrors = d.errors();
+        for (Msg m : video.subList(1, video.size())) {
+            d.decode(io.netty.buffer.Unpooled.wrappedBuffer(m.payload()), m.ptsUs());
+        }
+        d.flush();
+        org.assertj.core.api.Assertions.assertThat(d.errors()).as("frames rejected").isEqualTo(configErrors);
+        return d;
+    }
+
     @Override
     public void close() {
         ws.abort();

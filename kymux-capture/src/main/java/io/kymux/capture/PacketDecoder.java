@@ -64,11 +64,16 @@ public final class PacketDecoder implements AutoCloseable {
         org.bytedeco.javacpp.Pointer.memset(data.position(n), 0, PADDING).position(0); // FFmpeg reads past the end
         org.bytedeco.ffmpeg.global.avcodec.av_packet_from_data(pkt, data, n);
         pkt.pts(ptsUs);
-        int out = 0;
         if (avcodec_send_packet(ctx, pkt) < 0) {
             errors++;
         }
         org.bytedeco.ffmpeg.global.avcodec.av_packet_unref(pkt);
+        return receiveFrames();
+    }
+
+    /** Takes every frame the decoder has ready; returns how many. */
+    private int receiveFrames() {
+        int out = 0;
         while (avcodec_receive_frame(ctx, frame) >= 0) {
             out++;
             width = frame.width();
@@ -84,14 +89,7 @@ public final class PacketDecoder implements AutoCloseable {
      */
     public int flush() {
         avcodec_send_packet(ctx, (AVPacket) null);
-        int out = 0;
-        while (avcodec_receive_frame(ctx, frame) >= 0) {
-            out++;
-            width = frame.width();
-            height = frame.height();
-        }
-        framesDecoded += out;
-        return out;
+        return receiveFrames();
     }
 
     public long framesDecoded() {

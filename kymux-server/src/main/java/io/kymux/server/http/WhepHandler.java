@@ -101,16 +101,27 @@ final class WhepHandler extends BodyHandler {
             text(ctx, HttpResponseStatus.NOT_FOUND, "no stream or feed named " + name);
             return;
         }
+        answer(ctx, "/whep/" + name, () -> webrtc.open(name, feeds.get(),
+                req.content().toString(StandardCharsets.UTF_8), candidateHost(ctx)), () -> { });
+    }
+
+    /**
+     * Answers an offer: {@code 201} with the answer and its resource under {@code base}, or
+     * the reason it cannot be answered; {@code refused} runs then.
+     */
+    private static void answer(ChannelHandlerContext ctx, String base, Supplier<WebRtcServer.Answer> open,
+                               Runnable refused) {
         try {
-            WebRtcServer.Answer a = webrtc.open(name, feeds.get(), req.content().toString(StandardCharsets.UTF_8),
-                    candidateHost(ctx));
+            WebRtcServer.Answer a = open.get();
             FullHttpResponse r = response(HttpResponseStatus.CREATED, "application/sdp",
                     a.sdp().getBytes(StandardCharsets.UTF_8));
-            r.headers().set(HttpHeaderNames.LOCATION, "/whep/" + name + "/" + a.sessionId());
+            r.headers().set(HttpHeaderNames.LOCATION, base + "/" + a.sessionId());
             ctx.writeAndFlush(r);
         } catch (IllegalArgumentException e) {
+            refused.run();
             text(ctx, HttpResponseStatus.BAD_REQUEST, "cannot answer this offer: " + e.getMessage());
         } catch (IllegalStateException e) {
+            refused.run();
             text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
         }
     }
@@ -135,20 +146,8 @@ final class WhepHandler extends BodyHandler {
             text(ctx, HttpResponseStatus.CONFLICT, "feed " + feedName + " already has a producer");
             return;
         }
-        try {
-            WebRtcServer.Answer a = webrtc.publish(feedName, feed.get(), req.content().toString(StandardCharsets.UTF_8),
-                    candidateHost(ctx));
-            FullHttpResponse r = response(HttpResponseStatus.CREATED, "application/sdp",
-                    a.sdp().getBytes(StandardCharsets.UTF_8));
-            r.headers().set(HttpHeaderNames.LOCATION, "/whip/" + feedName + "/" + a.sessionId());
-            ctx.writeAndFlush(r);
-        } catch (IllegalArgumentException e) {
-            kymux.releaseProducer(feedName);
-            text(ctx, HttpResponseStatus.BAD_REQUEST, "cannot answer this offer: " + e.getMessage());
-        } catch (IllegalStateException e) {
-            kymux.releaseProducer(feedName);
-            text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
-        }
+        answer(ctx, "/whip/" + feedName, () -> webrtc.publish(feedName, feed.get(),
+                req.content().toString(StandardCharsets.UTF_8), candidateHost(ctx)), () -> kymux.releaseProducer(feedName));
     }
 
     /** The configured candidate host, or the local address the viewer's request reached. */

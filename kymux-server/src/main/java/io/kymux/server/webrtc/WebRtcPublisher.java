@@ -14,14 +14,10 @@ import io.kymux.webrtc.rtp.NackReceiver;
 import io.kymux.webrtc.rtp.RtpHeader;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * timestamps are moved onto the server's clock at the first access unit. On the UDP
  * channel's event loop.
  */
-final class WebRtcPublisher implements WebRtcPeer {
+final class WebRtcPublisher extends PeerEdge {
 
     private static final Logger log = LoggerFactory.getLogger(WebRtcPublisher.class);
     /** The audio feed's name is the publisher's feed's with this after it. */
@@ -49,10 +45,7 @@ final class WebRtcPublisher implements WebRtcPeer {
     static final int MAX_ACCESS_UNIT = 8 * 1024 * 1024;
 
     private final long id;
-    private final Kymux kymux;
     private final WebRtcServer server;
-    private final Channel channel;
-    private final Rtc rtc;
     private final String feedName;
     private final Feed feed;
     private final int videoPayloadType;
@@ -61,7 +54,6 @@ final class WebRtcPublisher implements WebRtcPeer {
     /** {@code {feed}.audio}: the publisher's Opus, when it sends any and the feed is free; else null. */
     private final Feed audioFeed;
     private boolean audioOpened;
-    private final Set<InetSocketAddress> addresses = new LinkedHashSet<>();
     private final H264Depacketizer h264 = new H264Depacketizer(MAX_ACCESS_UNIT);
     /** Video in sequence order; a lost packet is asked for again and waited for at most {@link #LOSS_WAIT_US}. */
     private final NackReceiver video = new NackReceiver(LOSS_WAIT_US, NACK_RETRY_US, 2048);
@@ -82,11 +74,9 @@ final class WebRtcPublisher implements WebRtcPeer {
 
     WebRtcPublisher(long id, Kymux kymux, WebRtcServer server, Channel channel, Rtc rtc, String feedName, Feed feed,
                     int videoPayloadType, int audioPayloadType, Runnable keyframeRequestOnLoop) {
+        super(kymux, channel, rtc);
         this.id = id;
-        this.kymux = kymux;
         this.server = server;
-        this.channel = channel;
-        this.rtc = rtc;
         this.feedName = feedName;
         this.feed = feed;
         this.videoPayloadType = videoPayloadType;
@@ -106,37 +96,12 @@ final class WebRtcPublisher implements WebRtcPeer {
         return id;
     }
 
+    /** Gaps past their wait are given up; missing packets asked for again. */
     @Override
-    public Rtc rtc() {
-        return rtc;
-    }
-
-    @Override
-    public boolean adopt(InetSocketAddress from) {
-        return addresses.contains(from)
-                || (addresses.size() < WebRtcViewer.MAX_ADDRESSES && addresses.add(from));
-    }
-
-    @Override
-    public Set<InetSocketAddress> addresses() {
-        return addresses;
-    }
-
-    @Override
-    public void input(InetSocketAddress from, byte[] datagram) {
-        rtc.handleInput(kymux.nowUs(), from, datagram);
-        pump();
-    }
-
-    @Override
-    public void tick(long nowUs) {
-        if (nowUs >= rtc.nextTimeoutUs()) {
-            rtc.handleTimeout(nowUs);
-        }
+    protected void onTick(long nowUs) {
         video.expire(nowUs, inOrder);
         depacketizeInOrder();
         askAgain(nowUs);
-        pump();
     }
 
     private void askAgain(long nowUs) {
@@ -163,22 +128,13 @@ final class WebRtcPublisher implements WebRtcPeer {
     }
 
     @Override
-    public void pump() {
-        boolean wrote = false;
-        for (RtcOutput o = rtc.poll(); o != null; o = rtc.poll()) {
-            if (o instanceof RtcOutput.Transmit t) {
-                channel.write(new DatagramPacket(Unpooled.wrappedBuffer(t.datagram()), t.to()));
-                wrote = true;
-            } else if (o instanceof RtcOutput.Rtp r) {
-                receive(r.packet());
-            } else if (o instanceof RtcOutput.Connected) {
-                log.info("WHIP publisher {} of {} connected after {} ms", id, feedName, (kymux.nowUs() - createdUs) / 1000);
-            } else if (o instanceof RtcOutput.Closed c) {
-                closed(c.reason());
-            }
-        }
-        if (wrote) {
-            channel.flush();
+    protected void handle(RtcOutput o) {
+        if (o instanceof RtcOutput.Rtp r) {
+            receive(r.packet());
+        } else if (o instanceof RtcOutput.Connected) {
+            log.info("WHIP publisher {} of {} connected after {} ms", id, feedName, (kymux.nowUs() - createdUs) / 1000);
+        } else if (o instanceof RtcOutput.Closed c) {
+            closed(c.reason());
         }
     }
 
@@ -275,12 +231,6 @@ final class WebRtcPublisher implements WebRtcPeer {
         lastPtsUs = lastPtsUs == Long.MIN_VALUE ? ptsUs : Math.max(ptsUs, lastPtsUs + 1);
         kymux.metrics().frameIn();
         feed.publish(new MediaPacket(lastPtsUs, false, au.key(), au.annexB()), nowUs);
-    }
-
-    @Override
-    public void close(String reason) {
-        rtc.close(reason);
-        pump();
     }
 
     private void closed(String reason) {

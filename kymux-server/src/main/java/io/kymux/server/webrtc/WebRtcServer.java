@@ -93,20 +93,13 @@ public final class WebRtcServer implements AutoCloseable {
      * @throws IllegalStateException    the server has {@link #MAX_PEERS} peers already
      */
     public Answer open(String target, List<Feed> feeds, String offerSdp, java.net.InetAddress candidate) {
-        if (bySession.size() >= MAX_PEERS) {
-            throw new IllegalStateException("this server has " + MAX_PEERS + " WebRTC viewers already");
-        }
-        SdpOffer offer = SdpOffer.parse(offerSdp);
-        long id = kymux.nextSessionId();
-        String ufrag = token(6);
-        String pwd = token(24);
-        RtcIdentity id0 = identity.get(); // the certificate current now; a later rotation does not touch this peer
-        SdpAnswer answer = new SdpAnswer(offer, ufrag, pwd, id0.fingerprint(),
-                new InetSocketAddress(candidate, port()), id, random::nextLong);
+        Offered o = offered(offerSdp, candidate, false);
+        long id = o.id();
         Session session = new Session(id, target, feeds, kymux.config().queueLimits(),
                 () -> onLoop(id, WebRtcPeer::drain));
-        // the DTLS thread wakes the peer when it has datagrams or the keys
-        Rtc rtc = new Rtc(offer, answer, ufrag, pwd, id0, kymux.nowUs(), () -> onLoop(id, WebRtcPeer::pump));
+        Rtc rtc = o.rtc();
+        SdpAnswer answer = o.answer();
+        String ufrag = o.ufrag();
         WebRtcViewer viewer = new WebRtcViewer(kymux, this, channel, rtc, session);
         byUfrag.put(ufrag, viewer);
         bySession.put(id, viewer);
@@ -123,6 +116,29 @@ public final class WebRtcServer implements AutoCloseable {
      * @throws IllegalStateException    the server has {@link #MAX_PEERS} peers already
      */
     public Answer publish(String feedName, Feed feed, String offerSdp, java.net.InetAddress candidate) {
+        Offered o = offered(offerSdp, candidate, true);
+        long id = o.id();
+        SdpAnswer answer = o.answer();
+        String ufrag = o.ufrag();
+        int videoPt = answer.choices().stream().filter(c -> c.kind().equals("video")).mapToInt(SdpAnswer.Choice::payloadType)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("the offer sends no H.264 video"));
+        int audioPt = answer.choices().stream().filter(c -> c.kind().equals("audio")).mapToInt(SdpAnswer.Choice::payloadType)
+                .findFirst().orElse(-1);
+        Rtc rtc = o.rtc();
+        WebRtcPublisher p = new WebRtcPublisher(id, kymux, this, channel, rtc, feedName, feed, videoPt, audioPt,
+                () -> onLoop(id, peer -> ((WebRtcPublisher) peer).requestKeyframe()));
+        byUfrag.put(ufrag, p);
+        bySession.put(id, p);
+        log.info("WHIP publisher {} for feed {}: answered offer, waiting for ICE and DTLS", id, feedName);
+        return new Answer(id, answer.sdp());
+    }
+
+    /** An answered offer: the peer's session id, ICE ufrag, answer and sans-I/O {@link Rtc}. */
+    private record Offered(long id, String ufrag, SdpAnswer answer, Rtc rtc) {
+    }
+
+    /** Parses and answers an offer with fresh ICE credentials; {@code receive} for a publisher's. */
+    private Offered offered(String offerSdp, java.net.InetAddress candidate, boolean receive) {
         if (bySession.size() >= MAX_PEERS) {
             throw new IllegalStateException("this server has " + MAX_PEERS + " WebRTC peers already");
         }
@@ -130,20 +146,12 @@ public final class WebRtcServer implements AutoCloseable {
         long id = kymux.nextSessionId();
         String ufrag = token(6);
         String pwd = token(24);
-        RtcIdentity id0 = identity.get();
+        RtcIdentity id0 = identity.get(); // the certificate current now; a later rotation does not touch this peer
         SdpAnswer answer = new SdpAnswer(offer, ufrag, pwd, id0.fingerprint(),
-                new InetSocketAddress(candidate, port()), id, random::nextLong, true);
-        int videoPt = answer.choices().stream().filter(c -> c.kind().equals("video")).mapToInt(SdpAnswer.Choice::payloadType)
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("the offer sends no H.264 video"));
-        int audioPt = answer.choices().stream().filter(c -> c.kind().equals("audio")).mapToInt(SdpAnswer.Choice::payloadType)
-                .findFirst().orElse(-1);
+                new InetSocketAddress(candidate, port()), id, random::nextLong, receive);
+        // the DTLS thread wakes the peer when it has datagrams or the keys
         Rtc rtc = new Rtc(offer, answer, ufrag, pwd, id0, kymux.nowUs(), () -> onLoop(id, WebRtcPeer::pump));
-        WebRtcPublisher p = new WebRtcPublisher(id, kymux, this, channel, rtc, feedName, feed, videoPt, audioPt,
-                () -> onLoop(id, peer -> ((WebRtcPublisher) peer).requestKeyframe()));
-        byUfrag.put(ufrag, p);
-        bySession.put(id, p);
-        log.info("WHIP publisher {} for feed {}: answered offer, waiting for ICE and DTLS", id, feedName);
-        return new Answer(id, answer.sdp());
+        return new Offered(id, ufrag, answer, rtc);
     }
 
     private void onLoop(long id, java.util.function.Consumer<WebRtcPeer> action) {

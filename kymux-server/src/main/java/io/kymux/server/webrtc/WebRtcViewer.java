@@ -6,12 +6,7 @@ import io.kymux.core.session.Session;
 import io.kymux.server.Kymux;
 import io.kymux.webrtc.Rtc;
 import io.kymux.webrtc.RtcOutput;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
-import java.net.InetSocketAddress;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,18 +16,11 @@ import org.slf4j.LoggerFactory;
  * are done, so the first thing sent is the cached config and GOP and the first frame
  * decodes at once. Everything runs on the UDP channel's event loop.
  */
-final class WebRtcViewer implements WebRtcPeer {
+final class WebRtcViewer extends PeerEdge {
 
     private static final Logger log = LoggerFactory.getLogger(WebRtcViewer.class);
-    /** Addresses one peer may check from (host, reflexive, relay…). */
-    static final int MAX_ADDRESSES = 8;
-
-    private final Kymux kymux;
     private final WebRtcServer server;
-    private final Channel channel;
-    private final Rtc rtc;
     private final Session session;
-    private final Set<InetSocketAddress> addresses = new LinkedHashSet<>();
     private int videoTrack = -1;
     private int audioTrack = -1;
     private boolean started;
@@ -40,10 +28,8 @@ final class WebRtcViewer implements WebRtcPeer {
     private final long createdUs;
 
     WebRtcViewer(Kymux kymux, WebRtcServer server, Channel channel, Rtc rtc, Session session) {
-        this.kymux = kymux;
+        super(kymux, channel, rtc);
         this.server = server;
-        this.channel = channel;
-        this.rtc = rtc;
         this.session = session;
         this.createdUs = kymux.nowUs();
     }
@@ -55,35 +41,6 @@ final class WebRtcViewer implements WebRtcPeer {
     @Override
     public long id() {
         return session.id();
-    }
-
-    @Override
-    public Rtc rtc() {
-        return rtc;
-    }
-
-    @Override
-    public boolean adopt(InetSocketAddress from) {
-        return addresses.contains(from) || (addresses.size() < MAX_ADDRESSES && addresses.add(from));
-    }
-
-    @Override
-    public Set<InetSocketAddress> addresses() {
-        return addresses;
-    }
-
-    @Override
-    public void input(InetSocketAddress from, byte[] datagram) {
-        rtc.handleInput(kymux.nowUs(), from, datagram);
-        pump();
-    }
-
-    @Override
-    public void tick(long nowUs) {
-        if (nowUs >= rtc.nextTimeoutUs()) {
-            rtc.handleTimeout(nowUs);
-        }
-        pump();
     }
 
     /** Woken by the session: moves queued frames into the peer while the socket takes them. */
@@ -129,34 +86,18 @@ final class WebRtcViewer implements WebRtcPeer {
         }
     }
 
-    /** Carries out what the peer asks: datagrams out, session start, keyframe requests, the end. */
+    /** Session start, keyframe requests, the end. */
     @Override
-    public void pump() {
-        boolean wrote = false;
-        for (RtcOutput o = rtc.poll(); o != null; o = rtc.poll()) {
-            if (o instanceof RtcOutput.Transmit t) {
-                channel.write(new DatagramPacket(Unpooled.wrappedBuffer(t.datagram()), t.to()));
-                wrote = true;
-            } else if (o instanceof RtcOutput.Connected) {
-                started = true;
-                log.info("WebRTC session {} connected after {} ms", session.id(), (kymux.nowUs() - createdUs) / 1000);
-                session.start(kymux.nowUs()); // config and the cached GOP first
-            } else if (o instanceof RtcOutput.KeyframeRequest) {
-                session.requestKeyframe(Math.max(videoTrack, 0), kymux.nowUs());
-            } else if (o instanceof RtcOutput.Closed c) {
-                closed(c.reason());
-            }
+    protected void handle(RtcOutput o) {
+        if (o instanceof RtcOutput.Connected) {
+            started = true;
+            log.info("WebRTC session {} connected after {} ms", session.id(), (kymux.nowUs() - createdUs) / 1000);
+            session.start(kymux.nowUs()); // config and the cached GOP first
+        } else if (o instanceof RtcOutput.KeyframeRequest) {
+            session.requestKeyframe(Math.max(videoTrack, 0), kymux.nowUs());
+        } else if (o instanceof RtcOutput.Closed c) {
+            closed(c.reason());
         }
-        if (wrote) {
-            channel.flush();
-        }
-    }
-
-    /** Ends the peer (WHEP DELETE, server close). */
-    @Override
-    public void close(String reason) {
-        rtc.close(reason);
-        pump();
     }
 
     private void closed(String reason) {
