@@ -133,17 +133,18 @@ class TsIngestToFeedTest {
     @Test
     void kymuxClientOfATsIngestWritesWhatFfmpegDecodes(@TempDir Path dir) throws Exception {
         try (Harness h = new Harness()) {
-            var push = pushInBackground(h.port(), "cam", 8, true);
+            var push = pushInBackground(h.port(), "cam", 12, true);
             h.awaitFeedFrames("cam", 1, 20_000);
             h.awaitFeedFrames("cam.audio", 1, 20_000);
             h.server.kymux().putStream("lab", List.of("cam", "cam.audio"));
             Path out = dir.resolve("lab.ts");
             int rc = new picocli.CommandLine(new KymuxMain()).execute("client",
                     "quic://127.0.0.1:" + h.server.quicPort() + "/lab", "--fingerprint", h.server.kymux().info().fingerprint(),
-                    "--format", "ts", "--out", out.toString(), "--duration", "4");
+                    "--format", "ts", "--out", out.toString(), "--duration", "6");
             assertThat(rc).isZero();
             ContainerDecoder.Result r = ContainerDecoder.decode(out.toString());
-            assertThat(r.videoFrames()).as("video frames decoded from the client's TS").isGreaterThanOrEqualTo(60);
+            // of 180: a loaded run may lose a GOP to the deadline (a TS producer cannot be asked for a key)
+            assertThat(r.videoFrames()).as("video frames decoded from the client's TS").isGreaterThanOrEqualTo(90);
             assertThat(r.videoErrors()).isZero();
             assertThat(r.width()).isEqualTo(320);
             assertThat(r.audioFrames()).as("AAC frames decoded").isGreaterThanOrEqualTo(50);

@@ -88,7 +88,11 @@ class TsRelayFfmpegTest {
         List<Packet> packets = encode(config, header);
         Muxer.Track track = new Muxer.Track(TrackInfos.of(header[0], Unpooled.wrappedBuffer(config[0])), config[0]);
 
-        try (Harness h = new Harness()) {
+        // a budget no stall of a loaded test JVM reaches: this is about the bytes, not the
+        // deadline policy (TsSlowViewerTest), which would rightly drop a group late for the viewer
+        try (Harness h = new Harness(io.kymux.server.ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
+                .withFeedLimits(io.kymux.core.feed.FeedLimits.DEFAULT)
+                .withQueueLimits(new io.kymux.core.session.QueueLimits(120, 8L * 1024 * 1024, 5_000_000)))) {
             WsViewer viewer = WsViewer.raw(h.port(), "/ts/video0");
             List<byte[]> messages = viewer.binaries;
             try {
