@@ -35,8 +35,8 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * One connection to a network source through libavformat (an IP camera's RTSP over TCP,
  * or any URL FFmpeg opens), its H.264 video handed on as it comes, no decoding: the stream
- * header and the SPS/PPS, then one packet per access unit in Annex B from the first keyframe
- * on (a camera is joined mid-GOP; nothing before its next keyframe decodes). PTS are the source's,
+ * header and the SPS/PPS, then one packet per access unit in Annex B (a camera is joined
+ * mid-GOP: viewers' sessions wait for its first keyframe). PTS are the source's,
  * moved onto {@code clockUs} at the first packet. A blocking read gives up when
  * {@code stopped} says so (FFmpeg's interrupt callback) or after the socket timeout.
  */
@@ -52,9 +52,7 @@ final class PulledInput implements AutoCloseable {
     private final AVPacket pkt = av_packet_alloc();
     private long firstRaw = AV_NOPTS_VALUE;
     private long baseUs;
-    private long lastPtsUs = Long.MIN_VALUE;
-    /** Nothing before the first keyframe decodes: a camera joined mid-GOP is skipped to it. */
-    private boolean keySeen;
+    private final io.kymux.core.media.IncreasingPts pts = new io.kymux.core.media.IncreasingPts();
 
     /** Opens {@code url}; throws {@link FfmpegException} with FFmpeg's reason if it cannot. */
     PulledInput(String url, BooleanSupplier stopped) {
@@ -125,10 +123,6 @@ final class PulledInput implements AutoCloseable {
                     continue;
                 }
                 boolean key = (pkt.flags() & AV_PKT_FLAG_KEY) != 0;
-                keySeen |= key;
-                if (!keySeen) {
-                    continue;
-                }
                 byte[] data = new byte[pkt.size()];
                 pkt.data().get(data);
                 ByteBuf payload = Unpooled.wrappedBuffer(data);
@@ -152,8 +146,7 @@ final class PulledInput implements AutoCloseable {
             }
             ptsUs = baseUs + (raw - firstRaw) * 1_000_000L * stream.time_base().num() / stream.time_base().den();
         }
-        lastPtsUs = lastPtsUs == Long.MIN_VALUE ? ptsUs : Math.max(ptsUs, lastPtsUs + 1);
-        return lastPtsUs;
+        return pts.next(ptsUs);
     }
 
     @Override

@@ -159,6 +159,28 @@ public final class Kymux {
         return producing.add(feed);
     }
 
+    /** A producer's claim on a packet feed: the feed, or why not in one line ({@code taken}: another producer has it). */
+    public record FeedClaim(Feed feed, String refusal, boolean taken) {
+        public boolean granted() {
+            return feed != null;
+        }
+    }
+
+    /** Claims feed {@code name}'s producer slot, making the feed if need be; release with {@link #releaseProducer}. */
+    public FeedClaim claimFeed(String name) {
+        if (!validName(name)) {
+            return new FeedClaim(null, "bad feed name '" + name + "': use 1-64 of A-Z a-z 0-9 . _ -", false);
+        }
+        Optional<Feed> f = feeds.getOrCreate(name);
+        if (f.isEmpty()) {
+            return new FeedClaim(null, "too many feeds (limit " + config.maxFeeds() + ")", false);
+        }
+        if (!claimProducer(name)) {
+            return new FeedClaim(null, "feed " + name + " already has a producer", true);
+        }
+        return new FeedClaim(f.get(), null, false);
+    }
+
     public void releaseProducer(String feed) {
         producing.remove(feed);
     }

@@ -157,18 +157,7 @@ public final class SessionQueue {
     }
 
     private boolean late(QueueItem.Media m, long nowUs, DeliveryEstimate link) {
-        if (nowUs > m.deadlineUs()) {
-            return true;
-        }
-        if (link.arrivalUs(nowUs, m.frame().size()) <= m.deadlineUs()) {
-            return false;
-        }
-        if (!m.video() || !m.frame().key()) {
-            return true;
-        }
-        boolean fresh = 3 * (m.deadlineUs() - nowUs) >= 2 * limits.latencyBudgetUs();
-        boolean idle = link.arrivalUs(nowUs, 0) <= nowUs;
-        return !(fresh && idle);
+        return link.late(nowUs, m.deadlineUs(), m.frame().size(), m.video() && m.frame().key(), limits.latencyBudgetUs());
     }
 
     public boolean isEmpty() {

@@ -3,6 +3,8 @@ package io.kymux.core.ts;
 import io.kymux.core.aac.Adts;
 import io.kymux.core.h264.H264Config;
 import io.kymux.core.h264.Sps;
+import io.kymux.core.media.IncreasingPts;
+import io.kymux.core.media.SourceClock;
 import io.kymux.core.packet.CodecId;
 import io.kymux.core.packet.MediaPacket;
 import io.kymux.core.packet.PacketStreamEvent;
@@ -23,7 +25,7 @@ import java.util.Optional;
  *       included (what WebCodecs decodes with no description), each 1024 samples after the
  *       one before.</li>
  * </ul>
- * PTS come from the program's {@link TsClock} and stay strictly increasing per stream.
+ * PTS come from the program's {@link SourceClock} and stay strictly increasing per stream.
  */
 public final class PesPacketizer {
 
@@ -32,12 +34,12 @@ public final class PesPacketizer {
     /** AAC audio in ADTS. */
     public static final int AAC_ADTS = 0x0f;
 
-    private final TsClock clock;
+    private final SourceClock clock;
+    private final IncreasingPts pts = new IncreasingPts();
     private boolean opened;
-    private long lastPtsUs = Long.MIN_VALUE;
     private long droppedBeforeStart;
 
-    public PesPacketizer(TsClock clock) {
+    public PesPacketizer(SourceClock clock) {
         this.clock = clock;
     }
 
@@ -89,19 +91,14 @@ public final class PesPacketizer {
         }
         for (int i = 0; i < frames.size(); i++) {
             Adts.Frame f = frames.get(i);
-            long ptsUs = i == 0 ? firstUs : next(firstUs + i * 1024L * 1_000_000 / f.format().sampleRate());
+            long ptsUs = i == 0 ? firstUs : pts.next(firstUs + i * 1024L * 1_000_000 / f.format().sampleRate());
             out.add(new MediaPacket(ptsUs, false, true, pes.payload().retainedSlice(f.offset(), f.length())));
         }
     }
 
     private long ptsUs(TsDemuxer.Pes pes, long nowUs) {
         long raw = pes.pts90k() != TsDemuxer.Pes.NONE ? pes.pts90k() : pes.dts90k();
-        return next(raw == TsDemuxer.Pes.NONE ? nowUs : clock.toUs(raw, nowUs));
-    }
-
-    private long next(long ptsUs) {
-        lastPtsUs = lastPtsUs == Long.MIN_VALUE ? ptsUs : Math.max(ptsUs, lastPtsUs + 1);
-        return lastPtsUs;
+        return pts.next(raw == TsDemuxer.Pes.NONE ? nowUs : clock.toUs(raw, nowUs));
     }
 
     /** PES packets dropped before the stream could start (no IDR with an SPS yet, no ADTS frame). */

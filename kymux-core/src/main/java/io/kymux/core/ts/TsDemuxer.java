@@ -2,9 +2,7 @@ package io.kymux.core.ts;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reassembles the PES packets of a transport stream's elementary streams (ISO/IEC 13818-1
@@ -25,7 +23,8 @@ public final class TsDemuxer {
     private final ByteBufAllocator alloc;
     private final int maxPesBytes;
     private final TsProgram program = new TsProgram();
-    private final Map<Integer, Assembly> assemblies = new HashMap<>();
+    /** By PID, made at its first packet: read on every packet, so no map of boxed PIDs. */
+    private final Assembly[] assemblies = new Assembly[0x2000];
     private long dropped;
 
     /** A PES being put together. */
@@ -67,7 +66,10 @@ public final class TsDemuxer {
     }
 
     private void packet(ByteBuf b, int at, int pid, int type, List<Pes> out) {
-        Assembly a = assemblies.computeIfAbsent(pid, p -> new Assembly());
+        Assembly a = assemblies[pid];
+        if (a == null) {
+            a = assemblies[pid] = new Assembly();
+        }
         int p = TsPacket.payloadOffset(b, at);
         if (p < 0) {
             return; // adaptation field alone: the continuity counter does not move
@@ -155,8 +157,12 @@ public final class TsDemuxer {
 
     /** Releases what is being put together; a PES cut by the end of the stream is dropped. */
     public void close() {
-        assemblies.values().forEach(Assembly::reset);
-        assemblies.clear();
+        for (int pid = 0; pid < assemblies.length; pid++) {
+            if (assemblies[pid] != null) {
+                assemblies[pid].reset();
+                assemblies[pid] = null;
+            }
+        }
     }
 
     /** A 33-bit PTS or DTS from its 5 bytes. */

@@ -16,6 +16,14 @@ final class TsProgram {
 
     private final Set<Integer> pmtPids = new HashSet<>();
     private final Map<Integer, Integer> streams = new LinkedHashMap<>();
+    /** By PID, read on every packet: whether it carries a PMT, and its stream_type (-1 none). */
+    private final boolean[] isPmt = new boolean[0x2000];
+    private final int[] typeOf = new int[0x2000];
+    private int videoPid = -1;
+
+    TsProgram() {
+        java.util.Arrays.fill(typeOf, -1);
+    }
 
     /**
      * Reads the packet at {@code at} if it is a table; returns whether it was one (PAT or a
@@ -27,7 +35,7 @@ final class TsProgram {
             readPat(b, at);
             return true;
         }
-        if (pmtPids.contains(pid)) {
+        if (isPmt[pid]) {
             readPmt(b, at);
             return true;
         }
@@ -36,17 +44,22 @@ final class TsProgram {
 
     /** The stream_type of an elementary stream PID, or -1 if no PMT lists it. */
     int streamType(int pid) {
-        return streams.getOrDefault(pid, -1);
+        return typeOf[pid];
     }
 
     /** The first video stream's PID, or -1 while none is known. */
     int videoPid() {
-        for (Map.Entry<Integer, Integer> e : streams.entrySet()) {
-            if (isVideo(e.getValue())) {
-                return e.getKey();
-            }
-        }
-        return -1;
+        return videoPid;
+    }
+
+    /** The per-PID lookups, from the tables as they now are (only when a table changed). */
+    private void index() {
+        java.util.Arrays.fill(isPmt, false);
+        pmtPids.forEach(p -> isPmt[p] = true);
+        java.util.Arrays.fill(typeOf, -1);
+        streams.forEach((p, t) -> typeOf[p] = t);
+        videoPid = streams.entrySet().stream().filter(e -> isVideo(e.getValue())).mapToInt(Map.Entry::getKey)
+                .findFirst().orElse(-1);
     }
 
     static boolean isVideo(int streamType) {
@@ -87,6 +100,7 @@ final class TsProgram {
             pmtPids.clear();
             pmtPids.addAll(found);
             streams.clear();
+            index();
         }
     }
 
@@ -108,6 +122,7 @@ final class TsProgram {
         if (!found.isEmpty() && !found.equals(streams)) {
             streams.clear();
             streams.putAll(found);
+            index();
         }
     }
 }

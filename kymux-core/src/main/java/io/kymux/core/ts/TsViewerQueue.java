@@ -153,15 +153,7 @@ public final class TsViewerQueue {
 
     private boolean late(TsUnit start, long nowUs, DeliveryEstimate link) {
         long deadline = Math.max(start.ingestUs(), startedUs) + budgetUs;
-        if (nowUs > deadline) {
-            return true;
-        }
-        if (link.arrivalUs(nowUs, start.bytes()) <= deadline) {
-            return false;
-        }
-        boolean fresh = 3 * (deadline - nowUs) >= 2 * budgetUs;
-        boolean idle = link.arrivalUs(nowUs, 0) <= nowUs;
-        return !(start.key() && fresh && idle);
+        return link.late(nowUs, deadline, start.bytes(), start.key(), budgetUs);
     }
 
     /**

@@ -175,7 +175,7 @@ class TsDemuxerTest {
 
     @Test
     void anH264StreamBecomesAFeedAtItsFirstIdrWithPtsOnTheServersClockAcrossTheWrap() {
-        PesPacketizer p = new PesPacketizer(new TsClock());
+        PesPacketizer p = new PesPacketizer(io.kymux.core.media.SourceClock.mpegTs());
         List<PacketStreamEvent> out = new ArrayList<>();
         long start = (1L << 33) - 3000; // 33 ms before the wrap
         p.accept(pes(start - 3000, TsBuilder.NON_IDR), 1_000_000, out);
@@ -193,7 +193,7 @@ class TsDemuxerTest {
 
     @Test
     void aRestartedEncodersPtsMapAnewAndPtsNeverGoBack() {
-        PesPacketizer p = new PesPacketizer(new TsClock());
+        PesPacketizer p = new PesPacketizer(io.kymux.core.media.SourceClock.mpegTs());
         List<PacketStreamEvent> out = new ArrayList<>();
         p.accept(pes(900_000, cat(SPS_320x240, TsBuilder.IDR)), 1_000_000, out);
         p.accept(pes(900_000 + 90 * 60_000, TsBuilder.NON_IDR), 1_040_000, out); // a minute on: a new encoder
@@ -219,7 +219,7 @@ class TsDemuxerTest {
 
     @Test
     void aacInAdtsBecomesOnePacketPerFrameAfterItsAudioSpecificConfig() {
-        PesPacketizer p = new PesPacketizer(new TsClock());
+        PesPacketizer p = new PesPacketizer(io.kymux.core.media.SourceClock.mpegTs());
         List<PacketStreamEvent> out = new ArrayList<>();
         byte[] three = cat(adts(100), adts(120), adts(90), new byte[] {1, 2, 3}); // a broken tail is left out
         p.accept(new TsDemuxer.Pes(AUDIO, PesPacketizer.AAC_ADTS, 90_000, 90_000, false, Unpooled.wrappedBuffer(three)),
@@ -244,7 +244,7 @@ class TsDemuxerTest {
 
     @Test
     void aProgramsStreamsShareOneClock() {
-        TsClock clock = new TsClock();
+        io.kymux.core.media.SourceClock clock = io.kymux.core.media.SourceClock.mpegTs();
         PesPacketizer video = new PesPacketizer(clock);
         PesPacketizer audio = new PesPacketizer(clock);
         List<PacketStreamEvent> out = new ArrayList<>();
@@ -274,7 +274,7 @@ class TsDemuxerTest {
             }
             int cut = r.nextInt(b.length / 188 + 1) * 188;
             TsDemuxer d = new TsDemuxer(UnpooledByteBufAllocator.DEFAULT, 4096);
-            PesPacketizer p = new PesPacketizer(new TsClock());
+            PesPacketizer p = new PesPacketizer(io.kymux.core.media.SourceClock.mpegTs());
             List<PacketStreamEvent> events = new ArrayList<>();
             for (TsDemuxer.Pes pes : demux(d, Unpooled.wrappedBuffer(b, 0, cut))) {
                 if (PesPacketizer.carries(pes.streamType())) {

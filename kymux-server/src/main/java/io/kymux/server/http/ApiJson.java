@@ -44,10 +44,10 @@ final class ApiJson {
             n.put("gopBytes", s.gopBytes());
             k.pulls().of(f.name()).ifPresent(p -> {
                 ObjectNode pull = n.putObject("pull");
-                pull.put("url", p.getKey());
-                pull.put("state", p.getValue().phase());
-                pull.put("connections", p.getValue().connections());
-                pull.put("lastError", p.getValue().lastError());
+                pull.put("url", p.url());
+                pull.put("state", p.state().phase());
+                pull.put("connections", p.state().connections());
+                pull.put("lastError", p.state().lastError());
             });
         }
         ArrayNode ts = JSON.createArrayNode();

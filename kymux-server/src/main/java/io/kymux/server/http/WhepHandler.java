@@ -133,20 +133,12 @@ final class WhepHandler extends BodyHandler {
             text(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "a WHIP offer is Content-Type: application/sdp");
             return;
         }
-        if (!io.kymux.server.Kymux.validName(feedName)) {
-            text(ctx, HttpResponseStatus.BAD_REQUEST, "bad feed name '" + feedName + "': use 1-64 of A-Z a-z 0-9 . _ -");
+        io.kymux.server.Kymux.FeedClaim claim = kymux.claimFeed(feedName);
+        if (!claim.granted()) {
+            text(ctx, claim.taken() ? HttpResponseStatus.CONFLICT : HttpResponseStatus.BAD_REQUEST, claim.refusal());
             return;
         }
-        Optional<Feed> feed = kymux.feeds().getOrCreate(feedName);
-        if (feed.isEmpty()) {
-            text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many feeds (limit " + kymux.config().maxFeeds() + ")");
-            return;
-        }
-        if (!kymux.claimProducer(feedName)) {
-            text(ctx, HttpResponseStatus.CONFLICT, "feed " + feedName + " already has a producer");
-            return;
-        }
-        answer(ctx, "/whip/" + feedName, () -> webrtc.publish(feedName, feed.get(),
+        answer(ctx, "/whip/" + feedName, () -> webrtc.publish(feedName, claim.feed(),
                 req.content().toString(StandardCharsets.UTF_8), candidateHost(ctx)), () -> kymux.releaseProducer(feedName));
     }
 

@@ -27,7 +27,19 @@ public final class Pulls {
         AutoCloseable pull(String url, Feed feed, java.util.function.Consumer<State> states);
     }
 
-    private record Entry(String url, AutoCloseable handle, State[] state) {
+    /** A pulled feed's source and what its pull last reported. */
+    public record Pull(String url, State state) {
+    }
+
+    /** A running pull; its state is set by the pull's own thread. */
+    private static final class Entry {
+        final String url;
+        AutoCloseable handle;
+        volatile State state = State.STARTING;
+
+        Entry(String url) {
+            this.url = url;
+        }
     }
 
     private final Kymux kymux;
@@ -47,28 +59,22 @@ public final class Pulls {
         if (puller == null) {
             return "this server cannot pull (it runs without FFmpeg)";
         }
-        if (!Kymux.validName(feedName)) {
-            return "bad feed name '" + feedName + "': use 1-64 of A-Z a-z 0-9 . _ -";
-        }
         if (url == null || !url.matches("(?i)(rtsp|rtsps|rtmp|http|https|srt|udp)://\\S+")) {
             return "field 'pull' must be a URL FFmpeg opens, e.g. rtsp://camera:554/stream";
         }
         if (pulls.containsKey(feedName)) {
-            return "feed " + feedName + " is already pulled from " + pulls.get(feedName).url();
+            return "feed " + feedName + " is already pulled from " + pulls.get(feedName).url;
         }
         if (pulls.size() >= MAX) {
             return "too many pulls (limit " + MAX + ")";
         }
-        Optional<Feed> feed = kymux.feeds().getOrCreate(feedName);
-        if (feed.isEmpty()) {
-            return "too many feeds (limit " + kymux.config().maxFeeds() + ")";
+        Kymux.FeedClaim claim = kymux.claimFeed(feedName);
+        if (!claim.granted()) {
+            return claim.refusal();
         }
-        if (!kymux.claimProducer(feedName)) {
-            return "feed " + feedName + " already has a producer";
-        }
-        State[] state = {State.STARTING};
-        AutoCloseable handle = puller.pull(url, feed.get(), s -> state[0] = s);
-        pulls.put(feedName, new Entry(url, handle, state));
+        Entry e = new Entry(url);
+        e.handle = puller.pull(url, claim.feed(), s -> e.state = s);
+        pulls.put(feedName, e);
         return null;
     }
 
@@ -79,7 +85,7 @@ public final class Pulls {
             return false;
         }
         try {
-            e.handle().close();
+            e.handle.close();
         } catch (Exception ignored) {
             // a pull that fails to stop has stopped
         }
@@ -94,8 +100,8 @@ public final class Pulls {
     }
 
     /** A pulled feed's URL and state, for the API. */
-    public synchronized Optional<Map.Entry<String, State>> of(String feedName) {
+    public synchronized Optional<Pull> of(String feedName) {
         Entry e = pulls.get(feedName);
-        return e == null ? Optional.empty() : Optional.of(Map.entry(e.url(), e.state()[0]));
+        return e == null ? Optional.empty() : Optional.of(new Pull(e.url, e.state));
     }
 }

@@ -5,14 +5,12 @@ import io.kymux.core.packet.MediaPacket;
 import io.kymux.core.packet.PacketStreamEvent;
 import io.kymux.core.packet.StreamHeader;
 import io.kymux.core.ts.PesPacketizer;
-import io.kymux.core.ts.TsClock;
 import io.kymux.core.ts.TsDemuxer;
 import io.kymux.server.Kymux;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +31,7 @@ final class TsToPacketFeed {
     private final Kymux kymux;
     private final String name;
     private final TsDemuxer demuxer;
-    private final TsClock clock = new TsClock();
+    private final io.kymux.core.media.SourceClock clock = io.kymux.core.media.SourceClock.mpegTs();
     private final List<TsDemuxer.Pes> pes = new ArrayList<>();
     private final Output video;
     private final Output audio;
@@ -56,7 +54,7 @@ final class TsToPacketFeed {
         /** Whether this output takes the PES (its PID, or the first of its kind). */
         boolean takes(TsDemuxer.Pes p) {
             boolean kind = isVideo ? p.streamType() == PesPacketizer.H264 : p.streamType() == PesPacketizer.AAC_ADTS;
-            if (refused || !kind || !Kymux.validName(feedName)) {
+            if (refused || !kind) {
                 return false;
             }
             if (pid < 0) {
@@ -83,14 +81,13 @@ final class TsToPacketFeed {
         }
 
         private void open(StreamHeader h) {
-            Optional<Feed> f = kymux.feeds().getOrCreate(feedName);
-            if (f.isEmpty() || !kymux.claimProducer(feedName)) {
+            Kymux.FeedClaim claim = kymux.claimFeed(feedName);
+            if (!claim.granted()) {
                 refused = true;
-                log.info("TS ingest {}: its {} is relayed as TS only: {}", name, h.codec().shortName(),
-                        f.isEmpty() ? "too many feeds" : "the packet feed " + feedName + " has another producer");
+                log.info("TS ingest {}: its {} is relayed as TS only: {}", name, h.codec().shortName(), claim.refusal());
                 return;
             }
-            feed = f.get();
+            feed = claim.feed();
             feed.open(h);
             feed.setKeyframeRequester(null); // a TS producer cannot be asked
             log.info("TS ingest {}: {} on PID {} is the packet feed {} too", name,

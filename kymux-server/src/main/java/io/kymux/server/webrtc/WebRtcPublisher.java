@@ -3,6 +3,8 @@ package io.kymux.server.webrtc;
 import io.kymux.core.feed.Feed;
 import io.kymux.core.h264.H264Config;
 import io.kymux.core.h264.Sps;
+import io.kymux.core.media.IncreasingPts;
+import io.kymux.core.media.SourceClock;
 import io.kymux.core.packet.CodecId;
 import io.kymux.core.packet.MediaPacket;
 import io.kymux.core.packet.StreamHeader;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * SPS; its Opus, one packet per RTP packet, into {@code {feed}.audio} (when that feed is
  * free), from the first picture on. A viewer's keyframe request, or a loss the depacketizer cannot mend, becomes a PLI
  * to the publisher (at most one per {@link Feed#KEYFRAME_REQUEST_INTERVAL_US}). RTP
- * timestamps are moved onto the server's clock at the first access unit. On the UDP
+ * timestamps are moved onto the server's clock ({@link SourceClock}, across the 32-bit
+ * wrap: a publisher runs for weeks). On the UDP
  * channel's event loop.
  */
 final class WebRtcPublisher extends PeerEdge {
@@ -56,19 +59,22 @@ final class WebRtcPublisher extends PeerEdge {
     private boolean audioOpened;
     private final H264Depacketizer h264 = new H264Depacketizer(MAX_ACCESS_UNIT);
     /** Video in sequence order; a lost packet is asked for again and waited for at most {@link #LOSS_WAIT_US}. */
-    private final NackReceiver video = new NackReceiver(LOSS_WAIT_US, NACK_RETRY_US, 2048);
-    private final List<byte[]> inOrder = new ArrayList<>();
+    private final NackReceiver<Received> video = new NackReceiver<>(LOSS_WAIT_US, NACK_RETRY_US, 2048);
+    private final List<Received> inOrder = new ArrayList<>();
+    /** RTP timestamps onto the server's clock: video at 90 kHz, Opus at 48 kHz, each its own. */
+    private final SourceClock videoClock = new SourceClock(32, 90_000);
+    private final SourceClock audioClock = new SourceClock(32, 48_000);
+    private final IncreasingPts videoPts = new IncreasingPts();
+    private final IncreasingPts audioPts = new IncreasingPts();
+
+    /** An RTP packet as read once: its header and its payload, padding left out. */
+    private record Received(RtpHeader header, ByteBuffer payload) {
+    }
     private final List<H264Depacketizer.AccessUnit> units = new ArrayList<>();
     private final long createdUs;
     private long videoSsrc = -1;
     private boolean opened;
-    private long firstTimestamp = -1;
-    private long baseUs;
-    private long lastPtsUs = Long.MIN_VALUE;
     private long lastPliUs = Long.MIN_VALUE / 2;
-    private long firstAudioTimestamp;
-    private long audioBaseUs;
-    private long lastAudioPtsUs = Long.MIN_VALUE;
     private long plis;
     private boolean closed;
 
@@ -80,13 +86,8 @@ final class WebRtcPublisher extends PeerEdge {
         this.feedName = feedName;
         this.feed = feed;
         this.videoPayloadType = videoPayloadType;
-        String audioName = feedName + AUDIO_SUFFIX;
-        Feed a = null;
-        if (audioPayloadType >= 0 && Kymux.validName(audioName)) {
-            a = kymux.feeds().getOrCreate(audioName).filter(f -> kymux.claimProducer(audioName)).orElse(null);
-        }
-        this.audioFeed = a;
-        this.audioPayloadType = a == null ? -1 : audioPayloadType;
+        this.audioFeed = audioPayloadType >= 0 ? kymux.claimFeed(feedName + AUDIO_SUFFIX).feed() : null;
+        this.audioPayloadType = audioFeed == null ? -1 : audioPayloadType;
         this.createdUs = kymux.nowUs();
         feed.setKeyframeRequester(keyframeRequestOnLoop); // a viewer's request comes on its own thread
     }
@@ -146,10 +147,10 @@ final class WebRtcPublisher extends PeerEdge {
         } catch (IllegalArgumentException e) {
             return;
         }
+        if ((packet[0] & 0x20) != 0 && b.hasRemaining()) { // padding: its count is the last byte
+            b.limit(Math.max(b.position(), b.limit() - (packet[packet.length - 1] & 0xff)));
+        }
         if (h.payloadType() == audioPayloadType) {
-            if ((packet[0] & 0x20) != 0 && b.hasRemaining()) { // padding: its count is the last byte
-                b.limit(Math.max(b.position(), b.limit() - (packet[packet.length - 1] & 0xff)));
-            }
             receiveAudio(h, b);
             return;
         }
@@ -158,7 +159,7 @@ final class WebRtcPublisher extends PeerEdge {
         }
         videoSsrc = h.ssrc();
         long now = kymux.nowUs();
-        video.accept(h.sequence(), packet, now, inOrder);
+        video.accept(h.sequence(), new Received(h, b), now, inOrder);
         depacketizeInOrder();
         askAgain(now);
     }
@@ -168,13 +169,8 @@ final class WebRtcPublisher extends PeerEdge {
         if (inOrder.isEmpty()) {
             return;
         }
-        for (byte[] packet : inOrder) {
-            ByteBuffer b = ByteBuffer.wrap(packet);
-            RtpHeader h = RtpHeader.read(b); // read once already
-            if ((packet[0] & 0x20) != 0 && b.hasRemaining()) { // padding: its count is the last byte
-                b.limit(Math.max(b.position(), b.limit() - (packet[packet.length - 1] & 0xff)));
-            }
-            h264.accept(h, b, units);
+        for (Received r : inOrder) {
+            h264.accept(r.header(), r.payload(), units);
         }
         inOrder.clear();
         long now = kymux.nowUs();
@@ -189,8 +185,8 @@ final class WebRtcPublisher extends PeerEdge {
 
     /** One Opus packet per RTP packet (RFC 7587), its timestamp at 48 kHz on the program's clock. */
     private void receiveAudio(RtpHeader h, ByteBuffer b) {
-        if (!b.hasRemaining() || firstTimestamp < 0) {
-            return; // silence suppressed, or no picture yet to anchor the clock
+        if (!b.hasRemaining() || !opened) {
+            return; // silence suppressed, or no picture yet
         }
         long nowUs = kymux.nowUs();
         if (!audioOpened) {
@@ -198,16 +194,12 @@ final class WebRtcPublisher extends PeerEdge {
             audioFeed.publish(new MediaPacket(nowUs, true, false,
                     new io.kymux.core.opus.OpusHead(2, 312, 48000).encode()), nowUs);
             audioOpened = true;
-            firstAudioTimestamp = h.timestamp();
-            audioBaseUs = nowUs;
         }
-        long ticks = (h.timestamp() - firstAudioTimestamp) << 32 >> 32;
-        long ptsUs = audioBaseUs + ticks * 1000 / 48;
-        lastAudioPtsUs = lastAudioPtsUs == Long.MIN_VALUE ? ptsUs : Math.max(ptsUs, lastAudioPtsUs + 1);
-        byte[] opus = new byte[b.remaining()];
-        b.get(opus);
+        long ptsUs = audioPts.next(audioClock.toUs(h.timestamp(), nowUs));
         kymux.metrics().frameIn();
-        audioFeed.publish(new MediaPacket(lastAudioPtsUs, false, true, Unpooled.wrappedBuffer(opus)), nowUs);
+        // the packet's own array, no copy: nothing else holds it
+        audioFeed.publish(new MediaPacket(ptsUs, false, true,
+                Unpooled.wrappedBuffer(b.array(), b.position(), b.remaining())), nowUs);
     }
 
     private void publish(H264Depacketizer.AccessUnit au, long nowUs) {
@@ -222,15 +214,9 @@ final class WebRtcPublisher extends PeerEdge {
             opened = true;
             log.info("WHIP publisher {}: H.264 {}x{} into feed {}", id, sps.get().width(), sps.get().height(), feedName);
         }
-        if (firstTimestamp < 0) {
-            firstTimestamp = au.rtpTimestamp();
-            baseUs = nowUs;
-        }
-        long ticks = (au.rtpTimestamp() - firstTimestamp) << 32 >> 32; // the 32-bit difference, signed
-        long ptsUs = baseUs + ticks * 100 / 9;
-        lastPtsUs = lastPtsUs == Long.MIN_VALUE ? ptsUs : Math.max(ptsUs, lastPtsUs + 1);
+        long ptsUs = videoPts.next(videoClock.toUs(au.rtpTimestamp(), nowUs));
         kymux.metrics().frameIn();
-        feed.publish(new MediaPacket(lastPtsUs, false, au.key(), au.annexB()), nowUs);
+        feed.publish(new MediaPacket(ptsUs, false, au.key(), au.annexB()), nowUs);
     }
 
     private void closed(String reason) {

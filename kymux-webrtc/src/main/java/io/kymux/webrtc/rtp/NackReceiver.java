@@ -13,9 +13,9 @@ import java.util.TreeMap;
  * never a stall. Each missing packet is asked for up to {@link #MAX_NACKS} times,
  * {@code retryUs} apart. Sequence numbers wrap (16 bits). Sans-I/O: the caller passes
  * {@code now}, sends the NACKs and calls {@link #expire} by {@link #nextWakeUs}. Bounded
- * at {@code maxPackets} held.
+ * at {@code maxPackets} held. {@code T} is the packet as the caller keeps it (parsed once).
  */
-public final class NackReceiver {
+public final class NackReceiver<T> {
 
     static final int MAX_NACKS = 3;
 
@@ -34,7 +34,7 @@ public final class NackReceiver {
     private final long retryUs;
     private final int maxPackets;
     /** Unwrapped sequence number → packet, held behind a gap. */
-    private final TreeMap<Long, byte[]> held = new TreeMap<>();
+    private final TreeMap<Long, T> held = new TreeMap<>();
     private final TreeMap<Long, Missing> missing = new TreeMap<>();
     /** The unwrapped sequence number expected next; -1 before the first packet. */
     private long expected = -1;
@@ -48,7 +48,7 @@ public final class NackReceiver {
     }
 
     /** One packet with its 16-bit sequence number; adds those now in order to {@code out}. */
-    public void accept(int sequence, byte[] packet, long nowUs, List<byte[]> out) {
+    public void accept(int sequence, T packet, long nowUs, List<T> out) {
         if (expected < 0) {
             expected = sequence;
         }
@@ -83,7 +83,7 @@ public final class NackReceiver {
         return s;
     }
 
-    private void deliver(List<byte[]> out) {
+    private void deliver(List<T> out) {
         while (!held.isEmpty() && held.firstKey() == expected) {
             out.add(held.pollFirstEntry().getValue());
             expected++;
@@ -91,7 +91,7 @@ public final class NackReceiver {
     }
 
     /** Skips the first gap: what waited behind it goes on. */
-    private void giveUp(List<byte[]> out) {
+    private void giveUp(List<T> out) {
         if (held.isEmpty()) {
             return;
         }
@@ -103,7 +103,7 @@ public final class NackReceiver {
     }
 
     /** Gives up gaps older than the wait; adds what then goes on to {@code out}. */
-    public void expire(long nowUs, List<byte[]> out) {
+    public void expire(long nowUs, List<T> out) {
         while (!missing.isEmpty() && !held.isEmpty() && nowUs - missing.firstEntry().getValue().sinceUs >= maxWaitUs) {
             giveUp(out);
         }

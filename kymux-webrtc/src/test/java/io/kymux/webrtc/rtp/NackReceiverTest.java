@@ -21,7 +21,7 @@ class NackReceiverTest {
 
     @Test
     void aMissingPacketIsAskedForAndWhatWaitedBehindItGoesOnWhenItComes() {
-        NackReceiver r = new NackReceiver(100_000, 20_000, 512);
+        NackReceiver<byte[]> r = new NackReceiver<byte[]>(100_000, 20_000, 512);
         List<byte[]> out = new ArrayList<>();
         r.accept(65_534, p(65_534), 0, out);
         r.accept(65_535, p(65_535), 1_000, out);
@@ -39,7 +39,7 @@ class NackReceiverTest {
 
     @Test
     void aGapIsGivenUpAfterTheWaitAndALateRetransmissionIsDropped() {
-        NackReceiver r = new NackReceiver(100_000, 20_000, 512);
+        NackReceiver<byte[]> r = new NackReceiver<byte[]>(100_000, 20_000, 512);
         List<byte[]> out = new ArrayList<>();
         r.accept(10, p(10), 0, out);
         r.accept(13, p(13), 5_000, out);
@@ -55,7 +55,7 @@ class NackReceiverTest {
 
     @Test
     void heldPacketsAreBounded() {
-        NackReceiver r = new NackReceiver(10_000_000, 20_000, 8);
+        NackReceiver<byte[]> r = new NackReceiver<byte[]>(10_000_000, 20_000, 8);
         List<byte[]> out = new ArrayList<>();
         r.accept(0, p(0), 0, out);
         for (int s = 2; s <= 10; s++) {
@@ -67,7 +67,7 @@ class NackReceiverTest {
     @Test
     void aShuffledLossyStreamComesOutInOrderWithEachPacketAtMostOnce() {
         Random rnd = new Random(5);
-        NackReceiver r = new NackReceiver(100_000, 20_000, 512);
+        NackReceiver<byte[]> r = new NackReceiver<byte[]>(100_000, 20_000, 512);
         List<byte[]> out = new ArrayList<>();
         List<Integer> sent = new ArrayList<>();
         for (int s = 0; s < 5000; s++) {
