@@ -41,6 +41,7 @@ public final class Feed {
     private long lastReceivedUs;
     private Runnable keyframeRequester;
     private long lastKeyframeRequestUs = Long.MIN_VALUE;
+    private long declaredBitsPerSecond;
 
     /** At most one keyframe request to the producer per this interval. */
     public static final long KEYFRAME_REQUEST_INTERVAL_US = 500_000;
@@ -117,6 +118,19 @@ public final class Feed {
         lastKeyframeRequestUs = nowUs;
         keyframeRequester.run();
         return true;
+    }
+
+    /** The producer's own bitrate ceiling for this feed (a rendition's), bits per second; 0: none. */
+    public synchronized void declareBitrate(long bitsPerSecond) {
+        declaredBitsPerSecond = Math.max(0, bitsPerSecond);
+    }
+
+    /**
+     * What a viewer's link must carry for this feed: the declared ceiling, else the rate
+     * measured over the last second.
+     */
+    public synchronized long bitsPerSecond() {
+        return declaredBitsPerSecond > 0 ? declaredBitsPerSecond : (long) rate.bitrate();
     }
 
     /** The producer went away. Viewers stay subscribed and resume if it returns. */

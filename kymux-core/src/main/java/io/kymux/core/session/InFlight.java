@@ -47,13 +47,21 @@ public final class InFlight implements DeliveryEstimate {
     static final long LEARN_US = 1_000_000;
     /** How long a round-trip sample counts (BBR's 10 s). */
     static final long RTT_WINDOW_US = 10_000_000;
+    /** How long a capacity sample counts: a little over a 2 s GOP, whose keyframe makes the next one. */
+    static final long CAPACITY_WINDOW_US = 2_500_000;
+    /** An instant long before any other, whose distance to now cannot overflow. */
+    private static final long NEVER = Long.MIN_VALUE / 4;
 
     /**
      * A written frame, with the acknowledged byte count and its instant at the write, from
      * which its ack makes a rate sample.
      */
     private record Sent(int track, long seq, int bytes, long sentUs, long deliveredAtSend, long deliveredUsAtSend,
-                        long predictedQueueUs) {
+                        long predictedQueueUs, boolean toIdleLink) {
+    }
+
+    /** A lone frame written to an idle link: its size and ack delay. */
+    private record Lone(int bytes, long ackDelayUs, long atUs) {
     }
 
     /** An ack: when, the bytes acknowledged by then, and when the frame it acknowledged was written. */
@@ -88,6 +96,11 @@ public final class InFlight implements DeliveryEstimate {
     private final ArrayDeque<Ack> acks = new ArrayDeque<>();
     /** A span of frames in flight together gave a rate sample: see {@link #learnt}. */
     private boolean rateProven;
+    /** The quickest lone frame of the last {@link #RTT_WINDOW_US}: the round trip, nearly. */
+    private Lone quickest;
+    /** What the link could carry, from a larger lone frame's extra delay over the quickest. */
+    private final WindowedExtreme capacity = WindowedExtreme.max(CAPACITY_WINDOW_US);
+    private long capacityAtUs = NEVER;
 
     public InFlight(long maxAgeUs) {
         this.maxAgeUs = maxAgeUs;
@@ -101,7 +114,7 @@ public final class InFlight implements DeliveryEstimate {
         if (sent.size() >= MAX_ENTRIES) {
             bytes -= sent.poll().bytes();
         }
-        long bytesPerSecond = acking ? rate.get(nowUs) : -1;
+        long bytesPerSecond = acking ? linkRate(nowUs) : -1;
         long queuedUs = 0;
         if (bytesPerSecond > 0) {
             long queued = linkQueuedAt(nowUs);
@@ -109,7 +122,7 @@ public final class InFlight implements DeliveryEstimate {
             linkQueued = queued + size;
             linkQueuedUs = nowUs;
         }
-        sent.add(new Sent(track, seq, size, nowUs, delivered, deliveredUs, queuedUs));
+        sent.add(new Sent(track, seq, size, nowUs, delivered, deliveredUs, queuedUs, sent.isEmpty()));
         bytes += size;
     }
 
@@ -161,6 +174,9 @@ public final class InFlight implements DeliveryEstimate {
         deliveredUs = nowUs;
         long ackDelayUs = nowUs - s.sentUs();
         ackDelay.add(ackDelayUs, nowUs);
+        if (s.toIdleLink() && ackedBytes == s.bytes()) {
+            sampleCapacity(s.bytes(), ackDelayUs, nowUs);
+        }
         if (nowUs - firstAckUs >= LEARN_US / 2) { // set above: a frame was acknowledged
             // the path alone: a frame is not a packet, its own time on the wire is not path
             // (else a viewer shown only keyframes would seem to sit behind a long path). A
@@ -177,6 +193,51 @@ public final class InFlight implements DeliveryEstimate {
     }
 
     /**
+     * Packet-pair style: a lone frame much larger than the quickest one took longer by its
+     * extra bytes' time on the bottleneck, whatever the round trip. This shows what the link
+     * could carry while the stream is smaller than it (a viewer on a low rendition), which
+     * the delivery rate cannot: that is only what was sent.
+     */
+    private void sampleCapacity(int bytes, long ackDelayUs, long nowUs) {
+        if (quickest == null || ackDelayUs <= quickest.ackDelayUs() || nowUs - quickest.atUs() > RTT_WINDOW_US) {
+            quickest = new Lone(bytes, ackDelayUs, nowUs);
+            return;
+        }
+        if (bytes >= 2 * quickest.bytes()) {
+            long extraUs = Math.max(FLOOR_INTERVAL_US, ackDelayUs - quickest.ackDelayUs());
+            capacity.add((bytes - quickest.bytes()) * 1_000_000L / extraUs, nowUs);
+            capacityAtUs = nowUs;
+        }
+    }
+
+    /** The link dropped frames as late: what it could carry before is no longer so. */
+    public void forgetCapacity() {
+        capacityAtUs = NEVER;
+        capacity.clear();
+    }
+
+    /**
+     * What the link could carry, bytes per second: the delivery rate, or more where a recent
+     * capacity sample shows more; -1 before either.
+     */
+    public long capacityBytesPerSecond(long nowUs) {
+        return linkRate(nowUs);
+    }
+
+    /**
+     * The rate the link drains at: the delivery rate, or a recent capacity sample where it is
+     * more (a stream smaller than its link shows only itself in the delivery rate, and a
+     * keyframe predicted at that rate would seem late).
+     */
+    private long linkRate(long nowUs) {
+        long r = rate.get(nowUs);
+        if (nowUs - capacityAtUs <= CAPACITY_WINDOW_US) {
+            r = Math.max(r, capacity.get(nowUs));
+        }
+        return r;
+    }
+
+    /**
      * The earliest ack after a write at {@code sentUs}, else the last ack; null before the
      * first. Acks before it are dropped: every frame acknowledged later was written later.
      */
@@ -188,7 +249,7 @@ public final class InFlight implements DeliveryEstimate {
     }
 
     private long wireUs(int size, long nowUs) {
-        long bytesPerSecond = rate.get(nowUs);
+        long bytesPerSecond = linkRate(nowUs);
         return bytesPerSecond > 0 ? size * 1_000_000L / bytesPerSecond : 0;
     }
 
@@ -201,7 +262,7 @@ public final class InFlight implements DeliveryEstimate {
     private void correctLinkQueue(Sent s, long nowUs) {
         long observedQueueUs = Math.max(0, nowUs - s.sentUs() - pathRtt.get(nowUs) - wireUs(s.bytes(), nowUs));
         long excessUs = s.predictedQueueUs() - observedQueueUs;
-        long bytesPerSecond = rate.get(nowUs);
+        long bytesPerSecond = linkRate(nowUs);
         if (excessUs > 0 && bytesPerSecond > 0) {
             linkQueued = Math.max(0, linkQueuedAt(nowUs) - excessUs * bytesPerSecond / 1_000_000);
             linkQueuedUs = nowUs;
@@ -243,7 +304,7 @@ public final class InFlight implements DeliveryEstimate {
      */
     @Override
     public long arrivalUs(long nowUs, int size) {
-        long bytesPerSecond = rate.get(nowUs);
+        long bytesPerSecond = linkRate(nowUs);
         if (!acking || !learnt(nowUs) || bytesPerSecond <= 0) {
             return nowUs;
         }
@@ -262,7 +323,7 @@ public final class InFlight implements DeliveryEstimate {
     }
 
     private long linkQueuedAt(long nowUs) {
-        long bytesPerSecond = rate.get(nowUs);
+        long bytesPerSecond = linkRate(nowUs);
         if (linkQueued <= 0 || bytesPerSecond <= 0) {
             return 0; // the link clock runs only once a rate is known
         }

@@ -56,6 +56,11 @@ final class WindowedExtreme {
         return samples.isEmpty() ? -1 : samples.peekFirst().value();
     }
 
+    /** Forgets every sample: what they measured no longer holds. */
+    void clear() {
+        samples.clear();
+    }
+
     private void expire(long nowUs) {
         while (samples.size() > 1 && nowUs - samples.peekFirst().atUs() > windowUs) {
             samples.pollFirst();

@@ -12,7 +12,7 @@ final class SimulatedLink {
     private record Ack(int track, long seq, long atUs) {
     }
 
-    private final long bytesPerSecond;
+    private long bytesPerSecond;
     private final long rttUs;
     private final long ackJitterUs;
     private final Random jitter;
@@ -49,6 +49,11 @@ final class SimulatedLink {
         return arrival;
     }
 
+    /** The bottleneck's rate changes (a viewer's Wi-Fi, a shaped link): from the next frame on. */
+    void rate(long newBytesPerSecond) {
+        bytesPerSecond = newBytesPerSecond;
+    }
+
     /** Half the round trip: how long a frame through the bottleneck takes to the viewer. */
     long oneWayUs() {
         return rttUs / 2;
@@ -62,6 +67,15 @@ final class SimulatedLink {
 
     /** Gives the acks due by now to the sender, each at its own instant; true if there were any. */
     boolean deliverAcks(InFlight f, long nowUs) {
+        return deliverAcks((Acks) f::ack, nowUs);
+    }
+
+    /** Whoever takes the viewer's acks: an {@link InFlight} record, or a whole session. */
+    interface Acks {
+        void ack(int track, long seq, long atUs);
+    }
+
+    boolean deliverAcks(Acks f, long nowUs) {
         if (nowUs >= stallFromUs && nowUs < stallToUs) {
             return false;
         }
