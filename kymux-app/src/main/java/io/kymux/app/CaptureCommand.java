@@ -4,11 +4,14 @@ import io.kymux.capture.Capture;
 import io.kymux.capture.CaptureOptions;
 import io.kymux.capture.EncoderSettings;
 import io.kymux.capture.PacketStreamWriter;
+import io.kymux.capture.RenditionSpec;
 import io.kymux.capture.SourceKind;
 import io.kymux.core.packet.PacketSink;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,6 +73,11 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--offset", defaultValue = "0,0", description = "display region offset X,Y")
     String offset;
 
+    @Option(names = "--renditions", description = {"encode several renditions of one video source at once, highest first:",
+        "1280x720@4M,640x360@1M,320x180@300k. With --to ws://host/ingest/FEED the first is FEED and the others",
+        "FEED~360p (their height); viewers of FEED get the one their link carries. Overrides --size and --bitrate"})
+    String renditions;
+
     @Option(names = "--reconnect", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = {"with --to: when the server goes away, keep capturing and connect again with backoff",
                 "(at most 1.5 s apart), resuming with a keyframe; --no-reconnect exits instead (default on)"})
@@ -99,21 +107,68 @@ final class CaptureCommand implements Callable<Integer> {
             }
         }
         var capture = new java.util.concurrent.atomic.AtomicReference<Capture>(); // the upload exists first
-        PacketSink sink;
+        Runnable requestKeyframe = () -> {
+            Capture c = capture.get();
+            if (c != null) {
+                c.requestKeyframe(); // every rendition's: their keyframes stay aligned
+            }
+        };
+        List<Capture.Output> outputs = new ArrayList<>();
         try {
-            sink = to == null ? new PacketStreamWriter(new FileOutputStream(FileDescriptor.out))
-                    : new ReconnectingUpload(this::connect, where(), reconnect, () -> {
-                        Capture c = capture.get();
-                        if (c != null) {
-                            c.requestKeyframe();
-                        }
-                    }, line -> System.err.println("kymux capture: " + line));
-        } catch (IllegalStateException e) {
+            if (renditions != null) {
+                for (Rendition r : renditions(enc)) {
+                    outputs.add(new Capture.Output(r.encoder(), upload(r.target(), requestKeyframe)));
+                }
+            } else {
+                outputs.add(new Capture.Output(enc, to == null
+                        ? new PacketStreamWriter(new FileOutputStream(FileDescriptor.out)) : upload(to, requestKeyframe)));
+            }
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            outputs.forEach(o -> o.sink().close());
             System.err.println("kymux capture: " + e.getMessage());
             return 1;
         }
-        capture.set(new Capture(opts, sink));
+        capture.set(new Capture(opts, outputs));
         return run(capture.get());
+    }
+
+    /** One rendition of {@code --renditions}: how it is encoded and where it goes. */
+    private record Rendition(EncoderSettings encoder, URI target) {
+    }
+
+    /**
+     * The renditions' encoders and feeds. x264's scene-cut keyframes are off: they would fall
+     * on different pictures at different sizes, and a viewer switches only at a keyframe
+     * every rendition shares.
+     */
+    private List<Rendition> renditions(EncoderSettings base) {
+        if (audio || to == null || !(to.getScheme().startsWith("ws") || to.getScheme().startsWith("http"))
+                || !to.getPath().startsWith("/ingest/")) {
+            throw new IllegalArgumentException("--renditions encodes video for a server: give --to ws://host:port/ingest/FEED");
+        }
+        String params = base.x264Params() == null || base.x264Params().isEmpty() ? "scenecut=0" : base.x264Params() + ":scenecut=0";
+        List<Rendition> out = new ArrayList<>();
+        List<RenditionSpec> specs = RenditionSpec.parseList(renditions);
+        for (int i = 0; i < specs.size(); i++) {
+            RenditionSpec r = specs.get(i);
+            EncoderSettings e = new EncoderSettings(base.encoder(), r.width(), r.height(), base.fps(), base.gop(),
+                    r.bitsPerSecond(), base.preset(), base.tune(), params);
+            String path = i == 0 ? to.getPath() : to.getPath() + io.kymux.core.feed.Rendition.SEPARATOR + r.label();
+            String query = (to.getQuery() == null ? "" : to.getQuery() + "&") + "bitrate=" + r.bitsPerSecond();
+            try {
+                out.add(new Rendition(e, new URI(to.getScheme(), to.getUserInfo(), to.getHost(), to.getPort(), path, query,
+                        null)));
+            } catch (java.net.URISyntaxException x) {
+                throw new IllegalArgumentException("--to " + to + ": " + x.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** An upload to {@code target} that reconnects (or not, with --no-reconnect). */
+    private PacketSink upload(URI target, Runnable requestKeyframe) {
+        return new ReconnectingUpload(() -> connect(target), where(), reconnect, requestKeyframe,
+                line -> System.err.println("kymux capture: " + line));
     }
 
     private Integer run(Capture capture) {
@@ -137,12 +192,12 @@ final class CaptureCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One connection to {@code --to}, by its scheme. */
-    private StreamingUpload connect() {
-        return switch (to.getScheme()) {
-            case "ws", "wss" -> new WebSocketUpload(to, fingerprint);
-            case "tcp" -> new TcpUpload(to);
-            default -> new HttpUpload(to, fingerprint);
+    /** One connection to {@code target}, by its scheme. */
+    private StreamingUpload connect(URI target) {
+        return switch (target.getScheme()) {
+            case "ws", "wss" -> new WebSocketUpload(target, fingerprint);
+            case "tcp" -> new TcpUpload(target);
+            default -> new HttpUpload(target, fingerprint);
         };
     }
 

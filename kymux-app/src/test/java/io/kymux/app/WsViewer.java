@@ -28,19 +28,35 @@ final class WsViewer implements WebSocket.Listener, AutoCloseable {
     private final boolean parse;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final WebSocket ws;
+    /** Reads at most this many bytes per second (0: as fast as they come), acking each frame. */
+    private final long throttleBytesPerSecond;
+    private final java.util.concurrent.ScheduledExecutorService later;
+    private long linkFreeNanos;
+    private java.util.concurrent.CompletableFuture<?> sending = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     WsViewer(int port, String name) throws Exception {
-        this(URI.create("ws://127.0.0.1:" + port + "/ws/" + name), true);
+        this(URI.create("ws://127.0.0.1:" + port + "/ws/" + name), true, 0);
     }
 
-    private WsViewer(URI url, boolean parse) throws Exception {
+    private WsViewer(URI url, boolean parse, long throttleBytesPerSecond) throws Exception {
         this.parse = parse;
+        this.throttleBytesPerSecond = throttleBytesPerSecond;
+        this.later = throttleBytesPerSecond > 0 ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor() : null;
         ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(url, this).get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * An acking viewer behind a thin link: it takes the next message only when its reading
+     * rate allows (the socket backs up meanwhile, as it would behind the link), and acks
+     * each frame as it takes it, as the player does.
+     */
+    static WsViewer throttled(int port, String name, long bytesPerSecond) throws Exception {
+        return new WsViewer(URI.create("ws://127.0.0.1:" + port + "/ws/" + name + "?ack=1"), true, bytesPerSecond);
     }
 
     /** A viewer of /ws/{name} that says it acknowledges frames ({@code ?ack=1}); it acks via {@link #ack}. */
     static WsViewer acking(int port, String name) throws Exception {
-        return new WsViewer(URI.create("ws://127.0.0.1:" + port + "/ws/" + name + "?ack=1"), true);
+        return new WsViewer(URI.create("ws://127.0.0.1:" + port + "/ws/" + name + "?ack=1"), true, 0);
     }
 
     /** Acknowledges a media frame (and everything before it), as the player does. */
@@ -50,7 +66,7 @@ final class WsViewer implements WebSocket.Listener, AutoCloseable {
 
     /** A viewer of {@code path} keeping binary messages whole in {@link #binaries}. */
     static WsViewer raw(int port, String path) throws Exception {
-        return new WsViewer(URI.create("ws://127.0.0.1:" + port + path), false);
+        return new WsViewer(URI.create("ws://127.0.0.1:" + port + path), false, 0);
     }
 
     @Override
@@ -77,9 +93,38 @@ final class WsViewer implements WebSocket.Listener, AutoCloseable {
             long pts = m.getLong();
             byte[] payload = new byte[m.remaining()];
             m.get(payload);
-            media.add(new Msg(track, (flags & BrowserMessage.FLAG_KEY) != 0, (flags & BrowserMessage.FLAG_CONFIG) != 0,
-                    (flags & BrowserMessage.FLAG_REPLAY) != 0, seq, pts, payload, System.nanoTime()));
+            Runnable take = () -> {
+                Msg msg = new Msg(track, (flags & BrowserMessage.FLAG_KEY) != 0, (flags & BrowserMessage.FLAG_CONFIG) != 0,
+                        (flags & BrowserMessage.FLAG_REPLAY) != 0, seq, pts, payload, System.nanoTime());
+                media.add(msg);
+                if (throttleBytesPerSecond > 0 && !msg.config()) {
+                    String ack = "{\"type\":\"ack\",\"track\":" + track + ",\"seq\":" + seq + "}";
+                    sending = sending.thenCompose(x -> ws.sendText(ack, true)); // one send at a time
+                }
+            };
+            return throttled(w, b.length, take);
         }
+        return throttled(w, b.length, () -> { });
+    }
+
+    /**
+     * Behind the thin link a message is taken (and acked) only once its bytes would have
+     * crossed it: each after the one before at the link's rate, and a quiet spell earns no
+     * credit. The next message is asked for then, so the socket backs up meanwhile.
+     */
+    private CompletionStage<?> throttled(WebSocket w, int bytes, Runnable take) {
+        if (throttleBytesPerSecond > 0) {
+            linkFreeNanos = Math.max(linkFreeNanos, System.nanoTime()) + bytes * 1_000_000_000L / throttleBytesPerSecond;
+            long waitNanos = linkFreeNanos - System.nanoTime();
+            if (waitNanos > 0) {
+                later.schedule(() -> {
+                    take.run();
+                    w.request(1);
+                }, waitNanos, TimeUnit.NANOSECONDS);
+                return null;
+            }
+        }
+        take.run();
         w.request(1);
         return null;
     }
@@ -117,5 +162,8 @@ final class WsViewer implements WebSocket.Listener, AutoCloseable {
     @Override
     public void close() {
         ws.abort();
+        if (later != null) {
+            later.shutdownNow();
+        }
     }
 }

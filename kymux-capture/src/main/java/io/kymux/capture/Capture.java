@@ -2,7 +2,9 @@ package io.kymux.capture;
 
 import io.kymux.core.packet.PacketSink;
 import io.kymux.core.media.RealtimeClock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -13,20 +15,35 @@ import org.slf4j.LoggerFactory;
  * One capture job: source → encoder → packet sink, on the calling thread until
  * {@link #stop()} or the source ends. PTS is the capture instant in µs since the Unix
  * epoch (strictly increasing), never a frame counter.
+ *
+ * <p>With several outputs (renditions) the source is read once, at the first output's
+ * size, and each further output gets its own scale branch and encoder. Every encoder gets
+ * every picture with the same PTS, and a keyframe request forces an IDR on all of them at
+ * once, so the renditions' keyframes are aligned.
  */
 public final class Capture implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Capture.class);
 
+    /** One encoding of the source and where its packets go. */
+    public record Output(EncoderSettings encoder, PacketSink sink) {
+    }
+
     private final CaptureOptions options;
-    private final PacketSink sink;
+    private final List<Output> outputs;
     private final AtomicBoolean keyframeRequested = new AtomicBoolean();
     private volatile boolean stopped;
     private long lastPtsUs;
 
     public Capture(CaptureOptions options, PacketSink sink) {
-        this.options = options;
-        this.sink = sink;
+        this(options, List.of(new Output(options.encoder(), sink)));
+    }
+
+    /** Renditions: the source is captured at the first output's size (the options' encoder settings are ignored). */
+    public Capture(CaptureOptions options, List<Output> outputs) {
+        this.options = new CaptureOptions(options.source(), options.audio(), options.device(), options.audioBackend(),
+                options.offsetX(), options.offsetY(), outputs.get(0).encoder());
+        this.outputs = List.copyOf(outputs);
     }
 
     /** The next encoded frame will be a keyframe. Safe from any thread. */
@@ -40,21 +57,35 @@ public final class Capture implements Runnable {
 
     @Override
     public void run() {
-        EncoderSettings enc = options.encoder();
-        try (FrameSource source = openSource(); Encoder encoder = new Encoder(enc, options.audio(), sink)) {
+        List<Encoder> encoders = new ArrayList<>();
+        List<Rescaler> scalers = new ArrayList<>();
+        try (FrameSource source = openSource()) {
+            for (Output o : outputs) {
+                encoders.add(new Encoder(o.encoder(), options.audio(), o.sink()));
+            }
             while (!stopped) {
                 AVFrame frame = source.next();
                 if (frame == null) {
                     break;
                 }
                 long pts = captureInstantUs(frame);
-                encoder.encode(frame, pts, keyframeRequested.getAndSet(false));
+                boolean key = keyframeRequested.getAndSet(false);
+                encoders.get(0).encode(frame, pts, key);
+                for (int i = 1; i < outputs.size(); i++) {
+                    if (scalers.size() < i) {
+                        EncoderSettings e = outputs.get(i).encoder();
+                        scalers.add(new Rescaler(frame.width(), frame.height(), frame.format(), e.width(), e.height()));
+                    }
+                    encoders.get(i).encode(scalers.get(i - 1).scale(frame), pts, key);
+                }
             }
-            encoder.flush();
+            encoders.forEach(Encoder::flush);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            sink.close();
+            encoders.forEach(Encoder::close);
+            scalers.forEach(Rescaler::close);
+            outputs.forEach(o -> o.sink().close());
         }
         log.debug("capture {} stopped", options.source());
     }

@@ -25,7 +25,10 @@ import java.util.regex.Pattern;
  */
 public final class Kymux {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** A feed, stream or destination name; a rendition of feed {@code video0} is {@code video0~label}. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}(~[A-Za-z0-9._-]{1,32})?");
+    /** What {@link #validName} accepts, for error messages. */
+    public static final String NAME_RULE = "use 1-64 of A-Z a-z 0-9 . _ - (a rendition: name~label)";
 
     private final ServerConfig config;
     private final FeedRegistry feeds;
@@ -169,7 +172,7 @@ public final class Kymux {
     /** Claims feed {@code name}'s producer slot, making the feed if need be; release with {@link #releaseProducer}. */
     public FeedClaim claimFeed(String name) {
         if (!validName(name)) {
-            return new FeedClaim(null, "bad feed name '" + name + "': use 1-64 of A-Z a-z 0-9 . _ -", false);
+            return new FeedClaim(null, "bad feed name '" + name + "': " + NAME_RULE, false);
         }
         Optional<Feed> f = feeds.getOrCreate(name);
         if (f.isEmpty()) {

@@ -249,6 +249,7 @@ public final class Session implements FrameSink {
             // late drops just after a switch are still the old layer's or its backlog's
             boolean settled = t.pending == null && nowUs - t.switchedAtUs >= SETTLE_US;
             Feed wanted = t.choose(set, estimate, struggling && settled, nowUs);
+            t.chosenAtBitsPerSecond = estimate;
             if (wanted == t.current) {
                 Feed cancelled = t.cancelPending();
                 if (cancelled != null) {
@@ -459,7 +460,7 @@ public final class Session implements FrameSink {
         active.add(next);
         leaving.add(old);
         long deadline = frame.receivedUs() + queue.limits().latencyBudgetUs();
-        queue.offerControl(new SessionEvent.TrackChanged(track, next.name(), info));
+        queue.offerControl(new SessionEvent.TrackChanged(track, next.name(), info, t.chosenAtBitsPerSecond));
         if (config != null) {
             queue.offerMedia(track, true, config, deadline);
         }

@@ -22,6 +22,8 @@ final class TrackFeeds {
     /** A rendition the viewer or an operator asked for by name; null: chosen by the link. */
     String pinned;
     long switches;
+    /** The link estimate at the last choice, told to the viewer with the switch. */
+    long chosenAtBitsPerSecond = -1;
     long switchedAtUs = Long.MIN_VALUE / 2;
     final RenditionChooser chooser = new RenditionChooser();
 

@@ -54,6 +54,9 @@ final class ApiHandler extends BodyHandler {
                 } else {
                     error(ctx, HttpResponseStatus.NOT_FOUND, "feed " + feed + " is not pulled");
                 }
+            } else if (req.method().equals(HttpMethod.PUT) && path.startsWith("/api/sessions/") && path.endsWith("/rendition")) {
+                putRendition(ctx, path.substring("/api/sessions/".length(), path.length() - "/rendition".length()),
+                        req.content().toString(StandardCharsets.UTF_8));
             } else if (req.method().equals(HttpMethod.POST) && path.equals("/api/destinations")) {
                 postDestination(ctx, req.content().toString(StandardCharsets.UTF_8));
             } else if (req.method().equals(HttpMethod.DELETE) && path.equals("/api/destinations/all")) {
@@ -105,7 +108,7 @@ final class ApiHandler extends BodyHandler {
         String problem = fingerprint != null && fingerprintProblem(fingerprint) != null ? fingerprintProblem(fingerprint)
                 : stream == null || StreamRegistry.normalize(stream).isEmpty() ? "field 'stream' must be a non-empty string"
                 : url == null ? "field 'destination' must be a ws:// or wss:// URL"
-                : id == null || !Kymux.validName(id) ? "field 'id' must be a string of 1-64 of A-Z a-z 0-9 . _ -"
+                : id == null || !Kymux.validName(id) ? "field 'id' must be a string: " + Kymux.NAME_RULE
                 : DestinationRule.problemWith(url);
         if (problem != null) {
             error(ctx, HttpResponseStatus.BAD_REQUEST, problem);
@@ -164,6 +167,42 @@ final class ApiHandler extends BodyHandler {
         Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(out));
     }
 
+    /**
+     * Pins a viewer's track to one rendition ({@code {"track":0,"feed":"video0~360p"}}), or
+     * lets it follow its link again ({@code "feed":null}).
+     */
+    private void putRendition(ChannelHandlerContext ctx, String id, String body)
+            throws com.fasterxml.jackson.core.JsonProcessingException {
+        io.kymux.core.session.Session session;
+        try {
+            long n = Long.parseLong(id);
+            session = kymux.sessions().stream().filter(x -> x.id() == n).findFirst().orElse(null);
+        } catch (NumberFormatException e) {
+            session = null;
+        }
+        if (session == null) {
+            error(ctx, HttpResponseStatus.NOT_FOUND, "no session " + id);
+            return;
+        }
+        JsonNode o = parseObject(ctx, body, "{\"track\":0,\"feed\":\"video0~360p\"}");
+        if (o == null) {
+            return;
+        }
+        JsonNode track = o.get("track");
+        JsonNode feed = o.get("feed");
+        int t = track == null ? 0 : track.asInt(-1);
+        if (feed == null || !(feed.isNull() || (feed.isTextual() && Kymux.validName(feed.asText())))) {
+            error(ctx, HttpResponseStatus.BAD_REQUEST, "field 'feed' must be a rendition's feed name, or null to follow the link");
+            return;
+        }
+        if (t < 0 || t >= session.tracks().size()) {
+            error(ctx, HttpResponseStatus.BAD_REQUEST, "session " + id + " has no track " + t);
+            return;
+        }
+        session.pinRendition(t, feed.isNull() ? null : feed.asText());
+        Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(o));
+    }
+
     private void postStream(ChannelHandlerContext ctx, String body) throws com.fasterxml.jackson.core.JsonProcessingException {
         JsonNode n = parseObject(ctx, body, "{\"stream\":\"stream/a\",\"feeds\":[\"video0\"]}");
         if (n == null) {
@@ -186,7 +225,7 @@ final class ApiHandler extends BodyHandler {
         List<String> names = new ArrayList<>();
         for (JsonNode f : feeds) {
             if (!f.isTextual() || !Kymux.validName(f.asText())) {
-                error(ctx, HttpResponseStatus.BAD_REQUEST, "bad feed name " + f + ": use 1-64 of A-Z a-z 0-9 . _ -");
+                error(ctx, HttpResponseStatus.BAD_REQUEST, "bad feed name " + f + ": " + Kymux.NAME_RULE);
                 return;
             }
             if (!names.contains(f.asText())) {

@@ -113,6 +113,18 @@ final class ApiJson {
             n.put("inFlightBytes", st.inFlightBytes());
             n.put("linkBytesPerSecond", st.linkBytesPerSecond());
             n.put("minRttUs", st.minRttUs());
+            n.put("linkEstimateBitsPerSecond", st.linkEstimateBitsPerSecond());
+            if (!st.renditions().isEmpty()) {
+                ArrayNode rs = n.putArray("renditions");
+                for (Session.RenditionState r : st.renditions()) {
+                    ObjectNode rn = rs.addObject();
+                    rn.put("track", r.track());
+                    rn.put("feed", r.feed());
+                    rn.put("switchingTo", r.switchingTo());
+                    rn.put("switches", r.switches());
+                    rn.put("pinned", r.pinned());
+                }
+            }
             ViewerReports.Viewer v = k.viewerReports().get(st.id());
             if (v != null) {
                 ViewerReports.Snapshot r = v.snapshot();

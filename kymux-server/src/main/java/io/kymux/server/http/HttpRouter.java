@@ -142,6 +142,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         if (!claimed(ctx, req, name, feed, kymux::claimProducer)) {
             return;
         }
+        feed.get().declareBitrate(declaredBitrate(req));
         if (isUpgrade(req)) {
             WebSocketServerHandshaker hs = handshaker(ctx, req, kymux.config().maxPacketSize() + 64);
             if (hs == null) {
@@ -160,13 +161,23 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(req); // a FullHttpRequest also carries the first bytes
     }
 
+    /** A producer's {@code ?bitrate=N} (bits per second: a rendition's ceiling); 0 when absent or not a number. */
+    private static long declaredBitrate(HttpRequest req) {
+        List<String> v = new QueryStringDecoder(req.uri()).parameters().getOrDefault("bitrate", List.of());
+        try {
+            return v.isEmpty() ? 0 : Math.max(0, Long.parseLong(v.get(0)));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /**
      * Whether a producer may publish to feed {@code name}: a valid name, room in the registry
      * ({@code feed} present) and no other producer. Otherwise answers 400/409 and closes.
      */
     private boolean claimed(ChannelHandlerContext ctx, HttpRequest req, String name, Optional<?> feed,
                             java.util.function.Predicate<String> claim) {
-        String error = !Kymux.validName(name) ? "bad feed name '" + name + "': use 1-64 of A-Z a-z 0-9 . _ -"
+        String error = !Kymux.validName(name) ? "bad feed name '" + name + "': " + Kymux.NAME_RULE
                 : feed.isEmpty() ? "too many feeds (limit " + kymux.config().maxFeeds() + ")"
                 : !claim.test(name) ? "feed " + name + " already has a producer" : null;
         if (error == null) {

@@ -39,6 +39,9 @@ public final class ControlMessages {
             o.put("track", t.track());
             o.put("feed", t.feed());
             describe(o, t.info());
+            if (t.linkBitsPerSecond() >= 0) {
+                o.put("linkBitsPerSecond", t.linkBitsPerSecond()); // a rendition switch, and why
+            }
         } else if (e instanceof SessionEvent.SourceEnded t) {
             o.put("type", "ended");
             o.put("track", t.track());

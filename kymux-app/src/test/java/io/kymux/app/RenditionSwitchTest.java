@@ -1,0 +1,83 @@
+package io.kymux.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `kymux capture test --renditions …` into a server, and a viewer behind a link that
+ * carries a quarter of the top rendition: it is moved to a lower one, and keeps getting
+ * a smooth picture instead of a keyframe slideshow.
+ */
+class RenditionSwitchTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aViewerReadingAQuarterOfTheTopRenditionEndsUpLowerAndGetsTwentyFramesASecond() throws Exception {
+        try (Harness h = new Harness();
+             KymuxProcess capture = KymuxProcess.start("capture", "test", "--renditions",
+                     "640x360@1M,320x180@300k,160x90@100k", "--fps", "30", "--gop", "60",
+                     "--to", "ws://127.0.0.1:" + h.port() + "/ingest/cam")) {
+            for (String feed : List.of("cam", "cam~180p", "cam~90p")) {
+                h.awaitFeedFrames(feed, 30, 30_000);
+                assertThat(h.server.kymux().feeds().get(feed)).as("feed %s (capture said: %s)", feed, capture.said())
+                        .hasValueSatisfying(f -> assertThat(f.stats().framesIn()).isGreaterThanOrEqualTo(30));
+            }
+            assertThat(h.server.kymux().feeds().get("cam~180p").orElseThrow().bitsPerSecond()).isEqualTo(300_000);
+            try (WsViewer v = WsViewer.throttled(h.port(), "cam", 1_000_000 / 8 / 4)) {
+                String rendition = awaitRendition(h, 15_000);
+                assertThat(rendition).as("moved off the top rendition").startsWith("cam~");
+                int before = v.mediaOf(0).size();
+                long from = System.nanoTime();
+                Thread.sleep(10_000);
+                List<WsViewer.Msg> all = v.mediaOf(0);
+                double seconds = (System.nanoTime() - from) / 1e9;
+                List<WsViewer.Msg> window = all.subList(before, all.size());
+                int lastConfig = -1;
+                for (int i = 0; i < all.size(); i++) {
+                    if (all.get(i).config()) {
+                        lastConfig = i;
+                    }
+                }
+                assertThat(lastConfig).as("no switch during the window: %s", v.texts).isLessThanOrEqualTo(before);
+                try (io.kymux.capture.PacketDecoder d = WsViewer.decodeH264(all.subList(lastConfig, all.size()))) {
+                    long framesInWindow = window.stream().filter(m -> !m.config()).count();
+                    System.out.printf("rendition %s: %.1f frames/s over %.1f s, %d decoded; switches %s%n", rendition,
+                            framesInWindow / seconds, seconds, d.framesDecoded(), v.texts.size() - 2);
+                    assertThat(framesInWindow / seconds).as("frames a second on %s", rendition).isGreaterThanOrEqualTo(20);
+                    assertThat(d.framesDecoded()).as("all decode").isGreaterThanOrEqualTo(framesInWindow - 2);
+                    assertThat(d.width()).isLessThan(640);
+                }
+            }
+        }
+    }
+
+    /** The viewer's current rendition once it has left the top (or the top, at the deadline). */
+    static String awaitRendition(Harness h, long timeoutMs) throws Exception {
+        long end = System.nanoTime() + timeoutMs * 1_000_000;
+        String feed = "cam";
+        while (System.nanoTime() < end) {
+            JsonNode sessions = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + h.port() + "/api/sessions")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            for (JsonNode s : sessions) {
+                for (JsonNode r : s.path("renditions")) {
+                    feed = r.path("feed").asText();
+                }
+            }
+            if (!feed.equals("cam")) {
+                return feed;
+            }
+            Thread.sleep(200);
+        }
+        return feed;
+    }
+}
