@@ -58,6 +58,38 @@ class BrowserPlayerTest {
     }
 
     @Test
+    void aRenditionSwitchReconfiguresTheDecoderOnTheSameConnection() throws Exception {
+        try (Harness h = new Harness(); Chromium browser = new Chromium();
+             KymuxProcess capture = KymuxProcess.start("capture", "test", "--renditions", "640x360@1M,320x180@300k",
+                     "--to", "ws://127.0.0.1:" + h.port() + "/ingest/cam")) {
+            h.awaitFeedFrames("cam", 1, 30_000);
+            h.awaitFeedFrames("cam~180p", 1, 30_000);
+            browser.driver.get("http://localhost:" + h.port() + "/watch/cam?transport=websocket");
+            JsonNode top = browser.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 30
+                    && n.path("displayWidth").asInt() == 640, Duration.ofSeconds(30));
+            assertThat(top).as("the top rendition plays (capture said: %s)", capture.said()).isNotNull();
+            long session = RenditionSwitchTest.sessionIds(h).get(0);
+            RenditionSwitchTest.pin(h, session, "\"cam~180p\"");
+            int before = top.get("videoFramesDecoded").asInt();
+            JsonNode low = browser.awaitStats(n -> n.path("displayWidth").asInt() == 320
+                    && n.get("videoFramesDecoded").asInt() >= before + 30, Duration.ofSeconds(20));
+            assertThat(low).as("pictures 320 wide after the switch").isNotNull();
+            assertThat(low.get("errors")).as("decoder errors").isEmpty();
+            assertThat(low.get("rendition").asText()).isEqualTo("cam~180p 320×180");
+            assertThat(low.get("connectedAt").asDouble()).as("the same connection").isEqualTo(top.get("connectedAt").asDouble());
+            RenditionSwitchTest.pin(h, session, "null");
+            int pinnedFrames = low.get("videoFramesDecoded").asInt();
+            JsonNode back = browser.awaitStats(n -> n.path("displayWidth").asInt() == 640
+                    && n.get("videoFramesDecoded").asInt() >= pinnedFrames + 30, Duration.ofSeconds(20));
+            assertThat(back).as("unpinned, a fast link climbs back to the top").isNotNull();
+            assertThat(back.get("errors")).isEmpty();
+            Thread.sleep(600);
+            assertThat(browser.driver.findElement(By.id("overlay")).getText()).contains("rendition cam 640×360")
+                    .containsPattern("received [0-9.]+ Mbit/s");
+        }
+    }
+
+    @Test
     void chromiumPlaysTheH264AndAacFfmpegPushesAsMpegTs() throws Exception {
         try (Harness h = new Harness(); Chromium browser = new Chromium()) {
             var push = TsIngestToFeedTest.pushInBackground(h.port(), "cam", 12, true);

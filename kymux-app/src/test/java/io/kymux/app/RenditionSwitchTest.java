@@ -60,6 +60,25 @@ class RenditionSwitchTest {
         }
     }
 
+    /** The ids of the server's sessions. */
+    static List<Long> sessionIds(Harness h) throws Exception {
+        JsonNode sessions = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + h.port() + "/api/sessions")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        List<Long> ids = new java.util.ArrayList<>();
+        sessions.forEach(s -> ids.add(s.get("id").asLong()));
+        return ids;
+    }
+
+    /** Pins a session's video track to a rendition ({@code "\"cam~180p\""}) or unpins it ({@code "null"}). */
+    static void pin(Harness h, long session, String feedJson) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + h.port() + "/api/sessions/" + session + "/rendition"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"track\":0,\"feed\":" + feedJson + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
     /** The viewer's current rendition once it has left the top (or the top, at the deadline). */
     static String awaitRendition(Harness h, long timeoutMs) throws Exception {
         long end = System.nanoTime() + timeoutMs * 1_000_000;

@@ -12,6 +12,10 @@ export function codecsSink(canvas, stats) {
     if (!t.kind) return; // described later, when its producer starts
     const renderer = t.kind === 'video' ? video : audio;
     renderer.configure(t);
+    if (t.kind === 'video') {
+      stats.rendition = `${t.feed} ${t.width}×${t.height}`;
+      if (t.linkBitsPerSecond != null) stats.serverLinkBps = t.linkBitsPerSecond;
+    }
     tracks.set(t.track, { kind: t.kind, renderer, lastSeq: tracks.get(t.track)?.lastSeq ?? null });
   }
 
@@ -32,6 +36,7 @@ export function codecsSink(canvas, stats) {
       else if (msg.type === 'error') stats.errors.push(msg.message);
     },
     media(msg) {
+      stats.bytesReceived += msg.payload.length;
       const t = tracks.get(msg.track);
       if (!t) return;
       if (!msg.config) {

@@ -29,19 +29,31 @@ export function toggleOverlayOnKey(el, sendsInput, storage) {
   }, { capture: true });
 }
 
+const mbps = (bps) => `${(bps / 1e6).toFixed(bps < 1e7 ? 2 : 0)} Mbit/s`;
+
+// what the link carries: received here, and what the server estimated when it chose the rendition
+function linkLine(stats) {
+  const here = stats.receivedBps == null ? 'received –' : `received ${mbps(stats.receivedBps)}`;
+  return stats.serverLinkBps == null ? here : `${here}, link ≈ ${mbps(stats.serverLinkBps)}`;
+}
+
 export function startOverlay(el, problemEl, stats, audioOnlyEl) {
   let lastFrames = 0;
+  let lastBytes = 0;
   let lastTime = performance.now();
   setInterval(() => {
     const now = performance.now();
     stats.fps = Math.round(((stats.videoFramesDecoded - lastFrames) * 1000) / (now - lastTime));
+    stats.receivedBps = Math.round(((stats.bytesReceived - lastBytes) * 8000) / (now - lastTime));
     lastFrames = stats.videoFramesDecoded;
+    lastBytes = stats.bytesReceived;
     lastTime = now;
     const lat = stats.latencyMs == null ? '–' : `${stats.latencyMs.toFixed(0)} ms`;
     el.textContent = [
       `${stats.name} via ${stats.transport ?? '…'}${stats.connected ? '' : ' (connecting)'}`,
       ...(stats.reason ? [`why: ${stats.reason}`] : []),
       `fps ${stats.fps}   latency ${lat}`,
+      ...(stats.rendition ? [`rendition ${stats.rendition}   ${linkLine(stats)}`] : []),
       `video ${stats.videoFramesDecoded}   audio ${stats.audioFramesDecoded}   dropped ${stats.droppedFrames}`,
       ...(stats.muted.length ? [`muted: ${stats.muted.join(', ')}`] : []),
       ...stats.steps.slice(-4).map((s) => `· ${s}`),

@@ -27,6 +27,8 @@ const stats = {
   connected: false,
   videoFramesDecoded: 0,
   framesPainted: 0,
+  displayWidth: null, // of the last picture painted
+  displayHeight: null,
   framesSkipped: 0, // decoded but replaced by a newer frame before it could be painted
   audioFramesDecoded: 0,
   droppedFrames: 0,
@@ -37,6 +39,10 @@ const stats = {
   firstFrameMs: null, // transport open → first decoded video frame
   errors: [],
   muted: [], // feeds the stream currently leaves out (vw mute by re-posting)
+  rendition: null, // the video feed delivering, "cam~360p 640×360" (a rendition set's, or the feed)
+  serverLinkBps: null, // the server's link estimate when it last switched renditions
+  bytesReceived: 0, // media bytes, for the link rate this page sees
+  receivedBps: null,
   audioOnly: false, // audio decoded and no video: the page says "audio only"
   pendingLatencies: [], // reported to the server once a second
   recordLatency(ms) {

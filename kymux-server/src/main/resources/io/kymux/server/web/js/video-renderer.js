@@ -13,7 +13,12 @@ export class VideoRenderer {
   }
 
   configure(track) {
-    if (this.decoder && this.codec === track.codec && this.decoder.state === 'configured') return;
+    if (this.decoder && this.codec === track.codec && this.decoder.state === 'configured') {
+      // same codec, new parameters (another rendition, a new producer): its config goes in
+      // front of the next keyframe, and nothing before that keyframe decodes
+      this.needKey = true;
+      return;
+    }
     this.close();
     this.codec = track.codec;
     this.decoder = new VideoDecoder({
@@ -71,6 +76,8 @@ export class VideoRenderer {
     }
     this.ctx.drawImage(frame, 0, 0, w, h);
     this.stats.framesPainted++;
+    this.stats.displayWidth = w;
+    this.stats.displayHeight = h;
     frame.close();
   }
 
