@@ -117,11 +117,11 @@ final class CaptureCommand implements Callable<Integer> {
         try {
             if (renditions != null) {
                 for (Rendition r : renditions(enc)) {
-                    outputs.add(new Capture.Output(r.encoder(), upload(r.target(), requestKeyframe)));
+                    outputs.add(new Capture.Output(r.encoder(), upload(r.target(), requestKeyframe, outputs.size(), capture)));
                 }
             } else {
-                outputs.add(new Capture.Output(enc, to == null
-                        ? new PacketStreamWriter(new FileOutputStream(FileDescriptor.out)) : upload(to, requestKeyframe)));
+                outputs.add(new Capture.Output(enc, to == null ? new PacketStreamWriter(new FileOutputStream(FileDescriptor.out))
+                        : upload(to, requestKeyframe, 0, capture)));
             }
         } catch (IllegalStateException | IllegalArgumentException e) {
             outputs.forEach(o -> o.sink().close());
@@ -165,10 +165,19 @@ final class CaptureCommand implements Callable<Integer> {
         return out;
     }
 
-    /** An upload to {@code target} that reconnects (or not, with --no-reconnect). */
-    private PacketSink upload(URI target, Runnable requestKeyframe) {
+    /**
+     * An upload to {@code target} that reconnects (or not, with --no-reconnect); the server's
+     * bitrate requests go to output {@code index}'s encoder.
+     */
+    private PacketSink upload(URI target, Runnable requestKeyframe, int index,
+                              java.util.concurrent.atomic.AtomicReference<Capture> capture) {
         return new ReconnectingUpload(() -> connect(target), where(), reconnect, requestKeyframe,
-                line -> System.err.println("kymux capture: " + line));
+                line -> System.err.println("kymux capture: " + line)).onBitrateRequest(b -> {
+                    Capture c = capture.get();
+                    if (c != null) {
+                        c.requestBitrate(index, b);
+                    }
+                });
     }
 
     private Integer run(Capture capture) {

@@ -25,6 +25,7 @@ final class ReconnectingUpload implements PacketSink {
     private final boolean reconnect;
     private final Consumer<String> say;
     private final Runnable requestKeyframe;
+    private volatile java.util.function.LongConsumer requestBitrate = b -> { };
     private final Object lock = new Object();
     private volatile StreamingUpload upload;
     private volatile boolean awaitingKey;
@@ -124,7 +125,14 @@ final class ReconnectingUpload implements PacketSink {
 
     private StreamingUpload attach(StreamingUpload u) {
         u.onKeyframeRequest(requestKeyframe);
+        u.onBitrateRequest(b -> requestBitrate.accept(b)); // set later, once the capture exists
         return u;
+    }
+
+    /** What to do when the server asks for another bitrate, on this connection and the next ones. */
+    ReconnectingUpload onBitrateRequest(java.util.function.LongConsumer c) {
+        requestBitrate = c;
+        return this;
     }
 
     private void startReconnecting() {

@@ -36,6 +36,7 @@ abstract class StreamingUpload implements PacketSink {
     private Channel channel;
     private volatile String failure;
     private volatile Runnable onKeyframeRequest = () -> { };
+    private volatile java.util.function.LongConsumer onBitrateRequest = b -> { };
 
     /**
      * Connects (blocking: called on the producer's thread) and keeps the channel. For
@@ -100,6 +101,17 @@ abstract class StreamingUpload implements PacketSink {
     public final StreamingUpload onKeyframeRequest(Runnable r) {
         onKeyframeRequest = r;
         return this;
+    }
+
+    /** What to do when the server asks for another bitrate (a rate-following viewer's link). */
+    public final StreamingUpload onBitrateRequest(java.util.function.LongConsumer c) {
+        onBitrateRequest = c;
+        return this;
+    }
+
+    /** For subclasses: the server asked for this many bits per second. */
+    protected final void bitrateRequested(long bitsPerSecond) {
+        onBitrateRequest.accept(bitsPerSecond);
     }
 
     /** For subclasses: the server asked for a keyframe. */

@@ -42,6 +42,9 @@ public final class WebSocketUpload extends StreamingUpload {
                                         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame f) {
                                             if (f instanceof TextWebSocketFrame t && io.kymux.core.packet.BackChannel.isKeyframeRequest(t.text())) {
                                                 keyframeRequested();
+                                            } else if (f instanceof TextWebSocketFrame t
+                                                    && io.kymux.core.packet.BackChannel.bitrateRequested(t.text()) > 0) {
+                                                bitrateRequested(io.kymux.core.packet.BackChannel.bitrateRequested(t.text()));
                                             } else if (f instanceof CloseWebSocketFrame c) {
                                                 closeReason = c.statusCode() + " " + c.reasonText();
                                             }

@@ -31,6 +31,8 @@ public final class Capture implements Runnable {
 
     private final CaptureOptions options;
     private final List<Output> outputs;
+    /** Per output: a bitrate the server asked for and the encoder has not taken yet, 0 if none. */
+    private final java.util.concurrent.atomic.AtomicLongArray bitrateRequested;
     private final AtomicBoolean keyframeRequested = new AtomicBoolean();
     private volatile boolean stopped;
     private long lastPtsUs;
@@ -44,6 +46,17 @@ public final class Capture implements Runnable {
         this.options = new CaptureOptions(options.source(), options.audio(), options.device(), options.audioBackend(),
                 options.offsetX(), options.offsetY(), outputs.get(0).encoder());
         this.outputs = List.copyOf(outputs);
+        this.bitrateRequested = new java.util.concurrent.atomic.AtomicLongArray(outputs.size());
+    }
+
+    /**
+     * Output {@code index}'s encoder takes this bitrate at its next frame (a rate-following
+     * viewer's link). Safe from any thread.
+     */
+    public void requestBitrate(int index, long bitsPerSecond) {
+        if (bitsPerSecond > 0) {
+            bitrateRequested.set(index, bitsPerSecond);
+        }
     }
 
     /** The next encoded frame will be a keyframe. Safe from any thread. */
@@ -70,6 +83,13 @@ public final class Capture implements Runnable {
                 }
                 long pts = captureInstantUs(frame);
                 boolean key = keyframeRequested.getAndSet(false);
+                for (int i = 0; i < encoders.size(); i++) {
+                    long bitrate = bitrateRequested.getAndSet(i, 0);
+                    if (bitrate > 0) {
+                        encoders.get(i).setBitrate(bitrate);
+                        log.debug("output {} now at {} bit/s", i, bitrate);
+                    }
+                }
                 encoders.get(0).encode(frame, pts, key);
                 for (int i = 1; i < outputs.size(); i++) {
                     if (scalers.size() < i) {

@@ -79,6 +79,10 @@ final class Encoder implements AutoCloseable {
             ctx.gop_size(s.gop());
             ctx.max_b_frames(0); // B-frames add a frame of latency
             if (s.encoder().equals("libx264")) {
+                // a VBV of half a second at the bitrate: the rate holds over short spans, and
+                // x264 applies a new one (setBitrate) to the running encoder
+                ctx.rc_max_rate(s.bitrate());
+                ctx.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, s.bitrate() / 2));
                 setIfGiven(opts, "preset", s.preset());
                 setIfGiven(opts, "tune", s.tune());
                 setIfGiven(opts, "x264-params", s.x264Params());
@@ -93,6 +97,22 @@ final class Encoder implements AutoCloseable {
             extra.writeBytes(ctx.extradata().capacity(ctx.extradata_size()).asByteBuffer());
             emitConfigIfNew(extra, 0);
         }
+    }
+
+    /**
+     * From the next frame on, encode at this bitrate. libavcodec's libx264 wrapper compares
+     * the context's bit_rate and rc_max_rate with x264's at every frame and calls
+     * x264_encoder_reconfig when they differ: no reopening, no extra keyframe.
+     */
+    void setBitrate(long bitsPerSecond) {
+        ctx.bit_rate(bitsPerSecond);
+        if (ctx.rc_max_rate() > 0) {
+            ctx.rc_max_rate(bitsPerSecond);
+        }
+    }
+
+    long bitrate() {
+        return ctx.bit_rate();
     }
 
     /** Encodes one frame stamped {@code ptsUs}; {@code forceKey} asks for an IDR now. */

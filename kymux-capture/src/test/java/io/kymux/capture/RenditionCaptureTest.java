@@ -63,6 +63,46 @@ class RenditionCaptureTest {
     }
 
     @Test
+    void aBitrateRequestChangesTheRunningEncodersRateWithoutAKeyframe() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        Capture c = new Capture(CaptureOptions.testVideo(EncoderSettings.h264(640, 360, 30, 3000, 2_000_000)), sink);
+        Thread t = new Thread(c, "capture");
+        t.start();
+        try {
+            awaitMedia(sink, 1);
+            long start = sink.packets.stream().filter(p -> !p.config()).findFirst().orElseThrow().ptsUs();
+            Thread.sleep(2500);
+            c.requestBitrate(0, 250_000);
+            long askedUs = CaptureTest.nowUs();
+            Thread.sleep(3000);
+            c.stop();
+            t.join(5000);
+            List<MediaPacket> media = sink.packets.stream().filter(p -> !p.config()).toList();
+            double before = bitsPerSecond(media, start + 1_000_000, start + 2_500_000);
+            double after = bitsPerSecond(media, askedUs + 1_000_000, askedUs + 3_000_000);
+            System.out.printf("x264 reconfigured 2 Mbit/s -> 250 kbit/s: %.0f bit/s before, %.0f bit/s from 1 s after%n",
+                    before, after);
+            assertThat(before).as("bits per second at 2 Mbit/s").isGreaterThan(1_000_000);
+            assertThat(after).as("bits per second from 1 s after asking for 250 kbit/s").isBetween(100_000.0, 400_000.0);
+            assertThat(media.stream().filter(MediaPacket::key).count()).as("the encoder was not reopened").isEqualTo(1);
+            try (PacketDecoder dec = new PacketDecoder(CodecId.H264)) {
+                sink.packets.forEach(p -> dec.decode(p.payload(), p.ptsUs()));
+                assertThat(dec.framesDecoded()).isGreaterThanOrEqualTo(media.size() - 2);
+            }
+        } finally {
+            c.stop();
+            t.join(5000);
+            sink.releaseAll();
+        }
+    }
+
+    static double bitsPerSecond(List<MediaPacket> media, long fromUs, long toUs) {
+        long bytes = media.stream().filter(p -> p.ptsUs() >= fromUs && p.ptsUs() < toUs)
+                .mapToLong(p -> p.payload().readableBytes()).sum();
+        return bytes * 8e6 / (toUs - fromUs);
+    }
+
+    @Test
     void aRenditionListIsReadHighestFirstWithReadableErrors() {
         assertThat(RenditionSpec.parseList("1280x720@4M,640x360@1M,320x180@300k"))
                 .containsExactly(new RenditionSpec(1280, 720, 4_000_000), new RenditionSpec(640, 360, 1_000_000),

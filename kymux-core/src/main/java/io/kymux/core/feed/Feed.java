@@ -42,6 +42,14 @@ public final class Feed {
     private Runnable keyframeRequester;
     private long lastKeyframeRequestUs = Long.MIN_VALUE;
     private long declaredBitsPerSecond;
+    private java.util.function.LongConsumer bitrateRequester;
+    private long lastBitrateRequestUs = Long.MIN_VALUE;
+    private long requestedBitsPerSecond = -1;
+
+    /** At most one bitrate request to the producer per this interval. */
+    public static final long BITRATE_REQUEST_INTERVAL_US = 500_000;
+    /** The least a rate-following producer is asked for, whatever the link. */
+    public static final long BITRATE_FLOOR = 100_000;
 
     /** At most one keyframe request to the producer per this interval. */
     public static final long KEYFRAME_REQUEST_INTERVAL_US = 500_000;
@@ -125,6 +133,11 @@ public final class Feed {
         declaredBitsPerSecond = Math.max(0, bitsPerSecond);
     }
 
+    /** The producer's declared ceiling, bits per second; 0: none. */
+    public synchronized long declaredBitsPerSecond() {
+        return declaredBitsPerSecond;
+    }
+
     /**
      * What a viewer's link must carry for this feed: the declared ceiling, else the rate
      * measured over the last second.
@@ -133,10 +146,50 @@ public final class Feed {
         return declaredBitsPerSecond > 0 ? declaredBitsPerSecond : (long) rate.bitrate();
     }
 
+    /**
+     * How to ask this feed's producer for another bitrate (the WebSocket ingest's back
+     * channel); null when it cannot be asked.
+     */
+    public synchronized void setBitrateRequester(java.util.function.LongConsumer requester) {
+        bitrateRequester = requester;
+    }
+
+    /**
+     * The one viewer of this feed can carry this many bits per second: the producer is asked
+     * to encode at that, bounded by the feed's declared ceiling and {@link #BITRATE_FLOOR} (a
+     * tenth of the ceiling at least), at most every {@link #BITRATE_REQUEST_INTERVAL_US} and
+     * only for a change of 5 % or more. With more viewers, or none, nothing is asked: one
+     * viewer's link must not lower the picture of the others. Returns the rate asked for, or -1.
+     */
+    public synchronized long followRate(long bitsPerSecond, long nowUs) {
+        if (bitrateRequester == null || !live || sinks.size() != 1 || bitsPerSecond <= 0) {
+            return -1;
+        }
+        long ceiling = declaredBitsPerSecond > 0 ? declaredBitsPerSecond : Long.MAX_VALUE;
+        long floor = Math.min(ceiling, Math.max(BITRATE_FLOOR, declaredBitsPerSecond / 10));
+        long target = Math.max(floor, Math.min(ceiling, bitsPerSecond));
+        boolean tooSoon = lastBitrateRequestUs != Long.MIN_VALUE && nowUs - lastBitrateRequestUs < BITRATE_REQUEST_INTERVAL_US;
+        long current = requestedBitsPerSecond > 0 ? requestedBitsPerSecond : ceiling;
+        if (tooSoon || (current != Long.MAX_VALUE && Math.abs(target - current) * 20 < current)) {
+            return -1;
+        }
+        lastBitrateRequestUs = nowUs;
+        requestedBitsPerSecond = target;
+        bitrateRequester.accept(target);
+        return target;
+    }
+
+    /** The bitrate the producer was last asked for; -1 if none since it started. */
+    public synchronized long requestedBitsPerSecond() {
+        return requestedBitsPerSecond;
+    }
+
     /** The producer went away. Viewers stay subscribed and resume if it returns. */
     public synchronized void close() {
         live = false;
         keyframeRequester = null;
+        bitrateRequester = null;
+        requestedBitsPerSecond = -1;
         gop.clear();
         for (FrameSink s : sinks) {
             s.onSourceEnded(this);

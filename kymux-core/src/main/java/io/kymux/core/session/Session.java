@@ -32,6 +32,8 @@ public final class Session implements FrameSink {
     public static final long ADAPT_INTERVAL_US = 100_000;
     /** After a switch, late drops do not count as the new layer's for this long. */
     public static final long SETTLE_US = 1_000_000;
+    /** The share of a rate-following viewer's link its producer is asked to fill: room for audio and bursts. */
+    public static final double RATE_SHARE = 0.85;
     /** Late drops in two reconsiderations this close together say the link cannot carry the layer. */
     public static final long STRUGGLE_US = 1_000_000;
 
@@ -50,6 +52,7 @@ public final class Session implements FrameSink {
     private final Runnable wake;
     private volatile RenditionSets renditions = RenditionSets.NONE;
     private volatile java.util.function.LongSupplier linkEstimate;
+    private volatile boolean followsRate;
     private long nextAdaptUs = Long.MIN_VALUE;
     /** The late drops counted at the last reconsideration: more since means the link struggles. */
     private long lateAtLastAdapt;
@@ -73,6 +76,16 @@ public final class Session implements FrameSink {
     /** Lets the tracks switch renditions; set before {@link #start}. */
     public Session adaptWith(RenditionSets sets) {
         this.renditions = sets;
+        return this;
+    }
+
+    /**
+     * This viewer controls the picture (the remote-desktop case): while it is its feeds' only
+     * viewer, their producers are asked to encode at {@link #RATE_SHARE} of its link
+     * ({@link Feed#followRate}), reconsidered with the renditions. Needs {@link #adaptWith}.
+     */
+    public Session followRate(boolean follow) {
+        this.followsRate = follow;
         return this;
     }
 
@@ -243,6 +256,11 @@ public final class Session implements FrameSink {
         for (int i = 0; i < sets.size(); i++) {
             TrackFeeds t = tracks.get(i);
             List<Rendition> set = sets.get(i);
+            if (followsRate && estimate > 0 && !set.isEmpty() && active.contains(t.current)) { // a video track
+                Feed f = t.current;
+                long target = (long) (estimate * RATE_SHARE);
+                feedCalls.add(() -> f.followRate(target, nowUs));
+            }
             if (set.size() < 2 || !active.contains(t.current)) {
                 continue;
             }

@@ -35,6 +35,9 @@ final class ApiJson {
             });
             n.put("fps", Math.round(s.fps() * 10) / 10.0);
             n.put("bitrate", Math.round(s.bitrateBps()));
+            n.put("renditionSet", io.kymux.core.feed.Rendition.setOf(f.name())); // the feed a viewer opens
+            n.put("declaredBitrate", f.declaredBitsPerSecond());
+            n.put("requestedBitrate", f.requestedBitsPerSecond()); // a rate-following viewer's link, -1: none
             n.put("framesIn", s.framesIn());
             n.put("bytesIn", s.bytesIn());
             n.put("lastPtsUs", s.lastPtsUs());

@@ -275,8 +275,10 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         if (hs == null) {
             return;
         }
-        boolean acks = new QueryStringDecoder(req.uri()).parameters().getOrDefault("ack", List.of()).contains("1");
+        java.util.Map<String, List<String>> query = new QueryStringDecoder(req.uri()).parameters();
+        boolean acks = query.getOrDefault("ack", List.of()).contains("1");
         WebSocketSessionHandler session = new WebSocketSessionHandler(kymux, hs, ctx.channel(), name, feeds.get(), acks);
+        session.session().followRate(kymux.followsRate(query, false));
         takeOver(ctx, req, hs, "ws-session", session, session::start);
     }
 

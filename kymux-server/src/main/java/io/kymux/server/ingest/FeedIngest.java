@@ -23,6 +23,7 @@ public final class FeedIngest {
     private final Feed feed;
     private final PacketStreamDecoder decoder;
     private final Runnable keyframeRequester;
+    private java.util.function.LongConsumer bitrateRequester;
     private final List<PacketStreamEvent> events = new ArrayList<>();
     private boolean opened;
     private boolean ended;
@@ -33,6 +34,11 @@ public final class FeedIngest {
         this.feed = feed;
         this.decoder = new PacketStreamDecoder(alloc, kymux.config().maxPacketSize());
         this.keyframeRequester = keyframeRequester;
+    }
+
+    /** The transport can also ask the producer for a bitrate (the WebSocket ingest). */
+    public void askBitrateWith(java.util.function.LongConsumer requester) {
+        bitrateRequester = requester;
     }
 
     public Feed feed() {
@@ -62,6 +68,7 @@ public final class FeedIngest {
             if (ev instanceof StreamHeader h) {
                 feed.open(h);
                 feed.setKeyframeRequester(keyframeRequester);
+                feed.setBitrateRequester(bitrateRequester);
                 opened = true;
             } else if (ev instanceof MediaPacket p) {
                 kymux.metrics().frameIn();

@@ -31,6 +31,7 @@ public final class WebSocketIngestHandler extends SimpleChannelInboundHandler<We
     public WebSocketIngestHandler(Kymux kymux, Feed feed, WebSocketServerHandshaker handshaker, Channel ch) {
         this.handshaker = handshaker;
         this.ingest = new FeedIngest(kymux, feed, ch.alloc(), () -> ch.writeAndFlush(new TextWebSocketFrame(io.kymux.core.packet.BackChannel.KEYFRAME_REQUEST)));
+        ingest.askBitrateWith(bps -> ch.writeAndFlush(new TextWebSocketFrame(io.kymux.core.packet.BackChannel.bitrateRequest(bps))));
     }
 
     @Override

@@ -60,7 +60,9 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
         }
         sessionId = ((QuicStreamChannel) ctx.channel()).streamId();
         boolean control = access.controlToken() != null && access.controlToken().equals(token);
-        connection.opened(new WebTransportViewer(kymux, connection.quic(), sessionId, name, feeds.get(), control));
+        WebTransportViewer viewer = new WebTransportViewer(kymux, connection.quic(), sessionId, name, feeds.get(), control);
+        viewer.session().followRate(kymux.followsRate(q.parameters(), control));
+        connection.opened(viewer);
         respond(ctx, "200", false);
     }
 

@@ -96,6 +96,10 @@ final class WebTransportViewer {
         return sessionId;
     }
 
+    public Session session() {
+        return session;
+    }
+
     /** The page's bidirectional stream (its header already read): control both ways. */
     void attachControl(QuicStreamChannel stream, ByteBuf rest) {
         if (control != null) {

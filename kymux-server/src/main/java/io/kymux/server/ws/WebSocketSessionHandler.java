@@ -45,6 +45,10 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
                 () -> channel.eventLoop().execute(this::drain)).adaptWith(kymux.feeds().renditions);
     }
 
+    public Session session() {
+        return session;
+    }
+
     /** Called once the handshake response is written. */
     public void start() {
         kymux.register(session);

@@ -1,0 +1,95 @@
+package io.kymux.core.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kymux.core.media.Frame;
+import io.kymux.core.media.TrackInfo;
+import io.kymux.core.packet.BackChannel;
+import io.kymux.core.packet.CodecId;
+import io.kymux.core.packet.StreamHeader;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A rate-following viewer's link sets its producer's bitrate: bounded, rate-limited, one viewer only. */
+class FollowRateTest {
+
+    static final FrameSink IGNORE = new FrameSink() {
+        @Override
+        public void onTrack(Feed feed, TrackInfo track) {
+        }
+
+        @Override
+        public void onFrame(Feed feed, Frame frame) {
+            frame.release();
+        }
+
+        @Override
+        public void onSourceEnded(Feed feed) {
+        }
+    };
+
+    static Feed feed(List<Long> asked, long declared) {
+        Feed f = new Feed("cam", FeedLimits.DEFAULT);
+        f.open(StreamHeader.video(CodecId.H264, 640, 360));
+        f.declareBitrate(declared);
+        f.setBitrateRequester(asked::add);
+        return f;
+    }
+
+    @Test
+    void theOneViewersLinkIsAskedForWithinTheCeilingAndTheFloorAtMostTwiceASecond() {
+        List<Long> asked = new ArrayList<>();
+        Feed f = feed(asked, 4_000_000);
+        assertThat(f.followRate(1_000_000, 0)).as("no viewer: nobody to follow").isEqualTo(-1);
+        f.subscribe(IGNORE, 0);
+        assertThat(f.followRate(1_000_000, 0)).isEqualTo(1_000_000);
+        assertThat(f.followRate(2_000_000, 400_000)).as("within half a second").isEqualTo(-1);
+        assertThat(f.followRate(2_000_000, 500_000)).isEqualTo(2_000_000);
+        assertThat(f.followRate(2_050_000, 1_000_000)).as("a change under 5 %").isEqualTo(-1);
+        assertThat(f.followRate(9_000_000, 1_500_000)).as("the declared ceiling").isEqualTo(4_000_000);
+        assertThat(f.followRate(1_000, 2_000_000)).as("a tenth of the ceiling at least").isEqualTo(400_000);
+        assertThat(asked).containsExactly(1_000_000L, 2_000_000L, 4_000_000L, 400_000L);
+        assertThat(f.requestedBitsPerSecond()).isEqualTo(400_000);
+        f.dispose();
+    }
+
+    @Test
+    void aSecondViewerStopsTheFollowingAndAProducerThatLeavesForgetsIt() {
+        List<Long> asked = new ArrayList<>();
+        Feed f = feed(asked, 0);
+        f.subscribe(IGNORE, 0);
+        FrameSink other = new FrameSink() {
+            @Override
+            public void onTrack(Feed feed, TrackInfo track) {
+            }
+
+            @Override
+            public void onFrame(Feed feed, Frame frame) {
+                frame.release();
+            }
+
+            @Override
+            public void onSourceEnded(Feed feed) {
+            }
+        };
+        f.subscribe(other, 0);
+        assertThat(f.followRate(1_000_000, 0)).as("two viewers: one link must not lower the other's picture").isEqualTo(-1);
+        f.unsubscribe(other);
+        assertThat(f.followRate(50_000, 0)).as("no ceiling declared: the floor alone").isEqualTo(Feed.BITRATE_FLOOR);
+        f.close();
+        assertThat(f.requestedBitsPerSecond()).isEqualTo(-1);
+        assertThat(f.followRate(1_000_000, 10_000_000)).as("no producer to ask").isEqualTo(-1);
+        assertThat(asked).containsExactly(Feed.BITRATE_FLOOR);
+        f.dispose();
+    }
+
+    @Test
+    void theBackChannelsBitrateMessageRoundTripsAndIgnoresOthers() {
+        assertThat(BackChannel.bitrateRequest(1_500_000)).isEqualTo("{\"type\":\"bitrate\",\"bitsPerSecond\":1500000}");
+        assertThat(BackChannel.bitrateRequested(BackChannel.bitrateRequest(1_500_000))).isEqualTo(1_500_000);
+        assertThat(BackChannel.bitrateRequested(BackChannel.KEYFRAME_REQUEST)).isEqualTo(-1);
+        assertThat(BackChannel.bitrateRequested("{\"type\":\"bitrate\",\"bitsPerSecond\":\"x\"}")).isEqualTo(-1);
+        assertThat(BackChannel.bitrateRequested("{\"type\":\"bitrate\",\"bitsPerSecond\":99999999999999999}")).isEqualTo(-1);
+    }
+}
