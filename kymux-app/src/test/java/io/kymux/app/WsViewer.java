@@ -51,7 +51,12 @@ final class WsViewer implements WebSocket.Listener, AutoCloseable {
      * each frame as it takes it, as the player does.
      */
     static WsViewer throttled(int port, String name, long bytesPerSecond) throws Exception {
-        return new WsViewer(URI.create("ws://127.0.0.1:" + port + "/ws/" + name + "?ack=1"), true, bytesPerSecond);
+        return throttled(port, name, bytesPerSecond, "");
+    }
+
+    /** {@link #throttled}, with more of a query ({@code &rate=follow}). */
+    static WsViewer throttled(int port, String name, long bytesPerSecond, String query) throws Exception {
+        return new WsViewer(URI.create("ws://127.0.0.1:" + port + "/ws/" + name + "?ack=1" + query), true, bytesPerSecond);
     }
 
     /** A viewer of /ws/{name} that says it acknowledges frames ({@code ?ack=1}); it acks via {@link #ack}. */

@@ -79,10 +79,11 @@ final class Encoder implements AutoCloseable {
             ctx.gop_size(s.gop());
             ctx.max_b_frames(0); // B-frames add a frame of latency
             if (s.encoder().equals("libx264")) {
-                // a VBV of half a second at the bitrate: the rate holds over short spans, and
-                // x264 applies a new one (setBitrate) to the running encoder
+                // a VBV of 150 ms at the bitrate (the viewers' latency budget): no frame, a
+                // keyframe included, takes longer than that on a link of the stream's rate, and
+                // x264 applies a new rate (setBitrate) to the running encoder
                 ctx.rc_max_rate(s.bitrate());
-                ctx.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, s.bitrate() / 2));
+                ctx.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, s.bitrate() * 150 / 1000));
                 setIfGiven(opts, "preset", s.preset());
                 setIfGiven(opts, "tune", s.tune());
                 setIfGiven(opts, "x264-params", s.x264Params());
