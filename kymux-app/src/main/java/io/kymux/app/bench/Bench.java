@@ -56,19 +56,30 @@ public final class Bench {
         // in-process: publish straight into the feed, so PTS is the ingest instant and the
         // figure is exactly the relay's; against a target: over the WebSocket ingest. Either
         // way keyframe requests are answered, as a real capture does
-        FeedPacketSink inProcess = server != null
-                ? new FeedPacketSink(server.kymux().feeds().getOrCreate(FEED).orElseThrow(), server.kymux().clock())
-                : null;
-        WebSocketUpload upload = inProcess != null ? null : new WebSocketUpload(URI.create(
-                "ws://" + base.getHost() + ":" + base.getPort() + "/ingest/" + FEED));
-        PacketSink sink = inProcess != null ? inProcess : upload;
-        SyntheticStream stream = new SyntheticStream(sink, o.bitrate(), o.fps(), o.gop(),
-                (long) (o.durationSeconds() + o.warmupSeconds()) * o.fps());
-        if (inProcess != null) {
-            inProcess.answerKeyframeRequestsWith(stream::requestKeyframe);
-        } else {
-            upload.onKeyframeRequest(stream::requestKeyframe);
+        List<Long> bitrates = new ArrayList<>(List.of(o.bitrate()));
+        bitrates.addAll(o.lowerRenditions());
+        List<PacketSink> sinks = new ArrayList<>();
+        List<Runnable> answerKeyframes = new ArrayList<>();
+        SyntheticStream[] streamRef = new SyntheticStream[1];
+        for (long bitrate : bitrates) {
+            String feed = bitrate == o.bitrate() ? FEED : FEED + io.kymux.core.feed.Rendition.SEPARATOR + bitrate / 1000 + "k";
+            if (server != null) {
+                io.kymux.core.feed.Feed f = server.kymux().feeds().getOrCreate(feed).orElseThrow();
+                f.declareBitrate(o.lowerRenditions().isEmpty() ? 0 : bitrate);
+                FeedPacketSink in = new FeedPacketSink(f, server.kymux().clock());
+                sinks.add(in);
+                answerKeyframes.add(() -> in.answerKeyframeRequestsWith(streamRef[0]::requestKeyframe));
+            } else {
+                WebSocketUpload up = new WebSocketUpload(URI.create("ws://" + base.getHost() + ":" + base.getPort()
+                        + "/ingest/" + feed + (o.lowerRenditions().isEmpty() ? "" : "?bitrate=" + bitrate)));
+                sinks.add(up);
+                answerKeyframes.add(() -> up.onKeyframeRequest(streamRef[0]::requestKeyframe));
+            }
         }
+        SyntheticStream stream = new SyntheticStream(sinks, bitrates, o.fps(), o.gop(),
+                (long) (o.durationSeconds() + o.warmupSeconds()) * o.fps());
+        streamRef[0] = stream;
+        answerKeyframes.forEach(Runnable::run); // a request to any rendition: a keyframe on all
         Thread publisher = new Thread(stream, "bench-publisher");
         ResourceSampler sampler = new ResourceSampler(o.relayPid());
         try {
@@ -234,7 +245,9 @@ public final class Bench {
                     continue; // joined mid-stream: offered only what came after its join
                 }
                 Session.SessionStats st = s.stats();
-                long accounted = st.delivered() + st.drops().total() + st.queuedFrames();
+                // a rendition switch delivers its picture twice: the old rendition's, and the new one's keyframe
+                long switches = st.renditions().stream().mapToLong(Session.RenditionState::switches).sum();
+                long accounted = st.delivered() + st.drops().total() + st.queuedFrames() - switches;
                 if (accounted != published) {
                     ok = false;
                     detail.append("session ").append(st.id()).append(": ").append(accounted).append(" of ")

@@ -73,6 +73,21 @@ public final class BenchCommand implements Callable<Integer> {
                     + "are shaped by the kernel (tc on a test host of your own; see kymux-bench/thin-links.sh)")
     int slowLocalPort;
 
+    @Option(names = "--renditions", split = ",", converter = BitrateConverter.class,
+            description = {"also publish renditions at these bitrates below --bitrate (e.g. 1M,300k), keyframes aligned;",
+                "WebSocket viewers then follow their links across the set"})
+    java.util.List<Long> renditions;
+
+    /** 300k, 1M, 1500000. */
+    static final class BitrateConverter implements picocli.CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String s) {
+            String lower = s.trim().toLowerCase(java.util.Locale.ROOT);
+            long unit = lower.endsWith("k") ? 1_000 : lower.endsWith("m") ? 1_000_000 : 1;
+            return Math.round(Double.parseDouble(unit == 1 ? lower : lower.substring(0, lower.length() - 1)) * unit);
+        }
+    }
+
     @Option(names = "--target", description = "an existing server, http://host:port (loopback or your own test hosts)")
     URI target;
 
@@ -88,7 +103,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--ts-ingest and --ts-watch go together, with --transport ts");
         }
         BenchReport r = Bench.run(new BenchOptions(viewers, duration, warmup, bitrate, fps, gop, slowFraction, slowRate,
-                target, latencyBudgetMs, ack, transport, slowJoin, slowLocalPort, tsIngest, tsWatch, relayPid));
+                target, latencyBudgetMs, ack, transport, slowJoin, slowLocalPort, tsIngest, tsWatch, relayPid,
+                renditions == null ? java.util.List.of() : renditions));
         System.out.print(r.table());
         if (json != null) {
             Files.writeString(json, r.json());

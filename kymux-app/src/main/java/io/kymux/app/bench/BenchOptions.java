@@ -10,12 +10,20 @@ import java.net.URI;
  * transport {@code ts} the stream is MPEG-TS, posted to {@code tsIngest} and watched at
  * {@code tsWatch} (by default the server's {@code /ts/} feed; any vw/jsmpeg-style relay's
  * URLs otherwise); {@code relayPid} > 0 names the relay's process, whose CPU and RSS are
- * then reported.
+ * then reported. {@code lowerRenditions}: bitrates of renditions below the stream's, published
+ * with it (keyframes aligned) as {@code FEED~…k}; viewers then follow their links across them.
  */
 record BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bitrate, int fps, int gop,
                     double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack,
                     String transport, int slowJoinSeconds, int slowLocalPort, URI tsIngest, URI tsWatch,
-                    int relayPid) {
+                    int relayPid, java.util.List<Long> lowerRenditions) {
+
+    BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bitrate, int fps, int gop,
+                 double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack,
+                 String transport, int slowJoinSeconds, int slowLocalPort, URI tsIngest, URI tsWatch, int relayPid) {
+        this(viewers, durationSeconds, warmupSeconds, bitrate, fps, gop, slowFraction, slowRate, target, latencyBudgetMs,
+                ack, transport, slowJoinSeconds, slowLocalPort, tsIngest, tsWatch, relayPid, java.util.List.of());
+    }
 
     BenchOptions(int viewers, int durationSeconds, int warmupSeconds, long bitrate, int fps, int gop,
                  double slowFraction, double slowRate, URI target, long latencyBudgetMs, boolean ack,

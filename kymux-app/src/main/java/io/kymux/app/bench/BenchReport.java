@@ -20,6 +20,10 @@ record BenchReport(BenchOptions options, long published, Group normal, Group slo
                  long p999Us, long maxUs) {
     }
 
+    private static double perViewer(Group g) {
+        return g.viewers() == 0 ? 0 : (double) g.framesReceived() / g.viewers();
+    }
+
     String table() {
         StringBuilder b = new StringBuilder();
         String slowLinks = options.slowLocalPort() > 0
@@ -45,6 +49,8 @@ record BenchReport(BenchOptions options, long published, Group normal, Group slo
                 slow.framesReceived()));
         b.append(String.format(Locale.ROOT, "%-8s %12d %12d%n", "dropped", normal.framesDropped(),
                 slow.framesDropped()));
+        b.append(String.format(Locale.ROOT, "%-8s %12.1f %12.1f  (frames a viewer got, on average)%n", "each",
+                perViewer(normal), perViewer(slow)));
         if (normal.warmupDropped() >= 0) {
             b.append(String.format(Locale.ROOT, "%-8s %12d %12d  (frames of the warm-up)%n", "dropped", normal.warmupDropped(),
                     slow.warmupDropped()));

@@ -22,20 +22,27 @@ final class SyntheticStream implements Runnable {
     private static final byte[] CONFIG = ByteBufUtil.decodeHexDump(
             "000000016742c015da0507e840000003004000000f23c58ba80000000168ce3c80");
 
-    private final PacketSink sink;
+    private final java.util.List<PacketSink> sinks;
     private final int fps;
     private final int gop;
-    private final FrameSizes sizes;
+    private final java.util.List<FrameSizes> sizes = new java.util.ArrayList<>();
     private final long frames;
     private volatile long published;
     private volatile boolean keyframeRequested;
 
     SyntheticStream(PacketSink sink, long bitrate, int fps, int gop, long frames) {
-        this.sink = sink;
+        this(java.util.List.of(sink), java.util.List.of(bitrate), fps, gop, frames);
+    }
+
+    /** Renditions: one stream per sink at its bitrate, the same pictures (PTS, keyframes) in each. */
+    SyntheticStream(java.util.List<PacketSink> sinks, java.util.List<Long> bitrates, int fps, int gop, long frames) {
+        this.sinks = sinks;
         this.fps = fps;
         this.gop = gop;
         this.frames = frames;
-        this.sizes = FrameSizes.of(bitrate, fps, gop);
+        for (long b : bitrates) {
+            sizes.add(FrameSizes.of(b, fps, gop));
+        }
     }
 
     /** A viewer needs a keyframe: the next frame is one, as a real encoder would do. */
@@ -50,10 +57,13 @@ final class SyntheticStream implements Runnable {
 
     @Override
     public void run() {
-        sink.open(StreamHeader.video(CodecId.H264, 320, 240));
-        sink.accept(new MediaPacket(nowUs(), true, false, Unpooled.wrappedBuffer(CONFIG)));
+        for (PacketSink sink : sinks) {
+            sink.open(StreamHeader.video(CodecId.H264, 320, 240));
+            sink.accept(new MediaPacket(nowUs(), true, false, Unpooled.wrappedBuffer(CONFIG)));
+        }
         long period = 1_000_000_000L / fps;
         long start = System.nanoTime();
+        ByteBuf[] payloads = new ByteBuf[sinks.size()];
         for (long i = 0; i < frames && !Thread.currentThread().isInterrupted(); i++) {
             long due = start + i * period;
             long wait = due - System.nanoTime();
@@ -64,14 +74,19 @@ final class SyntheticStream implements Runnable {
             if (key) {
                 keyframeRequested = false;
             }
-            ByteBuf payload = frame(key); // built before the PTS is taken: not relay time
-            sink.accept(new MediaPacket(nowUs(), false, key, payload));
+            for (int s = 0; s < payloads.length; s++) {
+                payloads[s] = frame(sizes.get(s), key); // built before the PTS is taken: not relay time
+            }
+            long pts = nowUs();
+            for (int s = 0; s < payloads.length; s++) {
+                sinks.get(s).accept(new MediaPacket(pts, false, key, payloads[s]));
+            }
             published = i + 1;
         }
-        sink.close();
+        sinks.forEach(PacketSink::close);
     }
 
-    private ByteBuf frame(boolean key) {
+    private static ByteBuf frame(FrameSizes sizes, boolean key) {
         int size = key ? sizes.key() : sizes.delta();
         // direct and pooled, as every real ingest's payload is (a heap payload would be copied
         // for each viewer on its way to the socket)

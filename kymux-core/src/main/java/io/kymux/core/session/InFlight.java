@@ -100,6 +100,12 @@ public final class InFlight implements DeliveryEstimate {
     private Lone quickest;
     /** What the link could carry, from a larger lone frame's extra delay over the quickest. */
     private final WindowedExtreme capacity = WindowedExtreme.max(CAPACITY_WINDOW_US);
+    /**
+     * The rate samples over spans of acks only, without the per-frame floor: a link with a
+     * burst allowance (a token bucket, an HTB class) carries a small frame at wire speed, and
+     * the floor then reads many times what the link sustains.
+     */
+    private final WindowedExtreme sustained = WindowedExtreme.max(RATE_WINDOW_US);
     private long capacityAtUs = NEVER;
 
     public InFlight(long maxAgeUs) {
@@ -149,7 +155,9 @@ public final class InFlight implements DeliveryEstimate {
         rate.add(ackedBytes * 1_000_000 / Math.max(FLOOR_INTERVAL_US, nowUs - oldestSentUs), nowUs);
         long intervalUs = nowUs - s.deliveredUsAtSend();
         if (intervalUs >= MIN_SAMPLE_US) {
-            rate.add((delivered - s.deliveredAtSend()) * 1_000_000 / intervalUs, nowUs);
+            long sample = (delivered - s.deliveredAtSend()) * 1_000_000 / intervalUs;
+            rate.add(sample, nowUs);
+            sustained.add(sample, nowUs);
         }
         Ack from = spanStart(s.sentUs());
         if (from != null) {
@@ -163,7 +171,9 @@ public final class InFlight implements DeliveryEstimate {
             // earlier ack shared the link with it: the rate is proven
             long spanUs = Math.max(nowUs - from.atUs(), s.sentUs() - from.frameSentUs());
             if (spanUs >= MIN_SAMPLE_US) {
-                rate.add((delivered - from.delivered()) * 1_000_000 / spanUs, nowUs);
+                long sample = (delivered - from.delivered()) * 1_000_000 / spanUs;
+                rate.add(sample, nowUs);
+                sustained.add(sample, nowUs);
                 rateProven |= s.sentUs() < from.atUs();
             }
         }
@@ -217,11 +227,15 @@ public final class InFlight implements DeliveryEstimate {
     }
 
     /**
-     * What the link could carry, bytes per second: the delivery rate, or more where a recent
-     * capacity sample shows more; -1 before either.
+     * What the link could sustain, bytes per second, for choosing what to send it: the rate
+     * over spans of acks, or more where a recent capacity sample shows more; -1 before either.
      */
     public long capacityBytesPerSecond(long nowUs) {
-        return linkRate(nowUs);
+        long r = sustained.get(nowUs);
+        if (nowUs - capacityAtUs <= CAPACITY_WINDOW_US) {
+            r = Math.max(r, capacity.get(nowUs));
+        }
+        return r;
     }
 
     /**
