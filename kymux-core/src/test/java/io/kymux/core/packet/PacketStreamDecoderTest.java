@@ -188,4 +188,17 @@ class PacketStreamDecoderTest {
             return false;
         }
     }
+
+    /** packet-stream.md, Renditions: the aligned keyframe's packet headers on three renditions. */
+    @Test
+    void renditionKeyframeVector() {
+        long pts = 1_720_000_013_900_000L;
+        String[] expected = {"40061c54b5d798e00000e1a4", "40061c54b5d798e000003840", "40061c54b5d798e0000010e0"};
+        int[] sizes = {57764, 14400, 4320};
+        for (int i = 0; i < 3; i++) {
+            io.netty.buffer.ByteBuf out = io.netty.buffer.Unpooled.buffer();
+            PacketStreamEncoder.writePacketHeader(pts, false, true, sizes[i], out);
+            org.assertj.core.api.Assertions.assertThat(io.netty.buffer.ByteBufUtil.hexDump(out)).isEqualTo(expected[i]);
+        }
+    }
 }
