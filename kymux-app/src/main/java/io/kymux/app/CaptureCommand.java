@@ -121,7 +121,8 @@ final class CaptureCommand implements Callable<Integer> {
                 }
             } else {
                 outputs.add(new Capture.Output(enc, to == null ? new PacketStreamWriter(new FileOutputStream(FileDescriptor.out))
-                        : upload(to, requestKeyframe, 0, capture)));
+                        : upload(isAudio || "tcp".equals(to.getScheme()) ? to : withBitrate(to, to.getPath(), enc.bitrate()),
+                                requestKeyframe, 0, capture)));
             }
         } catch (IllegalStateException | IllegalArgumentException e) {
             outputs.forEach(o -> o.sink().close());
@@ -154,15 +155,22 @@ final class CaptureCommand implements Callable<Integer> {
             EncoderSettings e = new EncoderSettings(base.encoder(), r.width(), r.height(), base.fps(), base.gop(),
                     r.bitsPerSecond(), base.preset(), base.tune(), params);
             String path = i == 0 ? to.getPath() : to.getPath() + io.kymux.core.feed.Rendition.SEPARATOR + r.label();
-            String query = (to.getQuery() == null ? "" : to.getQuery() + "&") + "bitrate=" + r.bitsPerSecond();
-            try {
-                out.add(new Rendition(e, new URI(to.getScheme(), to.getUserInfo(), to.getHost(), to.getPort(), path, query,
-                        null)));
-            } catch (java.net.URISyntaxException x) {
-                throw new IllegalArgumentException("--to " + to + ": " + x.getMessage());
-            }
+            out.add(new Rendition(e, withBitrate(to, path, r.bitsPerSecond())));
         }
         return out;
+    }
+
+    /**
+     * {@code to} with this path and {@code ?bitrate=}: the server takes it as the feed's
+     * ceiling (renditions are chosen by it; a rate-following viewer never asks for more).
+     */
+    private static URI withBitrate(URI to, String path, long bitsPerSecond) {
+        String query = (to.getQuery() == null ? "" : to.getQuery() + "&") + "bitrate=" + bitsPerSecond;
+        try {
+            return new URI(to.getScheme(), to.getUserInfo(), to.getHost(), to.getPort(), path, query, null);
+        } catch (java.net.URISyntaxException x) {
+            throw new IllegalArgumentException("--to " + to + ": " + x.getMessage());
+        }
     }
 
     /**

@@ -54,13 +54,14 @@ public record RenditionSpec(int width, int height, long bitsPerSecond) {
             throw new IllegalArgumentException("rendition '" + s + "': expected WIDTHxHEIGHT@BITRATE, e.g. 640x360@1M");
         }
         try {
-            return new RenditionSpec(Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()), bitrate(at[1].trim()));
+            return new RenditionSpec(Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()), parseBitrate(at[1].trim()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("rendition '" + s + "': expected WIDTHxHEIGHT@BITRATE, e.g. 640x360@1M");
         }
     }
 
-    private static long bitrate(String s) {
+    /** {@code 300k}, {@code 1.5M}, {@code 2000000}: bits per second. */
+    public static long parseBitrate(String s) {
         String lower = s.toLowerCase(Locale.ROOT);
         long unit = lower.endsWith("k") ? 1_000 : lower.endsWith("m") ? 1_000_000 : 1;
         String digits = unit == 1 ? lower : lower.substring(0, lower.length() - 1);

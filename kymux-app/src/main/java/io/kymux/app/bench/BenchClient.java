@@ -11,6 +11,8 @@ abstract class BenchClient {
     private volatile long frames;
     private volatile long timedFrames;
     private volatile long bytes;
+    private long lastFrameNanos;
+    private volatile long maxGapNanos;
 
     /**
      * Latency is recorded for frames captured at or after {@code recordFromUs} (after
@@ -32,6 +34,18 @@ abstract class BenchClient {
         }
         frames++;
         bytes += size;
+        long now = System.nanoTime();
+        if (lastFrameNanos != 0) {
+            maxGapNanos = Math.max(maxGapNanos, now - lastFrameNanos);
+        }
+        lastFrameNanos = now;
+    }
+
+    /** The longest time between two frames since the last call, µs; then starts again. */
+    final long takeMaxGapUs() {
+        long g = maxGapNanos;
+        maxGapNanos = 0;
+        return g / 1000;
     }
 
     final long frames() {

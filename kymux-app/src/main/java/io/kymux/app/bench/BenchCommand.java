@@ -82,11 +82,14 @@ public final class BenchCommand implements Callable<Integer> {
     static final class BitrateConverter implements picocli.CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String s) {
-            String lower = s.trim().toLowerCase(java.util.Locale.ROOT);
-            long unit = lower.endsWith("k") ? 1_000 : lower.endsWith("m") ? 1_000_000 : 1;
-            return Math.round(Double.parseDouble(unit == 1 ? lower : lower.substring(0, lower.length() - 1)) * unit);
+            return io.kymux.capture.RenditionSpec.parseBitrate(s.trim());
         }
     }
+
+    @Option(names = "--watch", description = {"with --target: publish nothing, watch this feed with one acking viewer",
+        "(from --slow-local-port if given) asking for rate following, and print a time series every 500 ms:",
+        "the feed's bitrate and the rate asked of its producer, frames, p95 latency and the longest gap"})
+    String watch;
 
     @Option(names = "--target", description = "an existing server, http://host:port (loopback or your own test hosts)")
     URI target;
@@ -101,6 +104,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if ((tsIngest == null) != (tsWatch == null) || tsIngest != null && !"ts".equals(transport)) {
             throw new IllegalArgumentException("--ts-ingest and --ts-watch go together, with --transport ts");
+        }
+        if (watch != null) {
+            if (target == null) {
+                throw new IllegalArgumentException("--watch needs --target: a server with a producer of that feed");
+            }
+            RateFollowWatch.run(target, watch, slowLocalPort, duration, System.out);
+            return 0;
         }
         BenchReport r = Bench.run(new BenchOptions(viewers, duration, warmup, bitrate, fps, gop, slowFraction, slowRate,
                 target, latencyBudgetMs, ack, transport, slowJoin, slowLocalPort, tsIngest, tsWatch, relayPid,
