@@ -370,6 +370,22 @@ public final class Session implements FrameSink {
 
     @Override
     public void onTrack(Feed feed, TrackInfo track) {
+        trackEvent(feed, t -> t.pendingInfo = track, number -> { // a pending rendition's is told with its keyframe
+            queue.offerControl(new SessionEvent.TrackChanged(number, feed.name(), track));
+            if (track.kind() == io.kymux.core.media.MediaKind.VIDEO) {
+                queue.awaitKeyframe(number); // a producer that starts mid-GOP: its deltas before a key do not decode
+            }
+            return true;
+        });
+    }
+
+    /**
+     * An event of a feed, under the monitor: for the feed delivering a track, {@code ofCurrent}
+     * with the track's number (true if it queued something); for the rendition a track is
+     * switching to, {@code ofPending}; for neither (a rendition left), nothing.
+     */
+    private void trackEvent(Feed feed, java.util.function.Consumer<TrackFeeds> ofPending,
+                            java.util.function.IntPredicate ofCurrent) {
         enqueue(() -> {
             int number = delivering(feed);
             if (number < 0) {
@@ -377,14 +393,10 @@ public final class Session implements FrameSink {
             }
             TrackFeeds t = tracks.get(number);
             if (t.pending == feed) {
-                t.pendingInfo = track; // told with its keyframe
+                ofPending.accept(t);
                 return false;
             }
-            queue.offerControl(new SessionEvent.TrackChanged(number, feed.name(), track));
-            if (track.kind() == io.kymux.core.media.MediaKind.VIDEO) {
-                queue.awaitKeyframe(number); // a producer that starts mid-GOP: its deltas before a key do not decode
-            }
-            return true;
+            return ofCurrent.test(number);
         });
     }
 
@@ -488,16 +500,7 @@ public final class Session implements FrameSink {
 
     @Override
     public void onSourceEnded(Feed feed) {
-        enqueue(() -> {
-            int number = delivering(feed);
-            if (number < 0) {
-                return false;
-            }
-            TrackFeeds t = tracks.get(number);
-            if (t.pending == feed) {
-                leaving.add(t.cancelPending()); // reconsidered at the next poll
-                return false;
-            }
+        trackEvent(feed, t -> leaving.add(t.cancelPending()), number -> { // a pending one is reconsidered at the next poll
             queue.offerControl(new SessionEvent.SourceEnded(number, feed.name()));
             return true;
         });

@@ -14,20 +14,23 @@ import org.junit.jupiter.api.Test;
 /** A rate-following viewer's link sets its producer's bitrate: bounded, rate-limited, one viewer only. */
 class FollowRateTest {
 
-    static final FrameSink IGNORE = new FrameSink() {
-        @Override
-        public void onTrack(Feed feed, TrackInfo track) {
-        }
+    /** A viewer that takes what it is given and does nothing with it. */
+    static FrameSink viewer() {
+        return new FrameSink() {
+            @Override
+            public void onTrack(Feed feed, TrackInfo track) {
+            }
 
-        @Override
-        public void onFrame(Feed feed, Frame frame) {
-            frame.release();
-        }
+            @Override
+            public void onFrame(Feed feed, Frame frame) {
+                frame.release();
+            }
 
-        @Override
-        public void onSourceEnded(Feed feed) {
-        }
-    };
+            @Override
+            public void onSourceEnded(Feed feed) {
+            }
+        };
+    }
 
     static Feed feed(List<Long> asked, long declared) {
         Feed f = new Feed("cam", FeedLimits.DEFAULT);
@@ -42,7 +45,7 @@ class FollowRateTest {
         List<Long> asked = new ArrayList<>();
         Feed f = feed(asked, 4_000_000);
         assertThat(f.followRate(1_000_000, 0)).as("no viewer: nobody to follow").isEqualTo(-1);
-        f.subscribe(IGNORE, 0);
+        f.subscribe(viewer(), 0);
         assertThat(f.followRate(1_000_000, 0)).isEqualTo(1_000_000);
         assertThat(f.followRate(2_000_000, 400_000)).as("within half a second").isEqualTo(-1);
         assertThat(f.followRate(2_000_000, 500_000)).isEqualTo(2_000_000);
@@ -58,21 +61,8 @@ class FollowRateTest {
     void aSecondViewerStopsTheFollowingAndAProducerThatLeavesForgetsIt() {
         List<Long> asked = new ArrayList<>();
         Feed f = feed(asked, 0);
-        f.subscribe(IGNORE, 0);
-        FrameSink other = new FrameSink() {
-            @Override
-            public void onTrack(Feed feed, TrackInfo track) {
-            }
-
-            @Override
-            public void onFrame(Feed feed, Frame frame) {
-                frame.release();
-            }
-
-            @Override
-            public void onSourceEnded(Feed feed) {
-            }
-        };
+        f.subscribe(viewer(), 0);
+        FrameSink other = viewer();
         f.subscribe(other, 0);
         assertThat(f.followRate(1_000_000, 0)).as("two viewers: one link must not lower the other's picture").isEqualTo(-1);
         f.unsubscribe(other);
