@@ -236,7 +236,7 @@ class BrowserPlayerTest {
                 Thread.sleep(200);
                 text = browser.driver.findElement(By.id("feeds")).getText();
             }
-            assertThat(text).contains("cam").contains("avc1.42C0").contains("160×120")
+            assertThat(text).contains("cam").contains("avc1.42").contains("160×120") // 42D00B with the VBV: level 1b
                     .as("which viewers play it").contains("player, WHEP, kymux client");
             assertThat(text).as("the TS feed, with its jsmpeg URL").contains("lab-ts ws://localhost:" + h.port() + "/ts/lab-ts")
                     .contains("MPEG-TS");
