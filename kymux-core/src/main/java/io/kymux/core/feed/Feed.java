@@ -50,6 +50,10 @@ public final class Feed {
     public static final long BITRATE_REQUEST_INTERVAL_US = 500_000;
     /** The least a rate-following producer is asked for, whatever the link. */
     public static final long BITRATE_FLOOR = 100_000;
+    /** A rate-following producer is asked for at most this much more than before, per request. */
+    public static final double CLIMB = 1.25;
+    /** … and, after late drops, for this share of what it was asked before at most. */
+    public static final double BACK_OFF = 0.7;
 
     /** At most one keyframe request to the producer per this interval. */
     public static final long KEYFRAME_REQUEST_INTERVAL_US = 500_000;
@@ -158,18 +162,29 @@ public final class Feed {
      * The one viewer of this feed can carry this many bits per second: the producer is asked
      * to encode at that, bounded by the feed's declared ceiling and {@link #BITRATE_FLOOR} (a
      * tenth of the ceiling at least), at most every {@link #BITRATE_REQUEST_INTERVAL_US} and
-     * only for a change of 5 % or more. With more viewers, or none, nothing is asked: one
-     * viewer's link must not lower the picture of the others. Returns the rate asked for, or -1.
+     * only for a change of 5 % or more. It climbs by {@link #CLIMB} of the rate asked before at
+     * most per request (an estimate that overshoots costs a step, not a stall), and when the
+     * viewer's link was {@code over} (late drops, a standing queue) it falls to
+     * {@link #BACK_OFF} of it at least. With more
+     * viewers, or none, nothing is asked: one viewer's link must not lower the picture of the
+     * others. Returns the rate asked for, or -1.
      */
-    public synchronized long followRate(long bitsPerSecond, long nowUs) {
+    public synchronized long followRate(long bitsPerSecond, boolean over, long nowUs) {
         if (bitrateRequester == null || !live || sinks.size() != 1 || bitsPerSecond <= 0) {
             return -1;
         }
         long ceiling = declaredBitsPerSecond > 0 ? declaredBitsPerSecond : Long.MAX_VALUE;
         long floor = Math.min(ceiling, Math.max(BITRATE_FLOOR, declaredBitsPerSecond / 10));
-        long target = Math.max(floor, Math.min(ceiling, bitsPerSecond));
-        boolean tooSoon = lastBitrateRequestUs != Long.MIN_VALUE && nowUs - lastBitrateRequestUs < BITRATE_REQUEST_INTERVAL_US;
         long current = requestedBitsPerSecond > 0 ? requestedBitsPerSecond : ceiling;
+        long wanted = bitsPerSecond;
+        if (current != Long.MAX_VALUE) {
+            wanted = Math.min(wanted, (long) (current * CLIMB));
+            if (over) {
+                wanted = Math.min(wanted, (long) (current * BACK_OFF));
+            }
+        }
+        long target = Math.max(floor, Math.min(ceiling, wanted));
+        boolean tooSoon = lastBitrateRequestUs != Long.MIN_VALUE && nowUs - lastBitrateRequestUs < BITRATE_REQUEST_INTERVAL_US;
         if (tooSoon || (current != Long.MAX_VALUE && Math.abs(target - current) * 20 < current)) {
             return -1;
         }

@@ -106,7 +106,11 @@ public final class InFlight implements DeliveryEstimate {
      * the floor then reads many times what the link sustains.
      */
     private final WindowedExtreme sustained = WindowedExtreme.max(RATE_WINDOW_US);
+    /** The latest of those samples: what the link carried just now. */
+    private long latestSustained = -1;
     private long capacityAtUs = NEVER;
+    /** The smallest ack delay since {@link #takeQueueingUs} was last called; -1 if no ack. */
+    private long minAckDelaySinceTakeUs = -1;
 
     public InFlight(long maxAgeUs) {
         this.maxAgeUs = maxAgeUs;
@@ -158,6 +162,7 @@ public final class InFlight implements DeliveryEstimate {
             long sample = (delivered - s.deliveredAtSend()) * 1_000_000 / intervalUs;
             rate.add(sample, nowUs);
             sustained.add(sample, nowUs);
+            latestSustained = sample;
         }
         Ack from = spanStart(s.sentUs());
         if (from != null) {
@@ -174,6 +179,7 @@ public final class InFlight implements DeliveryEstimate {
                 long sample = (delivered - from.delivered()) * 1_000_000 / spanUs;
                 rate.add(sample, nowUs);
                 sustained.add(sample, nowUs);
+                latestSustained = sample;
                 rateProven |= s.sentUs() < from.atUs();
             }
         }
@@ -184,6 +190,7 @@ public final class InFlight implements DeliveryEstimate {
         deliveredUs = nowUs;
         long ackDelayUs = nowUs - s.sentUs();
         ackDelay.add(ackDelayUs, nowUs);
+        minAckDelaySinceTakeUs = minAckDelaySinceTakeUs < 0 ? ackDelayUs : Math.min(minAckDelaySinceTakeUs, ackDelayUs);
         if (s.toIdleLink() && ackedBytes == s.bytes()) {
             sampleCapacity(s.bytes(), ackDelayUs, nowUs);
         }
@@ -218,6 +225,26 @@ public final class InFlight implements DeliveryEstimate {
             capacity.add((bytes - quickest.bytes()) * 1_000_000L / extraUs, nowUs);
             capacityAtUs = nowUs;
         }
+    }
+
+    /**
+     * How long even the quickest frame acked since the last call waited beyond the path's
+     * round trip, µs: a standing queue at the bottleneck (one large frame's own wait does not
+     * show, the frames around it do not wait); -1 without acks or a round trip. Then starts again.
+     */
+    public long takeQueueingUs(long nowUs) {
+        long min = minAckDelaySinceTakeUs;
+        minAckDelaySinceTakeUs = -1;
+        long path = pathRtt.get(nowUs);
+        return min < 0 || path < 0 ? -1 : Math.max(0, min - path);
+    }
+
+    /**
+     * The latest rate over a span of acks, bytes per second; -1 before one. On a saturated
+     * link this is what it carries now, while the windowed estimates still remember more.
+     */
+    public long latestRateBytesPerSecond() {
+        return latestSustained;
     }
 
     /** The link dropped frames as late: what it could carry before is no longer so. */

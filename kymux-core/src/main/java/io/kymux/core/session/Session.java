@@ -32,6 +32,8 @@ public final class Session implements FrameSink {
     public static final long ADAPT_INTERVAL_US = 100_000;
     /** After a switch, late drops do not count as the new layer's for this long. */
     public static final long SETTLE_US = 1_000_000;
+    /** A rate-following viewer's quickest frames waiting this long at its link means the encoder is above it. */
+    public static final long QUEUEING_US = 30_000;
     /** The share of a rate-following viewer's link its producer is asked to fill: room for audio and bursts. */
     public static final double RATE_SHARE = 0.85;
     /** Late drops in two reconsiderations this close together say the link cannot carry the layer. */
@@ -57,6 +59,7 @@ public final class Session implements FrameSink {
     /** The late drops counted at the last reconsideration: more since means the link struggles. */
     private long lateAtLastAdapt;
     private long lastLateAdaptUs = Long.MIN_VALUE / 4;
+    private long lastQueueingAdaptUs = Long.MIN_VALUE / 4;
     private boolean closed;
     /** The latest instant a poll was given: what a stats snapshot without one is of. */
     private long lastNowUs;
@@ -253,13 +256,20 @@ public final class Session implements FrameSink {
         if (struggling) {
             inFlight.forgetCapacity();
         }
+        if (inFlight.takeQueueingUs(nowUs) > QUEUEING_US) {
+            lastQueueingAdaptUs = nowUs;
+        }
         for (int i = 0; i < sets.size(); i++) {
             TrackFeeds t = tracks.get(i);
             List<Rendition> set = sets.get(i);
             if (followsRate && estimate > 0 && !set.isEmpty() && active.contains(t.current)) { // a video track
                 Feed f = t.current;
-                long target = (long) (estimate * RATE_SHARE);
-                feedCalls.add(() -> f.followRate(target, nowUs));
+                // late drops, or a standing queue at the link: the encoder is above what it
+                // carries, which is what the latest span of acks shows (the estimate remembers more)
+                boolean over = nowUs - Math.max(lastLateAdaptUs, lastQueueingAdaptUs) <= Feed.BITRATE_REQUEST_INTERVAL_US;
+                long carried = inFlight.latestRateBytesPerSecond() * 8;
+                long target = (long) ((over && carried > 0 ? Math.min(estimate, carried) : estimate) * RATE_SHARE);
+                feedCalls.add(() -> f.followRate(target, over, nowUs));
             }
             if (set.size() < 2 || !active.contains(t.current)) {
                 continue;

@@ -44,16 +44,20 @@ class FollowRateTest {
     void theOneViewersLinkIsAskedForWithinTheCeilingAndTheFloorAtMostTwiceASecond() {
         List<Long> asked = new ArrayList<>();
         Feed f = feed(asked, 4_000_000);
-        assertThat(f.followRate(1_000_000, 0)).as("no viewer: nobody to follow").isEqualTo(-1);
+        assertThat(f.followRate(1_000_000, false, 0)).as("no viewer: nobody to follow").isEqualTo(-1);
         f.subscribe(viewer(), 0);
-        assertThat(f.followRate(1_000_000, 0)).isEqualTo(1_000_000);
-        assertThat(f.followRate(2_000_000, 400_000)).as("within half a second").isEqualTo(-1);
-        assertThat(f.followRate(2_000_000, 500_000)).isEqualTo(2_000_000);
-        assertThat(f.followRate(2_050_000, 1_000_000)).as("a change under 5 %").isEqualTo(-1);
-        assertThat(f.followRate(9_000_000, 1_500_000)).as("the declared ceiling").isEqualTo(4_000_000);
-        assertThat(f.followRate(1_000, 2_000_000)).as("a tenth of the ceiling at least").isEqualTo(400_000);
-        assertThat(asked).containsExactly(1_000_000L, 2_000_000L, 4_000_000L, 400_000L);
-        assertThat(f.requestedBitsPerSecond()).isEqualTo(400_000);
+        assertThat(f.followRate(1_000_000, false, 0)).isEqualTo(1_000_000);
+        assertThat(f.followRate(2_000_000, false, 400_000)).as("within half a second").isEqualTo(-1);
+        assertThat(f.followRate(2_000_000, false, 500_000)).as("a climb of 25 % at most").isEqualTo(1_250_000);
+        assertThat(f.followRate(1_300_000, false, 1_000_000)).as("a change under 5 %").isEqualTo(-1);
+        assertThat(f.followRate(9_000_000, false, 1_500_000)).isEqualTo(1_562_500);
+        assertThat(f.followRate(9_000_000, true, 2_000_000)).as("late drops: 70 % of it at most").isEqualTo(1_093_750);
+        assertThat(f.followRate(1_000, false, 2_500_000)).as("a tenth of the ceiling at least").isEqualTo(400_000);
+        for (long t = 3_000_000; t < 12_000_000; t += 500_000) {
+            f.followRate(9_000_000, false, t);
+        }
+        assertThat(f.requestedBitsPerSecond()).as("the declared ceiling").isEqualTo(4_000_000);
+        assertThat(asked).startsWith(1_000_000L, 1_250_000L, 1_562_500L, 1_093_750L, 400_000L);
         f.dispose();
     }
 
@@ -64,12 +68,12 @@ class FollowRateTest {
         f.subscribe(viewer(), 0);
         FrameSink other = viewer();
         f.subscribe(other, 0);
-        assertThat(f.followRate(1_000_000, 0)).as("two viewers: one link must not lower the other's picture").isEqualTo(-1);
+        assertThat(f.followRate(1_000_000, false, 0)).as("two viewers: one link must not lower the other's picture").isEqualTo(-1);
         f.unsubscribe(other);
-        assertThat(f.followRate(50_000, 0)).as("no ceiling declared: the floor alone").isEqualTo(Feed.BITRATE_FLOOR);
+        assertThat(f.followRate(50_000, false, 0)).as("no ceiling declared: the floor alone").isEqualTo(Feed.BITRATE_FLOOR);
         f.close();
         assertThat(f.requestedBitsPerSecond()).isEqualTo(-1);
-        assertThat(f.followRate(1_000_000, 10_000_000)).as("no producer to ask").isEqualTo(-1);
+        assertThat(f.followRate(1_000_000, false, 10_000_000)).as("no producer to ask").isEqualTo(-1);
         assertThat(asked).containsExactly(Feed.BITRATE_FLOOR);
         f.dispose();
     }
