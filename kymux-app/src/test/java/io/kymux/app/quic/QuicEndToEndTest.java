@@ -80,6 +80,40 @@ class QuicEndToEndTest {
         }
     }
 
+    @Test
+    void aNativeClientFollowsARenditionSwitchInTheFileItWrites(@TempDir Path dir) throws Exception {
+        try (Harness h = new Harness()) {
+            h.uploadOverWebSocket("desk", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 60, 400_000)));
+            h.uploadOverWebSocket("desk~120p", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 30, 60, 100_000)));
+            h.awaitFeedFrames("desk", 1, 20_000);
+            h.awaitFeedFrames("desk~120p", 1, 20_000);
+            Path out = dir.resolve("desk.ts");
+            Thread pin = new Thread(() -> {
+                try {
+                    long end = System.nanoTime() + 10_000_000_000L;
+                    while (h.server.kymux().sessions().isEmpty() && System.nanoTime() < end) {
+                        Thread.sleep(50);
+                    }
+                    Thread.sleep(2000);
+                    h.server.kymux().sessions().iterator().next().pinRendition(0, "desk~120p");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            pin.start();
+            int rc = new CommandLine(new KymuxMain()).execute("client",
+                    "quic://127.0.0.1:" + h.server.quicPort() + "/desk",
+                    "--fingerprint", h.server.kymux().info().fingerprint().replace(":", "").toLowerCase(),
+                    "--format", "ts", "--out", out.toString(), "--duration", "5");
+            pin.join(5000);
+            assertThat(rc).isZero();
+            ContainerDecoder.Result r = ContainerDecoder.decode(out.toString());
+            assertThat(r.videoErrors()).as("no frame rejected across the switch").isZero();
+            assertThat(r.videoFrames()).as("pictures before and after the switch").isGreaterThanOrEqualTo(100);
+            assertThat(r.width()).as("the last pictures are the 120p rendition's").isEqualTo(160);
+        }
+    }
+
     /** The audio description may come after the first video datagram; every output must still carry audio. */
     @Test
     void everyOfTenConnectionsWritesTheAudioTrack(@TempDir Path dir) throws Exception {

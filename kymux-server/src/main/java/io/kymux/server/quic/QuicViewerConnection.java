@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
 
+    /** quiche's view of the path, bits per second, from the last path stats; -1 before them. */
+    private volatile long linkBitsPerSecond = -1;
     private static final Logger log = LoggerFactory.getLogger(QuicViewerConnection.class);
     private static final AttributeKey<QuicViewerConnection> KEY = AttributeKey.valueOf("kymux.viewer");
     /** Until the peer says how large a datagram may be. */
@@ -124,7 +126,10 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
         quic.collectPathStats(0).addListener(f -> {
             if (f.isSuccess()) {
                 var s = (io.netty.handler.codec.quic.QuicConnectionPathStats) f.getNow();
-                pacer.update(s.cwnd(), Math.max(1, TimeUnit.NANOSECONDS.toMicros(s.rtt())));
+                long rttUs = Math.max(1, TimeUnit.NANOSECONDS.toMicros(s.rtt()));
+                pacer.update(s.cwnd(), rttUs);
+                // what quiche measures the path delivers, or its window per round trip if more
+                linkBitsPerSecond = 8 * Math.max(s.deliveryRate(), s.cwnd() * 1_000_000 / rttUs);
             }
         });
     }
@@ -181,7 +186,8 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
         mayControl = controller;
         fec = h.fecGroup() == 0 ? Fec.NONE : new Fec(Math.max(2, Math.min(h.fecGroup(), 64)));
         session = new Session(kymux.nextSessionId(), name, feeds.get(), kymux.config().queueLimits(),
-                () -> quic.eventLoop().execute(this::drain));
+                () -> quic.eventLoop().execute(this::drain)).adaptWith(kymux.feeds().renditions)
+                .estimateLinkWith(() -> linkBitsPerSecond).followRate(controller);
         kymux.register(session);
         writeControl(new ControlMessage.Welcome(session.id(), controller, maxDatagram,
                 Math.min(255, feeds.get().size())));
