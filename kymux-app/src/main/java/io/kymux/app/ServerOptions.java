@@ -135,6 +135,11 @@ final class ServerOptions {
         }
     }
 
+    @Option(names = "--rate-follows", defaultValue = "${env:KYMUX_RATE_FOLLOWS:-controller}",
+            description = {"whose link sets a producer's bitrate while it is the feed's only viewer: controller (a viewer",
+                "with the control token, or asking with ?rate=follow; default) or viewer (any)"})
+    String rateFollows;
+
     @Option(names = "--log-level", defaultValue = "${env:KYMUX_LOG_LEVEL:-${env:VW_LOGLEVEL:-info}}",
             description = "error, warn, info, debug or trace (env KYMUX_LOG_LEVEL, or vw's VW_LOGLEVEL; default info)")
     String logLevel;
@@ -145,6 +150,9 @@ final class ServerOptions {
     }
 
     ServerConfig toConfig() {
+        if (!"controller".equals(rateFollows) && !"viewer".equals(rateFollows)) {
+            throw new IllegalArgumentException("--rate-follows " + rateFollows + ": use controller or viewer");
+        }
         return new ServerConfig(bind, port, new FeedLimits(gopMaxBytes, gopMaxAgeMs * 1000),
                 new QueueLimits(queueFrames, queueBytes, latencyBudgetMs * 1000),
                 new QueueLimits(2 * queueFrames, 2 * queueBytes, destinationBudgetMs * 1000).forRelay(), maxPacket, maxFeeds, sendBuffer,
@@ -152,7 +160,8 @@ final class ServerOptions {
                 new ServerConfig.QuicConfig(quicPort, congestion, webTransportStreams),
                 new ServerConfig.AccessTokens(blankToNull(viewToken), blankToNull(controlToken)), tcpIngestMap(),
                 new ServerConfig.WebRtcConfig(webrtcPort, blankToNull(webrtcHost)),
-                new ServerConfig.TlsConfig(httpPlain, path(stateDir), path(cert), path(key)));
+                new ServerConfig.TlsConfig(httpPlain, path(stateDir), path(cert), path(key)),
+                "viewer".equals(rateFollows));
     }
 
     private java.util.Map<String, java.net.InetSocketAddress> tcpIngestMap() {

@@ -58,15 +58,16 @@ public final class Kymux {
     }
 
     /**
-     * Whether a viewer's link may set its producers' bitrate: it holds the control token, or it
-     * asked ({@code rate=follow}) on a server with no control token. Only while it is a feed's
+     * Whether a viewer's link may set its producers' bitrate: the server says every viewer's
+     * does ({@code --rate-follows viewer}), it holds the control token, or it asked
+     * ({@code rate=follow}) on a server with no control token (or with it as {@code token=}). Only while it is a feed's
      * one viewer ({@link io.kymux.core.feed.Feed#followRate}).
      */
     public boolean followsRate(java.util.Map<String, List<String>> query, boolean holdsControlToken) {
         boolean asked = query.getOrDefault("rate", List.of()).contains("follow");
         String control = config.access().controlToken();
         String token = query.getOrDefault("token", List.of("")).get(0);
-        return holdsControlToken || (asked && (control == null || control.equals(token)));
+        return config.rateFollowsViewer() || holdsControlToken || (asked && (control == null || control.equals(token)));
     }
 
     public static boolean validName(String name) {

@@ -11,12 +11,15 @@ import io.kymux.core.session.QueueLimits;
  * @param destinationLimits the queue of a destination's push: like a viewer's, with a longer
  *                          budget, since a relay hop should ride out scheduling hiccups
  * @param adminToken        null: API changes only from loopback; otherwise they need this bearer token
+ * @param rateFollowsViewer every viewer that is a feed's only one sets its producer's bitrate
+ *                          ({@code --rate-follows viewer}); false: only viewers that control
+ *                          or ask ({@code rate=follow})
  */
 public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, QueueLimits queueLimits,
                            QueueLimits destinationLimits, int maxPacketSize, int maxFeeds, int sendBufferBytes,
                            String adminToken, QuicConfig quic, AccessTokens access,
                            java.util.Map<String, java.net.InetSocketAddress> tcpIngest, WebRtcConfig webrtc,
-                           TlsConfig tls) {
+                           TlsConfig tls, boolean rateFollowsViewer) {
 
     /**
      * TLS on the HTTP port (HTTPS and WSS beside plain HTTP: the first byte of a connection
@@ -90,7 +93,11 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, FeedLimits.DEFAULT, QueueLimits.DEFAULT,
                 DEFAULT_DESTINATION_LIMITS, PacketStreamDecoder.DEFAULT_MAX_PACKET_SIZE, 256, DEFAULT_SEND_BUFFER, null,
                 QuicConfig.DEFAULT, AccessTokens.OPEN_VIEW_NO_CONTROL, java.util.Map.of(), WebRtcConfig.DEFAULT,
-                TlsConfig.DEFAULT);
+                TlsConfig.DEFAULT, false);
+    }
+
+    public ServerConfig withRateFollowsViewer(boolean follows) {
+        return with(b -> b.rateFollowsViewer = follows);
     }
 
     public ServerConfig withAdminToken(String token) {
@@ -139,7 +146,8 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
         Copy c = new Copy(this);
         change.accept(c);
         return new ServerConfig(c.bindHost, c.port, c.feedLimits, c.queueLimits, destinationLimits, maxPacketSize,
-                maxFeeds, sendBufferBytes, c.adminToken, c.quic, c.access, c.tcpIngest, c.webrtc, c.tls);
+                maxFeeds, sendBufferBytes, c.adminToken, c.quic, c.access, c.tcpIngest, c.webrtc, c.tls,
+                c.rateFollowsViewer);
     }
 
     /** The components the {@code with} methods change. */
@@ -154,8 +162,10 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
         WebRtcConfig webrtc;
         QuicConfig quic;
         TlsConfig tls;
+        boolean rateFollowsViewer;
 
         Copy(ServerConfig c) {
+            rateFollowsViewer = c.rateFollowsViewer;
             tls = c.tls;
             quic = c.quic;
             webrtc = c.webrtc;
