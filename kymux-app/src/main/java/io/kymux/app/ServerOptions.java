@@ -137,7 +137,7 @@ final class ServerOptions {
 
     @Option(names = "--rate-follows", defaultValue = "${env:KYMUX_RATE_FOLLOWS:-controller}",
             description = {"whose link sets a producer's bitrate while it is the feed's only viewer: controller (a viewer",
-                "with the control token, or asking with ?rate=follow; default) or viewer (any)"})
+                "with the control token, or asking with ?rate=follow) or viewer (any) (env KYMUX_RATE_FOLLOWS, default controller)"})
     String rateFollows;
 
     @Option(names = "--log-level", defaultValue = "${env:KYMUX_LOG_LEVEL:-${env:VW_LOGLEVEL:-info}}",

@@ -30,6 +30,12 @@ class TsIngestToFeedTest {
 
     /** {@code withAudio}: an AAC tone beside the picture, in the same TS. */
     static void pushH264Ts(int port, String feed, int seconds, boolean withAudio) throws Exception {
+        pushH264Ts(port, feed, seconds, withAudio ? "aac" : null);
+    }
+
+    /** {@code audioEncoder}: FFmpeg's encoder of a tone beside the picture ({@code aac}, {@code libopus}), or null. */
+    static void pushH264Ts(int port, String feed, int seconds, String audioEncoder) throws Exception {
+        boolean withAudio = audioEncoder != null;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         List<String> cmd = new java.util.ArrayList<>(List.of(ffmpegTool(org.bytedeco.ffmpeg.ffmpeg.class).toString(),
                 "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + FPS));
@@ -39,7 +45,7 @@ class TsIngestToFeedTest {
         cmd.addAll(List.of("-t", String.valueOf(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
                 "-g", String.valueOf(FPS), "-pix_fmt", "yuv420p"));
         if (withAudio) {
-            cmd.addAll(List.of("-c:a", "aac", "-b:a", "64k", "-ac", "2"));
+            cmd.addAll(List.of("-c:a", audioEncoder, "-b:a", "64k", "-ac", "2"));
         }
         cmd.addAll(List.of("-f", "mpegts", "http://127.0.0.1:" + port + "/ts/" + feed));
         int rc = run(cmd, log, 60);
@@ -148,6 +154,37 @@ class TsIngestToFeedTest {
             assertThat(r.videoErrors()).isZero();
             assertThat(r.width()).isEqualTo(320);
             assertThat(r.audioFrames()).as("AAC frames decoded").isGreaterThanOrEqualTo(50);
+            push.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void opusInTheTsBecomesAnOpusFeed() throws Exception {
+        try (Harness h = new Harness()) {
+            var push = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    pushH264Ts(h.port(), "cam", 8, "libopus");
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            h.awaitFeedFrames("cam.audio", 1, 20_000);
+            try (WsViewer v = viewerOnceLive(h.port(), "cam.audio")) {
+                v.awaitFrames(0, 100, 15_000);
+                assertThat(v.texts.get(0)).contains("\"codec\":\"opus\"").contains("\"channels\":2");
+                List<WsViewer.Msg> audio = v.mediaOf(0);
+                assertThat(audio.get(0).config()).as("an OpusHead first").isTrue();
+                try (io.kymux.capture.PacketDecoder d = new io.kymux.capture.PacketDecoder(io.kymux.core.packet.CodecId.OPUS)) {
+                    for (WsViewer.Msg m : audio.subList(1, audio.size())) {
+                        d.decode(io.netty.buffer.Unpooled.wrappedBuffer(m.payload()), m.ptsUs());
+                    }
+                    assertThat(d.framesDecoded()).as("Opus packets decoded").isGreaterThanOrEqualTo(100);
+                    assertThat(d.errors()).isZero();
+                }
+                for (int i = 2; i < audio.size(); i++) {
+                    assertThat(audio.get(i).ptsUs() - audio.get(i - 1).ptsUs()).as("20 ms apart").isBetween(19_000L, 21_000L);
+                }
+            }
             push.get(60, java.util.concurrent.TimeUnit.SECONDS);
         }
     }

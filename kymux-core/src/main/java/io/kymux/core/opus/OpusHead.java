@@ -34,4 +34,25 @@ public record OpusHead(int channels, int preSkip, long inputSampleRate) {
         }
         return Optional.of(new OpusHead(channels, b.getUnsignedShortLE(i + 10), b.getUnsignedIntLE(i + 12)));
     }
+
+    /** Frame lengths by TOC config (RFC 6716 3.1), in tenths of a millisecond. */
+    private static final int[] FRAME_TENTHS_MS = {
+        100, 200, 400, 600, 100, 200, 400, 600, 100, 200, 400, 600, // SILK NB, MB, WB
+        100, 200, 100, 200, // hybrid SWB, FB
+        25, 50, 100, 200, 25, 50, 100, 200, 25, 50, 100, 200, 25, 50, 100, 200, // CELT
+    };
+
+    /**
+     * How long an Opus packet of {@code size} bytes at {@code offset} plays, µs: its TOC
+     * config's frame length times its frame count (RFC 6716 3.1, 3.2.5); 20 ms if unreadable.
+     */
+    public static long packetDurationUs(ByteBuf b, int offset, int size) {
+        if (size < 1) {
+            return 20_000;
+        }
+        int toc = b.getUnsignedByte(offset);
+        int code = toc & 0x03;
+        int frames = code == 0 ? 1 : code == 3 ? (size >= 2 ? b.getUnsignedByte(offset + 1) & 0x3f : 1) : 2;
+        return (long) FRAME_TENTHS_MS[toc >> 3] * 100 * Math.max(1, frames);
+    }
 }

@@ -24,6 +24,11 @@ import java.util.Optional;
  *       AudioSpecificConfig at the first frame, then one packet per ADTS frame, header
  *       included (what WebCodecs decodes with no description), each 1024 samples after the
  *       one before.</li>
+ *   <li>Opus (private PES, stream_type 0x06, registered as "Opus"; FFmpeg's muxer): each
+ *       access unit behind its opus_control_header (prefix 0x3FF, trim and extension flags,
+ *       au_size in 255s); the header and an OpusHead (channels from the first packet's TOC,
+ *       pre-skip from its start trim) at the first one, then one packet per access unit,
+ *       each its TOC's duration after the one before.</li>
  * </ul>
  * PTS come from the program's {@link SourceClock} and stay strictly increasing per stream.
  */
@@ -33,6 +38,13 @@ public final class PesPacketizer {
     public static final int H264 = 0x1b;
     /** AAC audio in ADTS. */
     public static final int AAC_ADTS = 0x0f;
+    /** PES private data: what it is, a registration descriptor says. */
+    public static final int PRIVATE_PES = 0x06;
+    /**
+     * Not a stream_type on the wire: {@link TsProgram}'s name for private PES registered as
+     * Opus (above 0xFF, so it meets no real one).
+     */
+    public static final int OPUS = 0x106;
 
     private final SourceClock clock;
     private final IncreasingPts pts = new IncreasingPts();
@@ -45,7 +57,7 @@ public final class PesPacketizer {
 
     /** Whether this stream type can be carried as a packet feed. */
     public static boolean carries(int streamType) {
-        return streamType == H264 || streamType == AAC_ADTS;
+        return streamType == H264 || streamType == AAC_ADTS || streamType == OPUS;
     }
 
     /** Adds the events of {@code pes} to {@code out}, taking ownership of its payload. */
@@ -55,6 +67,8 @@ public final class PesPacketizer {
                 h264(pes, nowUs, out);
             } else if (pes.streamType() == AAC_ADTS) {
                 aac(pes, nowUs, out);
+            } else if (pes.streamType() == OPUS) {
+                opus(pes, nowUs, out);
             } else {
                 droppedBeforeStart++;
             }
@@ -93,6 +107,53 @@ public final class PesPacketizer {
             Adts.Frame f = frames.get(i);
             long ptsUs = i == 0 ? firstUs : pts.next(firstUs + i * 1024L * 1_000_000 / f.format().sampleRate());
             out.add(new MediaPacket(ptsUs, false, true, pes.payload().retainedSlice(f.offset(), f.length())));
+        }
+    }
+
+    private void opus(TsDemuxer.Pes pes, long nowUs, List<PacketStreamEvent> out) {
+        io.netty.buffer.ByteBuf b = pes.payload();
+        int i = b.readerIndex();
+        int end = b.writerIndex();
+        long atUs = ptsUs(pes, nowUs);
+        boolean first = true;
+        while (i + 3 <= end && (b.getUnsignedShort(i) & 0xffe0) == 0x7fe0) {
+            int flags = b.getUnsignedByte(i + 1);
+            i += 2;
+            int size = 0;
+            int s;
+            do {
+                s = i < end ? b.getUnsignedByte(i++) : -1;
+                size += Math.max(s, 0);
+            } while (s == 0xff);
+            int startTrim = 0;
+            if ((flags & 0x10) != 0 && i + 2 <= end) {
+                startTrim = b.getUnsignedShort(i) & 0x1fff;
+                i += 2;
+            }
+            if ((flags & 0x08) != 0) {
+                i += 2; // end trim: the decoder's business at the stream's end
+            }
+            if ((flags & 0x04) != 0 && i < end) {
+                i += 1 + b.getUnsignedByte(i); // control extension
+            }
+            if (s < 0 || size == 0 || i + size > end) {
+                break; // truncated: this PES's rest is lost, the next one starts clean
+            }
+            if (!opened) {
+                int channels = (b.getUnsignedByte(i) & 0x04) != 0 ? 2 : 1; // the TOC's stereo flag
+                out.add(StreamHeader.audio(CodecId.OPUS));
+                out.add(new MediaPacket(atUs, true, false,
+                        new io.kymux.core.opus.OpusHead(channels, startTrim, io.kymux.core.opus.OpusHead.DECODE_RATE).encode()));
+                opened = true;
+            }
+            long ptsUs = first ? atUs : pts.next(atUs);
+            first = false;
+            out.add(new MediaPacket(ptsUs, false, true, b.retainedSlice(i, size)));
+            atUs = ptsUs + io.kymux.core.opus.OpusHead.packetDurationUs(b, i, size);
+            i += size;
+        }
+        if (!opened) {
+            droppedBeforeStart++;
         }
     }
 

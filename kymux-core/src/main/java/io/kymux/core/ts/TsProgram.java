@@ -104,6 +104,23 @@ final class TsProgram {
         }
     }
 
+    /** The format_identifier of Opus's registration descriptor. */
+    private static final int OPUS_ID = 0x4f707573; // "Opus"
+
+    /** Whether an ES_info loop holds a registration descriptor (tag 5) with this format_identifier. */
+    private static boolean registers(ByteBuf b, int from, int length, int formatId) {
+        int i = 0;
+        while (i + 2 <= length) {
+            int tag = b.getUnsignedByte(from + i);
+            int len = b.getUnsignedByte(from + i + 1);
+            if (tag == 0x05 && len >= 4 && i + 6 <= length && b.getInt(from + i + 2) == formatId) {
+                return true;
+            }
+            i += 2 + len;
+        }
+        return false;
+    }
+
     private void readPmt(ByteBuf b, int at) {
         int s = sectionStart(b, at);
         if (s < 0 || s + 12 > TsPacket.SIZE || b.getUnsignedByte(at + s) != 0x02) {
@@ -116,6 +133,9 @@ final class TsProgram {
             int type = b.getUnsignedByte(at + i);
             int pid = b.getUnsignedShort(at + i + 1) & 0x1fff;
             int infoLength = b.getUnsignedShort(at + i + 3) & 0x0fff;
+            if (type == PesPacketizer.PRIVATE_PES && registers(b, at + i + 5, Math.min(infoLength, loopEnd - i - 5), OPUS_ID)) {
+                type = PesPacketizer.OPUS; // private data registered as Opus (ETSI TS 102 366 style, as FFmpeg writes it)
+            }
             found.putIfAbsent(pid, type);
             i += 5 + infoLength;
         }

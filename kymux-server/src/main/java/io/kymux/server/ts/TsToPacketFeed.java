@@ -53,7 +53,8 @@ final class TsToPacketFeed {
 
         /** Whether this output takes the PES (its PID, or the first of its kind). */
         boolean takes(TsDemuxer.Pes p) {
-            boolean kind = isVideo ? p.streamType() == PesPacketizer.H264 : p.streamType() == PesPacketizer.AAC_ADTS;
+            boolean kind = isVideo ? p.streamType() == PesPacketizer.H264
+                    : p.streamType() == PesPacketizer.AAC_ADTS || p.streamType() == PesPacketizer.OPUS;
             if (refused || !kind) {
                 return false;
             }
