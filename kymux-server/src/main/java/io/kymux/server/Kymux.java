@@ -313,6 +313,10 @@ public final class Kymux {
         return closedSessionDrops.get() + live;
     }
 
+    public Optional<Session> session(long id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
     public Collection<Session> sessions() {
         return List.copyOf(sessions.values());
     }

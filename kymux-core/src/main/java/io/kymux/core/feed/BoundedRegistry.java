@@ -39,6 +39,11 @@ public class BoundedRegistry<T> {
         return List.copyOf(items.values());
     }
 
+    /** Each item, without copying the registry (weakly consistent: for lookups run often). */
+    public void forEach(java.util.function.Consumer<T> action) {
+        items.values().forEach(action);
+    }
+
     public int max() {
         return max;
     }

@@ -258,11 +258,7 @@ public final class InFlight implements DeliveryEstimate {
      * over spans of acks, or more where a recent capacity sample shows more; -1 before either.
      */
     public long capacityBytesPerSecond(long nowUs) {
-        long r = sustained.get(nowUs);
-        if (nowUs - capacityAtUs <= CAPACITY_WINDOW_US) {
-            r = Math.max(r, capacity.get(nowUs));
-        }
-        return r;
+        return withCapacity(sustained.get(nowUs), nowUs);
     }
 
     /**
@@ -271,11 +267,12 @@ public final class InFlight implements DeliveryEstimate {
      * keyframe predicted at that rate would seem late).
      */
     private long linkRate(long nowUs) {
-        long r = rate.get(nowUs);
-        if (nowUs - capacityAtUs <= CAPACITY_WINDOW_US) {
-            r = Math.max(r, capacity.get(nowUs));
-        }
-        return r;
+        return withCapacity(rate.get(nowUs), nowUs);
+    }
+
+    /** {@code bytesPerSecond}, or a capacity sample of the last {@link #CAPACITY_WINDOW_US} where it is more. */
+    private long withCapacity(long bytesPerSecond, long nowUs) {
+        return nowUs - capacityAtUs <= CAPACITY_WINDOW_US ? Math.max(bytesPerSecond, capacity.get(nowUs)) : bytesPerSecond;
     }
 
     /**

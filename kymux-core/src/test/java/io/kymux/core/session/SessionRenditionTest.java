@@ -81,7 +81,7 @@ class SessionRenditionTest {
     void followsALinkThatNarrowsAndWidensSwitchingOnlyAtKeyframesWithTheConfigFirst() {
         openRenditions();
         Session s = new Session(1, "v", List.of(feeds[0]), new QueueLimits(120, 8 << 20, 150_000), () -> { })
-                .adaptWith(registry.renditions);
+                .adaptWith(registry::renditionsOf);
         SimulatedLink link = new SimulatedLink(3_000_000, 20_000); // 24 Mbit/s
         List<Arrival> arrivals = new ArrayList<>();
         List<Switch> switches = new ArrayList<>();
@@ -151,7 +151,7 @@ class SessionRenditionTest {
     @Test
     void aPinnedRenditionIsSwitchedToWhateverTheLinkAndBackToTheChoiceWhenUnpinned() {
         openRenditions();
-        Session s = new Session(1, "v", List.of(feeds[0]), QueueLimits.DEFAULT, () -> { }).adaptWith(registry.renditions);
+        Session s = new Session(1, "v", List.of(feeds[0]), QueueLimits.DEFAULT, () -> { }).adaptWith(registry::renditionsOf);
         s.start(0);
         List<String> described = new ArrayList<>();
         for (long now = 0; now < 6_000_000; now += 1_000) {
@@ -179,8 +179,8 @@ class SessionRenditionTest {
     @Test
     void aViewerOfOneRenditionByItsOwnNameStaysOnIt() {
         openRenditions();
-        assertThat(registry.renditions.of(feeds[1])).isEmpty();
-        assertThat(registry.renditions.of(feeds[0])).extracting(r -> r.feed().name()).containsExactly(NAMES);
+        assertThat(registry.renditionsOf(feeds[1])).isEmpty();
+        assertThat(registry.renditionsOf(feeds[0])).extracting(r -> r.feed().name()).containsExactly(NAMES);
     }
 
     static double fps(List<Arrival> arrivals, int rendition, long fromUs, long toUs) {

@@ -175,8 +175,7 @@ final class ApiHandler extends BodyHandler {
             throws com.fasterxml.jackson.core.JsonProcessingException {
         io.kymux.core.session.Session session;
         try {
-            long n = Long.parseLong(id);
-            session = kymux.sessions().stream().filter(x -> x.id() == n).findFirst().orElse(null);
+            session = kymux.session(Long.parseLong(id)).orElse(null);
         } catch (NumberFormatException e) {
             session = null;
         }

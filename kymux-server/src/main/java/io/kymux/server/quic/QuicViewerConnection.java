@@ -186,7 +186,7 @@ final class QuicViewerConnection extends ChannelInboundHandlerAdapter {
         mayControl = controller;
         fec = h.fecGroup() == 0 ? Fec.NONE : new Fec(Math.max(2, Math.min(h.fecGroup(), 64)));
         session = new Session(kymux.nextSessionId(), name, feeds.get(), kymux.config().queueLimits(),
-                () -> quic.eventLoop().execute(this::drain)).adaptWith(kymux.feeds().renditions)
+                () -> quic.eventLoop().execute(this::drain)).adaptWith(kymux.feeds()::renditionsOf)
                 .estimateLinkWith(() -> linkBitsPerSecond).followRate(kymux.followsRate(java.util.Map.of(), controller));
         kymux.register(session);
         writeControl(new ControlMessage.Welcome(session.id(), controller, maxDatagram,

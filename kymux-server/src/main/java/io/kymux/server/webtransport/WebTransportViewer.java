@@ -88,7 +88,7 @@ final class WebTransportViewer {
         this.inbox = new MessageFraming(quic.alloc());
         this.streams = kymux.config().quic().webTransportStreams();
         this.session = new Session(kymux.nextSessionId(), name, feeds, kymux.config().queueLimits(),
-                () -> quic.eventLoop().execute(this::drain)).adaptWith(kymux.feeds().renditions);
+                () -> quic.eventLoop().execute(this::drain)).adaptWith(kymux.feeds()::renditionsOf);
         kymux.register(session);
     }
 

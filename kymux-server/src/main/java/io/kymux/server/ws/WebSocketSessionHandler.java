@@ -42,7 +42,7 @@ public final class WebSocketSessionHandler extends SimpleChannelInboundHandler<W
         this.handshaker = handshaker;
         this.channel = channel;
         this.session = new Session(kymux.nextSessionId(), name, feeds, kymux.config().queueLimits(),
-                () -> channel.eventLoop().execute(this::drain)).adaptWith(kymux.feeds().renditions);
+                () -> channel.eventLoop().execute(this::drain)).adaptWith(kymux.feeds()::renditionsOf);
     }
 
     public Session session() {
