@@ -23,7 +23,17 @@ class TsIngestToFeedTest {
     static final int SECONDS = 4;
     static final int FPS = 30;
 
-    /** Pushes {@code SECONDS} of x264 test pattern as TS to {@code /ts/{feed}} with the bundled FFmpeg. */
+    /**
+     * The FFmpeg a remote lab pushes with: Debian's ({@code apt-get install ffmpeg}, which
+     * .ci/run installs), a release older than bytedeco's and muxing TS its own way; the
+     * bundled one where a developer's machine has no system FFmpeg.
+     */
+    static String pushingFfmpeg() {
+        java.io.File debian = new java.io.File("/usr/bin/ffmpeg");
+        return debian.canExecute() ? debian.getPath() : ffmpegTool(org.bytedeco.ffmpeg.ffmpeg.class).toString();
+    }
+
+    /** Pushes {@code SECONDS} of x264 test pattern as TS to {@code /ts/{feed}} with {@link #pushingFfmpeg}. */
     static void pushH264Ts(int port, String feed) throws Exception {
         pushH264Ts(port, feed, SECONDS, false);
     }
@@ -37,7 +47,7 @@ class TsIngestToFeedTest {
     static void pushH264Ts(int port, String feed, int seconds, String audioEncoder) throws Exception {
         boolean withAudio = audioEncoder != null;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        List<String> cmd = new java.util.ArrayList<>(List.of(ffmpegTool(org.bytedeco.ffmpeg.ffmpeg.class).toString(),
+        List<String> cmd = new java.util.ArrayList<>(List.of(pushingFfmpeg(),
                 "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + FPS));
         if (withAudio) {
             cmd.addAll(List.of("-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
@@ -57,8 +67,8 @@ class TsIngestToFeedTest {
         return java.util.concurrent.CompletableFuture.runAsync(() -> {
             try {
                 ByteArrayOutputStream log = new ByteArrayOutputStream();
-                int rc = run(List.of(ffmpegTool(org.bytedeco.ffmpeg.ffmpeg.class).toString(), "-hide_banner", "-loglevel",
-                        "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-t", String.valueOf(seconds),
+                int rc = run(List.of(pushingFfmpeg(), "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi",
+                        "-i", "testsrc2=size=320x240:rate=30", "-t", String.valueOf(seconds),
                         "-c:v", "mpeg1video", "-b:v", "800k", "-bf", "0", "-f", "mpegts",
                         "http://127.0.0.1:" + port + "/ts/" + feed), log, 60);
                 assertThat(rc).as("ffmpeg: %s", log).isZero();
