@@ -5,6 +5,7 @@ import io.kymux.webrtc.dtls.SrtpKeys;
 import io.kymux.webrtc.ice.IceLite;
 import io.kymux.webrtc.rtp.H264Packetizer;
 import io.kymux.webrtc.rtp.OpusPacketizer;
+import io.kymux.webrtc.rtp.RtpHeader;
 import io.kymux.webrtc.rtp.Rtcp;
 import io.kymux.webrtc.sdp.SdpAnswer;
 import io.kymux.webrtc.sdp.SdpOffer;
@@ -95,7 +96,9 @@ public final class Rtc implements AutoCloseable {
         for (SdpAnswer.Choice c : answer.choices()) {
             if (c.kind().equals("video") && v == null) {
                 v = new OutboundTrack(c.ssrc(), 90_000, HISTORY);
-                hp = new H264Packetizer(c.payloadType(), c.ssrc(), MTU - SRTP_OVERHEAD, seq.nextInt(0x8000));
+                // playout delay 0..0 (3 bytes of 12-bit bounds in 10 ms units): show frames as they decode
+                byte[] playoutDelay = c.playoutDelayId() > 0 ? RtpHeader.oneByteExtension(c.playoutDelayId(), new byte[3]) : null;
+                hp = new H264Packetizer(c.payloadType(), c.ssrc(), MTU - SRTP_OVERHEAD, seq.nextInt(0x8000), playoutDelay);
             } else if (c.kind().equals("audio") && a == null) {
                 a = new OutboundTrack(c.ssrc(), 48_000, HISTORY / 4);
                 op = new OpusPacketizer(c.payloadType(), c.ssrc(), seq.nextInt(0x8000));

@@ -21,12 +21,19 @@ public final class H264Packetizer {
     private final int payloadType;
     private final long ssrc;
     private final int maxPayload;
+    private final byte[] extension;
     private int sequence;
 
     public H264Packetizer(int payloadType, long ssrc, int mtu, int firstSequence) {
+        this(payloadType, ssrc, mtu, firstSequence, null);
+    }
+
+    /** {@code extension}: a header extension block every packet carries (null for none). */
+    public H264Packetizer(int payloadType, long ssrc, int mtu, int firstSequence, byte[] extension) {
         this.payloadType = payloadType;
         this.ssrc = ssrc;
-        this.maxPayload = mtu - RtpHeader.SIZE;
+        this.extension = extension;
+        this.maxPayload = mtu - RtpHeader.SIZE - (extension == null ? 0 : extension.length);
         this.sequence = firstSequence & 0xffff;
         if (maxPayload < 64) {
             throw new IllegalArgumentException("MTU " + mtu + " too small");
@@ -70,8 +77,8 @@ public final class H264Packetizer {
         List<byte[]> out = new ArrayList<>(pieces.size());
         for (int i = 0; i < pieces.size(); i++) {
             Piece p = pieces.get(i);
-            ByteBuffer b = ByteBuffer.allocate(RtpHeader.SIZE + p.size());
-            new RtpHeader(i == pieces.size() - 1, payloadType, sequence, ts, ssrc).write(b);
+            ByteBuffer b = ByteBuffer.allocate(RtpHeader.SIZE + (extension == null ? 0 : extension.length) + p.size());
+            new RtpHeader(i == pieces.size() - 1, payloadType, sequence, ts, ssrc).write(b, extension);
             sequence = (sequence + 1) & 0xffff;
             b.put(p.prefix());
             p.body().getBytes(p.body().readerIndex(), b.array(), b.position(), p.body().readableBytes());

@@ -13,8 +13,16 @@ import java.util.Optional;
  */
 public final class SdpAnswer {
 
-    /** What was chosen per section, for the packetizers. */
-    public record Choice(String mid, String kind, int payloadType, long ssrc) {
+    /**
+     * Chromium's playout-delay header extension: a sender's bounds on how long the receiver
+     * may hold a frame back to smooth jitter. kymux sends min = max = 0 on video: show each
+     * frame as soon as it is decoded, as the WebCodecs player does; the server's latency
+     * budget, not a jitter buffer, keeps the picture live.
+     */
+    public static final String PLAYOUT_DELAY = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
+
+    /** What was chosen per section, for the packetizers; {@code playoutDelayId} 0 when not agreed. */
+    public record Choice(String mid, String kind, int payloadType, long ssrc, int playoutDelayId) {
     }
 
     private final List<Choice> choices = new ArrayList<>();
@@ -49,7 +57,8 @@ public final class SdpAnswer {
             }
             SdpOffer.Codec c = codec.get();
             long ssrc = ssrcs.getAsLong() & 0xffffffffL;
-            choices.add(new Choice(m.mid(), m.kind(), c.payloadType(), ssrc));
+            int playoutDelay = m.kind().equals("video") && !receive ? m.extensionId(PLAYOUT_DELAY) : 0;
+            choices.add(new Choice(m.mid(), m.kind(), c.payloadType(), ssrc, playoutDelay));
             mids.add(m.mid());
             sections.append("m=").append(m.kind()).append(" 9 UDP/TLS/RTP/SAVPF ").append(c.payloadType()).append("\r\n")
                     .append("c=IN IP4 0.0.0.0\r\n")
@@ -71,6 +80,9 @@ public final class SdpAnswer {
                         .append("a=rtcp-fb:").append(c.payloadType()).append(" nack\r\n")
                         .append("a=rtcp-fb:").append(c.payloadType()).append(" nack pli\r\n")
                         .append("a=rtcp-fb:").append(c.payloadType()).append(" ccm fir\r\n");
+                if (playoutDelay > 0) {
+                    sections.append("a=extmap:").append(playoutDelay).append(' ').append(PLAYOUT_DELAY).append("\r\n");
+                }
             } else {
                 sections.append("a=fmtp:").append(c.payloadType()).append(" minptime=10;useinbandfec=1\r\n");
             }

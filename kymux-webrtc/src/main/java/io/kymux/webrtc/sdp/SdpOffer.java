@@ -18,8 +18,14 @@ public record SdpOffer(String iceUfrag, String icePwd, String fingerprintAlgorit
 
     public static final int MAX_SIZE = 64 * 1024;
 
-    /** One m= section. */
-    public record Media(String kind, String mid, String direction, boolean rtcpMux, List<Codec> codecs) {
+    /** One m= section; {@code extensions}: its RTP header extensions, URI to one-byte id (a=extmap). */
+    public record Media(String kind, String mid, String direction, boolean rtcpMux, List<Codec> codecs,
+                        Map<String, Integer> extensions) {
+
+        /** The id the offer gives an extension, or 0 when it does not offer it. */
+        public int extensionId(String uri) {
+            return extensions.getOrDefault(uri, 0);
+        }
     }
 
     /** One payload type: its rtpmap and fmtp parameters. */
@@ -73,7 +79,7 @@ public record SdpOffer(String iceUfrag, String icePwd, String fingerprintAlgorit
             String direction = attrs.containsKey("recvonly") ? "recvonly" : attrs.containsKey("sendonly") ? "sendonly"
                     : attrs.containsKey("inactive") ? "inactive" : "sendrecv";
             media.add(new Media(m[0], attrs.getOrDefault("mid", Integer.toString(i)), direction,
-                    attrs.containsKey("rtcp-mux"), codecs(m, sectionAll.get(i))));
+                    attrs.containsKey("rtcp-mux"), codecs(m, sectionAll.get(i)), extensions(sectionAll.get(i))));
         }
         Map<String, String> first = sectionAttrs.isEmpty() ? Map.of() : sectionAttrs.get(0);
         String ufrag = session.getOrDefault("ice-ufrag", first.get("ice-ufrag"));
@@ -88,6 +94,29 @@ public record SdpOffer(String iceUfrag, String icePwd, String fingerprintAlgorit
         }
         String[] f = fp.split(" ", 2);
         return new SdpOffer(ufrag, pwd, f[0].toLowerCase(Locale.ROOT), f[1].toUpperCase(Locale.ROOT), setup, List.copyOf(media));
+    }
+
+    /** a=extmap:ID[/direction] URI lines with a one-byte-header id (1-14); others are ignored. */
+    private static Map<String, Integer> extensions(List<String> attrs) {
+        Map<String, Integer> out = new HashMap<>();
+        for (String a : attrs) {
+            if (!a.startsWith("extmap:")) {
+                continue;
+            }
+            String[] parts = a.substring("extmap:".length()).split(" ");
+            if (parts.length < 2) {
+                continue;
+            }
+            try {
+                int id = Integer.parseInt(parts[0].split("/", 2)[0]);
+                if (id >= 1 && id <= 14) {
+                    out.putIfAbsent(parts[1], id);
+                }
+            } catch (NumberFormatException e) {
+                // not an id: not an extension kymux can use
+            }
+        }
+        return Map.copyOf(out);
     }
 
     private static List<Codec> codecs(String[] m, List<String> attrs) {

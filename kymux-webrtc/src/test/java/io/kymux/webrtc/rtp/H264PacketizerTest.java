@@ -109,4 +109,25 @@ public class H264PacketizerTest {
         assertThat(packets.subList(0, packets.size() - 1)).noneMatch(p -> RtpHeader.read(ByteBuffer.wrap(p)).marker());
         assertThat(depacketize(packets)).isEqualTo(annexB(sps, pps, idr));
     }
+
+    /** The playout-delay block kymux sends on video (RFC 8285 one-byte header, id 5, min = max = 0). */
+    @Test
+    void aHeaderExtensionRidesOnEveryPacketWithinTheMtu() {
+        byte[] ext = RtpHeader.oneByteExtension(5, new byte[3]);
+        assertThat(ext).containsExactly((byte) 0xBE, (byte) 0xDE, 0, 1, 0x52, 0, 0, 0);
+        byte[] sps = nal(0x67, 12, 8);
+        byte[] pps = nal(0x68, 4, 9);
+        byte[] idr = nal(0x65, 20_000, 10);
+        List<byte[]> packets = new H264Packetizer(102, 9, 1200, 7, ext).packetize(
+                Unpooled.wrappedBuffer(annexB(sps, pps, idr)), 1_000_000);
+        assertThat(packets).allSatisfy(p -> {
+            assertThat(p.length).isLessThanOrEqualTo(1200);
+            assertThat(p[0] & 0x10).as("X bit").isEqualTo(0x10);
+            assertThat(java.util.Arrays.copyOfRange(p, RtpHeader.SIZE, RtpHeader.SIZE + ext.length)).isEqualTo(ext);
+        });
+        assertThat(packets.get(1).length).as("fragments fill the MTU less the extension").isEqualTo(1200);
+        assertThat(depacketize(packets)).as("a reader skips it").isEqualTo(annexB(sps, pps, idr));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RtpHeader.oneByteExtension(15, new byte[1]))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

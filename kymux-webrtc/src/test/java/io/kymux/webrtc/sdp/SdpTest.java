@@ -85,6 +85,30 @@ class SdpTest {
         assertThat(chosen.fmtp().get("profile-level-id")).isEqualToIgnoringCase("42e01f");
         assertThat(a.choices()).extracting(SdpAnswer.Choice::kind).containsExactly("video", "audio");
         assertThat(a.sdp()).contains("a=group:BUNDLE 0 1\r\n").contains("a=msid:kymux kymux-video");
+        // Chromium offers the playout-delay extension on video: agreed under the offer's id
+        int id = o.media().get(0).extensionId(SdpAnswer.PLAYOUT_DELAY);
+        assertThat(id).isBetween(1, 14);
+        assertThat(a.choices().get(0).playoutDelayId()).isEqualTo(id);
+        assertThat(a.choices().get(1).playoutDelayId()).as("audio has none").isZero();
+        assertThat(a.sdp()).contains("a=extmap:" + id + " " + SdpAnswer.PLAYOUT_DELAY + "\r\n");
+        assertThat(a.sdp().split("a=extmap:").length).as("the one extension kymux writes").isEqualTo(2);
+    }
+
+    @Test
+    void extensionsAreReadWithTheirOneByteIdsAndOthersIgnored() {
+        String offer = OFFER.replace("a=mid:0\r\n", "a=mid:0\r\na=extmap:5 " + SdpAnswer.PLAYOUT_DELAY + "\r\n"
+                + "a=extmap:3/recvonly urn:x:directed\r\na=extmap:15 urn:x:two-byte\r\na=extmap:x urn:x:bad\r\n"
+                + "a=extmap:7\r\n");
+        SdpOffer.Media video = SdpOffer.parse(offer).media().get(0);
+        assertThat(video.extensions()).containsOnly(java.util.Map.entry(SdpAnswer.PLAYOUT_DELAY, 5),
+                java.util.Map.entry("urn:x:directed", 3));
+        SdpAnswer a = new SdpAnswer(SdpOffer.parse(offer), "kyMx", "a-local-password-22chars", "11:22",
+                new InetSocketAddress("127.0.0.1", 1), 1, () -> 1);
+        assertThat(a.choices().get(0).playoutDelayId()).isEqualTo(5);
+        SdpAnswer none = new SdpAnswer(SdpOffer.parse(OFFER), "kyMx", "a-local-password-22chars", "11:22",
+                new InetSocketAddress("127.0.0.1", 1), 1, () -> 1);
+        assertThat(none.choices().get(0).playoutDelayId()).as("not offered, not sent").isZero();
+        assertThat(none.sdp()).doesNotContain("extmap");
     }
 
     /**
