@@ -13,11 +13,11 @@ public sealed interface RtcOutput {
     record Connected() implements RtcOutput {
     }
 
-    /** The viewer lost a picture (PLI) or asked for a full intra frame (FIR). */
     /** An RTP packet the peer sent (a publisher's media), decrypted. */
     record Rtp(byte[] packet) implements RtcOutput {
     }
 
+    /** The viewer lost a picture (PLI) or asked for a full intra frame (FIR). */
     record KeyframeRequest() implements RtcOutput {
     }
 
