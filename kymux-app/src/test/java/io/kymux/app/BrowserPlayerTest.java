@@ -101,6 +101,45 @@ class BrowserPlayerTest {
         }
     }
 
+    /**
+     * An H.265 TS feed in a Chromium with no HEVC decoder (Debian's, no GPU): the page says
+     * which codec this browser cannot decode and what plays it, and WHEP refuses the feed
+     * with the reason instead of sending H.265 as H.264.
+     */
+    @Test
+    void anH265FeedSaysThisBrowserCannotDecodeItInsteadOfGoingBlack() throws Exception {
+        try (Harness h = new Harness(); Chromium browser = new Chromium()) {
+            var push = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    TsIngestToFeedTest.pushTs(h.port(), "hevc", 12, "libx265", null);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            h.awaitFeedFrames("hevc", 1, 20_000);
+            browser.driver.get("http://localhost:" + h.port() + "/watch/hevc?transport=websocket");
+            Object supported = ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeAsyncScript(
+                    "const done = arguments[arguments.length - 1];"
+                    + "VideoDecoder.isConfigSupported({codec: arguments[0]}).then(r => done(r.supported), e => done(String(e)));",
+                    h.server.kymux().feeds().get("hevc").orElseThrow().track().orElseThrow().codecString());
+            assertThat(supported).as("this Chromium decodes no HEVC (if it does now, play it here instead)").isEqualTo(false);
+            String text = "";
+            long end = System.nanoTime() + 15_000_000_000L;
+            while (!text.contains("cannot decode") && System.nanoTime() < end) {
+                Thread.sleep(200);
+                text = browser.driver.findElement(By.id("problem")).getText();
+            }
+            assertThat(text).contains("this browser cannot decode hev1.1.6.L").contains("kymux client");
+            var whep = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + h.port() + "/whep/hevc")).header("Content-Type", "application/sdp")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("v=0\r\n")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(whep.statusCode()).isEqualTo(400);
+            assertThat(whep.body()).contains("feed hevc is hev1.1.6.L").contains("H.264 video only");
+            push.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void anMpeg1TsFeedSaysWhereItPlaysInsteadOfGoingBlack() throws Exception {
         try (Harness h = new Harness(); Chromium browser = new Chromium()) {

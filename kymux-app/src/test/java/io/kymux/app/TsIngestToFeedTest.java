@@ -45,6 +45,11 @@ class TsIngestToFeedTest {
 
     /** {@code audioEncoder}: FFmpeg's encoder of a tone beside the picture ({@code aac}, {@code libopus}), or null. */
     static void pushH264Ts(int port, String feed, int seconds, String audioEncoder) throws Exception {
+        pushTs(port, feed, seconds, "libx264", audioEncoder);
+    }
+
+    /** {@code videoEncoder}: {@code libx264} or {@code libx265}. */
+    static void pushTs(int port, String feed, int seconds, String videoEncoder, String audioEncoder) throws Exception {
         boolean withAudio = audioEncoder != null;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         List<String> cmd = new java.util.ArrayList<>(List.of(pushingFfmpeg(),
@@ -52,7 +57,7 @@ class TsIngestToFeedTest {
         if (withAudio) {
             cmd.addAll(List.of("-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
         }
-        cmd.addAll(List.of("-t", String.valueOf(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
+        cmd.addAll(List.of("-t", String.valueOf(seconds), "-c:v", videoEncoder, "-preset", "ultrafast", "-tune", "zerolatency",
                 "-g", String.valueOf(FPS), "-pix_fmt", "yuv420p"));
         if (withAudio) {
             cmd.addAll(List.of("-c:a", audioEncoder, "-b:a", "64k", "-ac", "2"));
@@ -143,6 +148,50 @@ class TsIngestToFeedTest {
             // the TS relay keeps its own policy (a group late for this viewer is dropped whole; the
             // cold JVM of a test can stall its client): what it got decodes without an error
             assertThat(decodedFrames(raw)).as("the TS viewer's bytes decode too").isGreaterThanOrEqualTo(SECONDS * FPS / 2);
+        }
+    }
+
+    /**
+     * H.265 in the TS (FFmpeg's libx265) is a packet feed too, with the codec string its SPS
+     * gives; WebCodecs pages play it where the browser decodes HEVC, and kymux/1 and
+     * WebSocket viewers get access units FFmpeg decodes.
+     */
+    @Test
+    void anH265TsIngestBecomesAnH265FeedWhoseAccessUnitsDecode() throws Exception {
+        try (Harness h = new Harness()) {
+            var push = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    pushTs(h.port(), "hevc", SECONDS, "libx265", null);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            List<WsViewer.Msg> video;
+            io.kymux.core.media.TrackInfo track;
+            try (WsViewer packets = viewerOnceLive(h.port(), "hevc")) {
+                push.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                Thread.sleep(500); // what is still on its way
+                video = packets.mediaOf(0);
+                track = h.server.kymux().feeds().get("hevc").orElseThrow().track().orElseThrow();
+                assertThat(packets.texts).anyMatch(t -> t.contains("\"codec\":\"" + track.codecString() + "\""));
+            }
+            assertThat(track.codec()).isEqualTo(io.kymux.core.packet.CodecId.H265);
+            assertThat(track.codecString()).as("from the SPS: Main profile").startsWith("hev1.1.6.L");
+            assertThat(track.width()).isEqualTo(320);
+            assertThat(track.height()).isEqualTo(240);
+            List<WsViewer.Msg> frames = video.stream().filter(m -> !m.config()).toList();
+            assertThat(video.get(0).config()).as("VPS, SPS and PPS come first").isTrue();
+            assertThat(frames.get(0).key()).as("from a random-access picture").isTrue();
+            assertThat(frames.size()).as("pictures").isBetween(SECONDS * FPS / 2, SECONDS * FPS);
+            try (io.kymux.capture.PacketDecoder d = new io.kymux.capture.PacketDecoder(io.kymux.core.packet.CodecId.H265)) {
+                d.decode(io.netty.buffer.Unpooled.wrappedBuffer(video.get(0).payload()), 0); // parameter sets alone
+                long configErrors = d.errors();
+                frames.forEach(m -> d.decode(io.netty.buffer.Unpooled.wrappedBuffer(m.payload()), m.ptsUs()));
+                d.flush();
+                assertThat(d.errors()).as("access units FFmpeg rejected").isEqualTo(configErrors);
+                assertThat(d.framesDecoded()).as("decoded by FFmpeg").isEqualTo(frames.size());
+                assertThat(d.width()).isEqualTo(320);
+            }
         }
     }
 

@@ -44,6 +44,7 @@ public final class PacketDecoder implements AutoCloseable {
     public PacketDecoder(CodecId codec) {
         int id = switch (codec) {
             case H264 -> AV_CODEC_ID_H264;
+            case H265 -> org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
             case OPUS -> AV_CODEC_ID_OPUS;
             default -> throw new IllegalArgumentException("no test decoder for " + codec);
         };

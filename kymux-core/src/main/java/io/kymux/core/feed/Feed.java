@@ -89,7 +89,7 @@ public final class Feed {
             acceptConfig(packet.payload(), packet.ptsUs(), nowUs);
             return;
         }
-        if (packet.key() && header.codec() == CodecId.H264) {
+        if (packet.key() && (header.codec() == CodecId.H264 || header.codec() == CodecId.H265)) {
             adoptInBandParameterSets(packet.payload(), packet.ptsUs(), nowUs);
         }
         Frame frame = new Frame(nextSeq++, packet.ptsUs(), false, packet.key(), nowUs, direct(packet.payload()));
@@ -289,9 +289,10 @@ public final class Feed {
         return d;
     }
 
-    /** A producer that sends SPS/PPS only inside keyframes still gets a config packet. */
+    /** A producer that sends parameter sets only inside keyframes still gets a config packet. */
     private void adoptInBandParameterSets(ByteBuf au, long ptsUs, long nowUs) {
-        H264Config.extractParameterSets(au, PooledByteBufAllocator.DEFAULT)
+        (header.codec() == CodecId.H265 ? io.kymux.core.h265.HevcNal.extractParameterSets(au, PooledByteBufAllocator.DEFAULT)
+                : H264Config.extractParameterSets(au, PooledByteBufAllocator.DEFAULT))
                 .ifPresent(ps -> acceptConfig(ps, ptsUs, nowUs));
     }
 

@@ -4,14 +4,14 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Bit reader over a NAL unit's payload with emulation-prevention bytes (00 00 03) removed,
- * with the Exp-Golomb codes of H.264 section 9.1.
+ * with the Exp-Golomb codes of H.264 section 9.1 (H.265 9.2 uses the same).
  */
-final class RbspReader {
+public final class RbspReader {
 
     private final byte[] data;
     private int bitPos;
 
-    RbspReader(ByteBuf nal, int skipBytes) {
+    public RbspReader(ByteBuf nal, int skipBytes) {
         int len = nal.readableBytes();
         byte[] out = new byte[len];
         int n = 0;
@@ -28,7 +28,7 @@ final class RbspReader {
         data = java.util.Arrays.copyOf(out, n);
     }
 
-    int bit() {
+    public int bit() {
         if (bitPos >= data.length * 8) {
             throw new IllegalArgumentException("SPS ends early");
         }
@@ -37,7 +37,7 @@ final class RbspReader {
         return v;
     }
 
-    int bits(int n) {
+    public int bits(int n) {
         int v = 0;
         for (int i = 0; i < n; i++) {
             v = (v << 1) | bit();
@@ -45,11 +45,11 @@ final class RbspReader {
         return v;
     }
 
-    boolean flag() {
+    public boolean flag() {
         return bit() == 1;
     }
 
-    int ue() {
+    public int ue() {
         int zeros = 0;
         while (bit() == 0) {
             if (++zeros > 31) {
@@ -63,7 +63,7 @@ final class RbspReader {
         return (int) v;
     }
 
-    int se() {
+    public int se() {
         int k = ue();
         return (k & 1) == 1 ? (k + 1) / 2 : -(k / 2);
     }

@@ -11,6 +11,8 @@ public final class TrackInfos {
 
     /** Used until an SPS says otherwise: Constrained Baseline 3.1, what browsers all decode. */
     static final String DEFAULT_AVC = "avc1.42E01F";
+    /** Until an SPS says otherwise: Main profile, level 3.1. */
+    static final String DEFAULT_HEVC = "hev1.1.6.L93.B0";
 
     private TrackInfos() {
     }
@@ -22,7 +24,10 @@ public final class TrackInfos {
                     : H264Config.findSps(config)
                             .map(s -> TrackInfo.video(codec, s.codecString(), s.width(), s.height()))
                             .orElse(TrackInfo.video(codec, DEFAULT_AVC, header.width(), header.height()));
-            case H265 -> TrackInfo.video(codec, "hev1.1.6.L93.B0", header.width(), header.height());
+            case H265 -> (config == null ? java.util.Optional.<io.kymux.core.h265.HevcSps>empty()
+                    : io.kymux.core.h265.HevcNal.findSps(config))
+                    .map(s -> TrackInfo.video(codec, s.codecString(), s.width(), s.height()))
+                    .orElse(TrackInfo.video(codec, DEFAULT_HEVC, header.width(), header.height()));
             case AV1 -> TrackInfo.video(codec, "av01.0.08M.08", header.width(), header.height());
             case OPUS -> {
                 int channels = config == null ? 2 : OpusHead.parse(config).map(OpusHead::channels).orElse(2);

@@ -3,6 +3,8 @@ package io.kymux.core.ts;
 import io.kymux.core.aac.Adts;
 import io.kymux.core.h264.H264Config;
 import io.kymux.core.h264.Sps;
+import io.kymux.core.h265.HevcNal;
+import io.kymux.core.h265.HevcSps;
 import io.kymux.core.media.IncreasingPts;
 import io.kymux.core.media.SourceClock;
 import io.kymux.core.packet.CodecId;
@@ -20,6 +22,8 @@ import java.util.Optional;
  *       write it): the stream header once the first IDR with its SPS arrives (nothing before
  *       it is decodable), then one packet per access unit, key when it holds an IDR (the
  *       feed takes the in-band SPS/PPS as its config).</li>
+ *   <li>H.265 (0x24) the same way: from the first random-access picture (IDR, CRA or BLA)
+ *       with its SPS; key at each of them; VPS/SPS/PPS in band become the config.</li>
  *   <li>AAC in ADTS (0x0F; FFmpeg puts several frames in a PES): the header and the 2-byte
  *       AudioSpecificConfig at the first frame, then one packet per ADTS frame, header
  *       included (what WebCodecs decodes with no description), each 1024 samples after the
@@ -36,6 +40,8 @@ public final class PesPacketizer {
 
     /** An H.264 video stream in MPEG-TS. */
     public static final int H264 = 0x1b;
+    /** An H.265 (HEVC) video stream in MPEG-TS. */
+    public static final int H265 = 0x24;
     /** AAC audio in ADTS. */
     public static final int AAC_ADTS = 0x0f;
     /** PES private data: what it is, a registration descriptor says. */
@@ -57,7 +63,7 @@ public final class PesPacketizer {
 
     /** Whether this stream type can be carried as a packet feed. */
     public static boolean carries(int streamType) {
-        return streamType == H264 || streamType == AAC_ADTS || streamType == OPUS;
+        return streamType == H264 || streamType == H265 || streamType == AAC_ADTS || streamType == OPUS;
     }
 
     /** Adds the events of {@code pes} to {@code out}, taking ownership of its payload. */
@@ -65,6 +71,8 @@ public final class PesPacketizer {
         try {
             if (pes.streamType() == H264) {
                 h264(pes, nowUs, out);
+            } else if (pes.streamType() == H265) {
+                h265(pes, nowUs, out);
             } else if (pes.streamType() == AAC_ADTS) {
                 aac(pes, nowUs, out);
             } else if (pes.streamType() == OPUS) {
@@ -86,6 +94,20 @@ public final class PesPacketizer {
                 return;
             }
             out.add(StreamHeader.video(CodecId.H264, sps.get().width(), sps.get().height()));
+            opened = true;
+        }
+        out.add(new MediaPacket(ptsUs(pes, nowUs), false, key, pes.payload().retain()));
+    }
+
+    private void h265(TsDemuxer.Pes pes, long nowUs, List<PacketStreamEvent> out) {
+        boolean key = HevcNal.containsIrap(pes.payload());
+        if (!opened) {
+            Optional<HevcSps> sps = key ? HevcNal.findSps(pes.payload()) : Optional.empty();
+            if (sps.isEmpty()) {
+                droppedBeforeStart++;
+                return;
+            }
+            out.add(StreamHeader.video(CodecId.H265, sps.get().width(), sps.get().height()));
             opened = true;
         }
         out.add(new MediaPacket(ptsUs(pes, nowUs), false, key, pes.payload().retain()));

@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TS ingest's H.264 video and AAC audio as packet feeds, so {@code /watch}, WHEP and
- * {@code kymux client} can play what jsmpeg-style viewers get as raw TS: the TS bytes are
- * demuxed beside the relay (which stays byte-identical). The first H.264 stream the PMT
- * lists is the packet feed of the ingest's name, from its first IDR; the first AAC stream
- * is {@code {name}.audio}. Each feed's producer slot is claimed when its stream starts; if
+ * A TS ingest's H.264 or H.265 video and AAC or Opus audio as packet feeds, so {@code /watch},
+ * WHEP and {@code kymux client} can play what jsmpeg-style viewers get as raw TS: the TS bytes
+ * are demuxed beside the relay (which stays byte-identical). The first H.264 or H.265 stream
+ * the PMT lists is the packet feed of the ingest's name, from its first random-access picture;
+ * the first AAC or Opus stream is {@code {name}.audio}. Each feed's producer slot is claimed when its stream starts; if
  * another producer holds it, that stream is relayed as TS alone. Used on the ingest's loop.
  */
 final class TsToPacketFeed {
@@ -53,7 +53,7 @@ final class TsToPacketFeed {
 
         /** Whether this output takes the PES (its PID, or the first of its kind). */
         boolean takes(TsDemuxer.Pes p) {
-            boolean kind = isVideo ? p.streamType() == PesPacketizer.H264
+            boolean kind = isVideo ? p.streamType() == PesPacketizer.H264 || p.streamType() == PesPacketizer.H265
                     : p.streamType() == PesPacketizer.AAC_ADTS || p.streamType() == PesPacketizer.OPUS;
             if (refused || !kind) {
                 return false;

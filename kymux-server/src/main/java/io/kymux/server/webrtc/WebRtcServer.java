@@ -93,6 +93,13 @@ public final class WebRtcServer implements AutoCloseable {
      * @throws IllegalStateException    the server has {@link #MAX_PEERS} peers already
      */
     public Answer open(String target, List<Feed> feeds, String offerSdp, java.net.InetAddress candidate) {
+        for (Feed f : feeds) { // the packetizer is H.264's: another video codec would reach the browser as garbage
+            f.track().filter(t -> t.kind() == io.kymux.core.media.MediaKind.VIDEO
+                    && t.codec() != io.kymux.core.packet.CodecId.H264).ifPresent(t -> {
+                        throw new IllegalArgumentException("feed " + f.name() + " is " + t.codecString()
+                                + ": WebRTC here carries H.264 video only; /watch over WebCodecs or kymux client plays it");
+                    });
+        }
         Offered o = offered(offerSdp, candidate, false);
         long id = o.id();
         Session session = new Session(id, target, feeds, kymux.config().queueLimits(),

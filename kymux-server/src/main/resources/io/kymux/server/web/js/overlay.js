@@ -58,7 +58,8 @@ export function startOverlay(el, problemEl, stats, audioOnlyEl) {
       ...(stats.muted.length ? [`muted: ${stats.muted.join(', ')}`] : []),
       ...stats.steps.slice(-4).map((s) => `· ${s}`),
     ].join('\n');
-    const problem = stats.problem ?? (stats.fps === 0 && stats.errors.length ? stats.errors[stats.errors.length - 1] : null);
+    const problem = stats.problem ?? (stats.fps === 0 && stats.unsupported ? stats.unsupported : null)
+      ?? (stats.fps === 0 && stats.errors.length ? stats.errors[stats.errors.length - 1] : null);
     problemEl.textContent = problem ?? '';
     problemEl.hidden = !problem;
     // a stream of audio alone leaves the canvas black: say so, rather than look broken

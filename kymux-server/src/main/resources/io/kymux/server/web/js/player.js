@@ -38,6 +38,7 @@ const stats = {
   connectedAt: null, // performance.now() when the transport opened
   firstFrameMs: null, // transport open → first decoded video frame
   errors: [],
+  unsupported: null, // the codec this browser has no decoder for, said plainly
   muted: [], // feeds the stream currently leaves out (vw mute by re-posting)
   rendition: null, // the video feed delivering, "cam~360p 640×360" (a rendition set's, or the feed)
   serverLinkBps: null, // the server's link estimate when it last switched renditions

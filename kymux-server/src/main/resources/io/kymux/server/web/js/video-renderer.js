@@ -27,6 +27,14 @@ export class VideoRenderer {
     });
     this.decoder.configure({ codec: track.codec, optimizeForLatency: true });
     this.needKey = true;
+    // say plainly when this browser has no decoder for the codec (H.265 without a platform
+    // decoder), rather than leave the page black with a bare NotSupportedError
+    const codec = track.codec;
+    VideoDecoder.isConfigSupported({ codec, optimizeForLatency: true }).then((r) => {
+      if (!r.supported && this.codec === codec) {
+        this.stats.unsupported = `this browser cannot decode ${codec}; kymux client, or a browser that decodes it, plays this feed`;
+      }
+    }, () => {});
   }
 
   decode(msg) {
