@@ -2,9 +2,7 @@ package io.kymux.core.ts;
 
 import io.kymux.core.aac.Adts;
 import io.kymux.core.h264.H264Config;
-import io.kymux.core.h264.Sps;
 import io.kymux.core.h265.HevcNal;
-import io.kymux.core.h265.HevcSps;
 import io.kymux.core.media.IncreasingPts;
 import io.kymux.core.media.SourceClock;
 import io.kymux.core.packet.CodecId;
@@ -86,28 +84,25 @@ public final class PesPacketizer {
     }
 
     private void h264(TsDemuxer.Pes pes, long nowUs, List<PacketStreamEvent> out) {
-        boolean key = H264Config.containsIdr(pes.payload());
-        if (!opened) {
-            Optional<Sps> sps = key ? H264Config.findSps(pes.payload()) : Optional.empty();
-            if (sps.isEmpty()) {
-                droppedBeforeStart++;
-                return;
-            }
-            out.add(StreamHeader.video(CodecId.H264, sps.get().width(), sps.get().height()));
-            opened = true;
-        }
-        out.add(new MediaPacket(ptsUs(pes, nowUs), false, key, pes.payload().retain()));
+        video(pes, nowUs, out, H264Config.containsIdr(pes.payload()), () -> H264Config.findSps(pes.payload())
+                .map(s -> StreamHeader.video(CodecId.H264, s.width(), s.height())));
     }
 
     private void h265(TsDemuxer.Pes pes, long nowUs, List<PacketStreamEvent> out) {
-        boolean key = HevcNal.containsIrap(pes.payload());
+        video(pes, nowUs, out, HevcNal.containsIrap(pes.payload()), () -> HevcNal.findSps(pes.payload())
+                .map(s -> StreamHeader.video(CodecId.H265, s.width(), s.height())));
+    }
+
+    /** Opens at the first keyframe whose SPS gives a header (nothing before it decodes), then one packet per PES. */
+    private void video(TsDemuxer.Pes pes, long nowUs, List<PacketStreamEvent> out, boolean key,
+                       java.util.function.Supplier<Optional<StreamHeader>> header) {
         if (!opened) {
-            Optional<HevcSps> sps = key ? HevcNal.findSps(pes.payload()) : Optional.empty();
-            if (sps.isEmpty()) {
+            Optional<StreamHeader> h = key ? header.get() : Optional.empty();
+            if (h.isEmpty()) {
                 droppedBeforeStart++;
                 return;
             }
-            out.add(StreamHeader.video(CodecId.H265, sps.get().width(), sps.get().height()));
+            out.add(h.get());
             opened = true;
         }
         out.add(new MediaPacket(ptsUs(pes, nowUs), false, key, pes.payload().retain()));
