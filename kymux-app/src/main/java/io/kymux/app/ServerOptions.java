@@ -119,9 +119,10 @@ final class ServerOptions {
                     + "e.g. cam1=rtsp://192.168.1.20:554/stream: H.264 over RTSP/TCP, reconnecting by itself")
     java.util.List<String> pull;
 
-    /** Starts every --pull on the server; a malformed one is a usage error naming it. */
+    /** Gives the server FFmpeg's pulls and transcoder, and starts every --pull; a malformed one is a usage error naming it. */
     void startPulls(io.kymux.server.KymuxServer server) {
         server.kymux().pulls().use(new FfmpegPuller(server.kymux().clock()));
+        server.kymux().useTranscoder(new FfmpegTranscoder()); // MP2 in a TS ingest becomes Opus
         for (String p : pull == null ? java.util.List.<String>of() : pull) {
             if (p.isBlank()) {
                 continue;

@@ -29,6 +29,7 @@ public final class Harness implements AutoCloseable {
         FfmpegLogging.quiet();
         server = new KymuxServer(config, clockUs).start();
         server.kymux().pulls().use(new FfmpegPuller(clockUs));
+        server.kymux().useTranscoder(new FfmpegTranscoder());
     }
 
     public int port() {

@@ -219,10 +219,24 @@ class TsIngestToFeedTest {
 
     @Test
     void opusInTheTsBecomesAnOpusFeed() throws Exception {
+        assertTheTsAudioIsAnOpusFeed("libopus");
+    }
+
+    /**
+     * MP2 (MPEG-1 Layer II, stream_type 0x03; what DVB and jsmpeg's users put beside the
+     * picture, and no browser decodes) is transcoded once per ingest into an Opus feed.
+     */
+    @Test
+    void mp2InTheTsIsTranscodedIntoAnOpusFeed() throws Exception {
+        assertTheTsAudioIsAnOpusFeed("mp2");
+    }
+
+    /** H.264 with {@code audioEncoder}'s tone as TS: cam.audio is Opus that FFmpeg decodes, 20 ms a packet. */
+    private static void assertTheTsAudioIsAnOpusFeed(String audioEncoder) throws Exception {
         try (Harness h = new Harness()) {
             var push = java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try {
-                    pushH264Ts(h.port(), "cam", 8, "libopus");
+                    pushH264Ts(h.port(), "cam", 8, audioEncoder);
                 } catch (Exception e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }
@@ -243,6 +257,10 @@ class TsIngestToFeedTest {
                 for (int i = 2; i < audio.size(); i++) {
                     assertThat(audio.get(i).ptsUs() - audio.get(i - 1).ptsUs()).as("20 ms apart").isBetween(19_000L, 21_000L);
                 }
+                // on the picture's clock: the audio's PTS are where the video's are
+                long videoPts = h.server.kymux().feeds().get("cam").orElseThrow().stats().lastPtsUs();
+                assertThat(audio.get(audio.size() - 1).ptsUs()).as("beside the picture").isBetween(videoPts - 500_000,
+                        videoPts + 500_000);
             }
             push.get(60, java.util.concurrent.TimeUnit.SECONDS);
         }

@@ -127,6 +127,18 @@ public final class Kymux {
         return pulls;
     }
 
+    private volatile io.kymux.server.ts.AudioTranscoder transcoder;
+
+    /** How TS audio no browser decodes (MP2) becomes Opus; the application's, with FFmpeg. */
+    public void useTranscoder(io.kymux.server.ts.AudioTranscoder t) {
+        transcoder = t;
+    }
+
+    /** The transcoder given, or null: then such audio is relayed as TS alone. */
+    public io.kymux.server.ts.AudioTranscoder transcoder() {
+        return transcoder;
+    }
+
     public Destinations destinations() {
         return destinations;
     }

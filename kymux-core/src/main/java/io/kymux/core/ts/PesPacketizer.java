@@ -40,6 +40,9 @@ public final class PesPacketizer {
     public static final int H264 = 0x1b;
     /** An H.265 (HEVC) video stream in MPEG-TS. */
     public static final int H265 = 0x24;
+    /** MPEG-1 and MPEG-2 (LSF) audio, Layer I-III: no browser decodes Layer II; transcoded to Opus. */
+    public static final int MPEG1_AUDIO = 0x03;
+    public static final int MPEG2_AUDIO = 0x04;
     /** AAC audio in ADTS. */
     public static final int AAC_ADTS = 0x0f;
     /** PES private data: what it is, a registration descriptor says. */
@@ -174,7 +177,8 @@ public final class PesPacketizer {
         }
     }
 
-    private long ptsUs(TsDemuxer.Pes pes, long nowUs) {
+    /** A PES's PTS (or DTS, or now) on the server's clock, strictly after the last one; for streams carried otherwise. */
+    public long ptsUs(TsDemuxer.Pes pes, long nowUs) {
         long raw = pes.pts90k() != TsDemuxer.Pes.NONE ? pes.pts90k() : pes.dts90k();
         return pts.next(raw == TsDemuxer.Pes.NONE ? nowUs : clock.toUs(raw, nowUs));
     }

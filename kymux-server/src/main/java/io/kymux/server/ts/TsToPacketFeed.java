@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * WHEP and {@code kymux client} can play what jsmpeg-style viewers get as raw TS: the TS bytes
  * are demuxed beside the relay (which stays byte-identical). The first H.264 or H.265 stream
  * the PMT lists is the packet feed of the ingest's name, from its first random-access picture;
- * the first AAC or Opus stream is {@code {name}.audio}. Each feed's producer slot is claimed when its stream starts; if
+ * the first AAC or Opus stream is {@code {name}.audio}, or the first MPEG audio (MP2)
+ * stream, transcoded to Opus when the server has a transcoder. Each feed's producer slot is claimed when its stream starts; if
  * another producer holds it, that stream is relayed as TS alone. Used on the ingest's loop.
  */
 final class TsToPacketFeed {
@@ -44,6 +45,8 @@ final class TsToPacketFeed {
         final List<PacketStreamEvent> events = new ArrayList<>();
         int pid = -1;
         Feed feed;
+        AudioTranscoder.Stream transcoding;
+        boolean transcoded;
         boolean refused;
 
         Output(String feedName, boolean isVideo) {
@@ -54,7 +57,8 @@ final class TsToPacketFeed {
         /** Whether this output takes the PES (its PID, or the first of its kind). */
         boolean takes(TsDemuxer.Pes p) {
             boolean kind = isVideo ? p.streamType() == PesPacketizer.H264 || p.streamType() == PesPacketizer.H265
-                    : p.streamType() == PesPacketizer.AAC_ADTS || p.streamType() == PesPacketizer.OPUS;
+                    : p.streamType() == PesPacketizer.AAC_ADTS || p.streamType() == PesPacketizer.OPUS
+                            || (mpegAudio(p.streamType()) && kymux.transcoder() != null);
             if (refused || !kind) {
                 return false;
             }
@@ -65,6 +69,10 @@ final class TsToPacketFeed {
         }
 
         void accept(TsDemuxer.Pes p, long nowUs) {
+            if (mpegAudio(p.streamType())) {
+                transcode(p, nowUs);
+                return;
+            }
             packetizer.accept(p, nowUs, events);
             for (PacketStreamEvent ev : events) {
                 if (ev instanceof StreamHeader h) {
@@ -81,6 +89,48 @@ final class TsToPacketFeed {
             events.clear();
         }
 
+        /**
+         * MPEG audio through the server's transcoder into Opus packets for the feed. On the
+         * ingest's loop: decoding and encoding 20 ms of audio is a fraction of a millisecond.
+         */
+        private void transcode(TsDemuxer.Pes p, long nowUs) {
+            try {
+                if (transcoding == null) {
+                    transcoded = true;
+                    transcoding = kymux.transcoder().open("mp2", new io.kymux.core.packet.PacketSink() {
+                        @Override
+                        public void open(StreamHeader h) {
+                            Output.this.open(h);
+                        }
+
+                        @Override
+                        public void accept(MediaPacket m) {
+                            if (feed != null) {
+                                kymux.metrics().frameIn();
+                                feed.publish(m, kymux.nowUs());
+                            } else {
+                                m.release();
+                            }
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    });
+                }
+                transcoding.accept(p.payload(), packetizer.ptsUs(p, nowUs));
+            } catch (RuntimeException e) { // a broken frame costs this stream's audio, not the ingest
+                log.info("TS ingest {}: MPEG audio on PID {} not transcoded: {}", name, pid, e.getMessage());
+                refused = true;
+                if (transcoding != null) {
+                    transcoding.close();
+                    transcoding = null;
+                }
+            } finally {
+                p.payload().release();
+            }
+        }
+
         private void open(StreamHeader h) {
             Kymux.FeedClaim claim = kymux.claimFeed(feedName);
             if (!claim.granted()) {
@@ -92,16 +142,26 @@ final class TsToPacketFeed {
             feed.open(h);
             feed.setKeyframeRequester(null); // a TS producer cannot be asked
             log.info("TS ingest {}: {} on PID {} is the packet feed {} too", name,
-                    isVideo ? h.codec().shortName() + " " + h.width() + "x" + h.height() : h.codec().shortName(), pid, feedName);
+                    isVideo ? h.codec().shortName() + " " + h.width() + "x" + h.height()
+                            : transcoded ? "MPEG audio transcoded to " + h.codec().shortName() : h.codec().shortName(),
+                    pid, feedName);
         }
 
         void close() {
+            if (transcoding != null) {
+                transcoding.close();
+                transcoding = null;
+            }
             if (feed != null) {
                 feed.close();
                 kymux.releaseProducer(feedName);
                 feed = null;
             }
         }
+    }
+
+    private static boolean mpegAudio(int streamType) {
+        return streamType == PesPacketizer.MPEG1_AUDIO || streamType == PesPacketizer.MPEG2_AUDIO;
     }
 
     TsToPacketFeed(Kymux kymux, String name, ByteBufAllocator alloc) {

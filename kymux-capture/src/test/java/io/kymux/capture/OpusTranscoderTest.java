@@ -1,0 +1,54 @@
+package io.kymux.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kymux.core.packet.MediaPacket;
+import io.kymux.core.packet.PacketSink;
+import io.kymux.core.packet.StreamHeader;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Hostile input to the MP2 → Opus transcoder costs the bytes it came in, never the stream (seeded). */
+class OpusTranscoderTest {
+
+    @Test
+    void garbageAndTruncatedFramesAreSkippedWithoutAnError() {
+        List<StreamHeader> headers = new ArrayList<>();
+        List<MediaPacket> packets = new ArrayList<>();
+        PacketSink sink = new PacketSink() {
+            @Override
+            public void open(StreamHeader header) {
+                headers.add(header);
+            }
+
+            @Override
+            public void accept(MediaPacket packet) {
+                packets.add(packet);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Random random = new Random(2);
+        try (OpusTranscoder t = new OpusTranscoder("mp2", 64_000, sink)) {
+            for (int i = 0; i < 2000; i++) {
+                byte[] b = new byte[1 + random.nextInt(1500)];
+                random.nextBytes(b);
+                if (random.nextBoolean()) { // an MPEG audio sync word in front: the decoder reads further
+                    b[0] = (byte) 0xFF;
+                    if (b.length > 1) {
+                        b[1] = (byte) 0xFD;
+                    }
+                }
+                t.accept(Unpooled.wrappedBuffer(b), 1_000_000L + i * 24_000L);
+            }
+            assertThat(headers).as("the Opus header at once").hasSize(1);
+            assertThat(t.rejected()).as("refused input, counted").isPositive();
+        }
+        packets.forEach(p -> p.payload().release());
+    }
+}
