@@ -2,12 +2,7 @@ package io.kymux.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kymux.core.packet.MediaPacket;
-import io.kymux.core.packet.PacketSink;
-import io.kymux.core.packet.StreamHeader;
 import io.netty.buffer.Unpooled;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -16,23 +11,7 @@ class OpusTranscoderTest {
 
     @Test
     void garbageAndTruncatedFramesAreSkippedWithoutAnError() {
-        List<StreamHeader> headers = new ArrayList<>();
-        List<MediaPacket> packets = new ArrayList<>();
-        PacketSink sink = new PacketSink() {
-            @Override
-            public void open(StreamHeader header) {
-                headers.add(header);
-            }
-
-            @Override
-            public void accept(MediaPacket packet) {
-                packets.add(packet);
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        CollectingSink sink = new CollectingSink();
         Random random = new Random(2);
         try (OpusTranscoder t = new OpusTranscoder("mp2", 64_000, sink)) {
             for (int i = 0; i < 2000; i++) {
@@ -46,9 +25,9 @@ class OpusTranscoderTest {
                 }
                 t.accept(Unpooled.wrappedBuffer(b), 1_000_000L + i * 24_000L);
             }
-            assertThat(headers).as("the Opus header at once").hasSize(1);
+            assertThat(sink.header.codec()).as("the Opus header at once").isEqualTo(io.kymux.core.packet.CodecId.OPUS);
             assertThat(t.rejected()).as("refused input, counted").isPositive();
         }
-        packets.forEach(p -> p.payload().release());
+        sink.releaseAll();
     }
 }
