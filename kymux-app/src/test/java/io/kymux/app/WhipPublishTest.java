@@ -49,19 +49,24 @@ class WhipPublishTest {
               done(n); });
             """;
 
-    /** What the publisher's sender says about NACKs it got and packets it sent again. */
+    /**
+     * What the publisher's sender says about NACKs it got and packets it sent again, and what
+     * kymux's receiver reports told it (remote-inbound-rtp: loss and round trip).
+     */
     static final String RESENT = """
             const done = arguments[arguments.length - 1];
-            window.whip.getStats().then(r => { const o = {nacks: 0, resent: 0};
+            window.whip.getStats().then(r => { const o = {nacks: 0, resent: 0, reports: 0, lost: 0, rtt: 0};
               r.forEach(s => { if (s.type === 'outbound-rtp' && s.kind === 'video') {
-                o.nacks += s.nackCount || 0; o.resent += s.retransmittedPacketsSent || 0; } });
+                o.nacks += s.nackCount || 0; o.resent += s.retransmittedPacketsSent || 0; }
+                if (s.type === 'remote-inbound-rtp' && s.kind === 'video') {
+                  o.reports += s.roundTripTimeMeasurements || 0; o.lost += s.packetsLost || 0; o.rtt = s.roundTripTime || 0; } });
               done(JSON.stringify(o)); });
             """;
 
     /**
      * Between the publisher and kymux, a relay that loses 3 % of datagrams each way and delays
-     * each by 10 ms: kymux's NACKs make Chromium send the lost packets again, and the pictures
-     * in the feed still decode.
+     * each by 10 ms: kymux's NACKs make Chromium send the lost packets again, its receiver
+     * reports give Chromium the loss and round trip, and the pictures in the feed still decode.
      */
     @Test
     void aPublisherOnALossyPathIsAskedToResendAndItsPicturesDecode() throws Exception {
@@ -80,9 +85,14 @@ class WhipPublishTest {
             }
             com.fasterxml.jackson.databind.JsonNode resent = new com.fasterxml.jackson.databind.ObjectMapper()
                     .readTree((String) js.executeAsyncScript(RESENT));
+            System.out.println("WHIP through loss: relay lost " + relay.dropped.get() + " datagrams; publisher " + resent);
             assertThat(relay.dropped.get()).as("datagrams the relay lost").isPositive();
             assertThat(resent.get("nacks").asLong()).as("NACKs the publisher got: " + resent).isPositive();
             assertThat(resent.get("resent").asLong()).as("packets it sent again: " + resent).isPositive();
+            // kymux's receiver reports reach the publisher's congestion control: the relay's
+            // 10 ms each way is in the round trip they let it time
+            assertThat(resent.get("reports").asLong()).as("round trips timed from receiver reports: " + resent).isPositive();
+            assertThat(resent.get("rtt").asDouble()).as("round trip, s: " + resent).isBetween(0.015, 1.0);
             try (PacketDecoder d = WsViewer.decodeH264(video)) { // which fails on any frame FFmpeg rejects
                 assertThat(d.framesDecoded()).as("pictures through loss, decoded").isGreaterThanOrEqualTo(150);
                 assertThat(d.width()).isEqualTo(320);

@@ -5,6 +5,8 @@ import io.kymux.webrtc.dtls.SrtpKeys;
 import io.kymux.webrtc.ice.IceLite;
 import io.kymux.webrtc.rtp.H264Packetizer;
 import io.kymux.webrtc.rtp.OpusPacketizer;
+import io.kymux.webrtc.rtp.ReceptionStats;
+import io.kymux.webrtc.rtp.RtpHeader;
 import io.kymux.webrtc.rtp.RtpHeader;
 import io.kymux.webrtc.rtp.Rtcp;
 import io.kymux.webrtc.sdp.SdpAnswer;
@@ -72,6 +74,11 @@ public final class Rtc implements AutoCloseable {
     private InetSocketAddress dtlsPeer;
     private SrtpSession srtp;
     private long nextReportUs;
+    /** A publisher's SSRCs as received, for receiver reports; at most {@link #MAX_RECEIVED_SSRCS}. */
+    private final java.util.Map<Long, ReceptionStats> reception = new java.util.LinkedHashMap<>();
+    private static final int MAX_RECEIVED_SSRCS = 4;
+    /** RTP clock rate by the payload types the answer agreed. */
+    private final java.util.Map<Integer, Integer> clockRates = new java.util.HashMap<>();
     private byte[] videoConfig;
     private long rejected;
     private long droppedOutputs;
@@ -94,6 +101,7 @@ public final class Rtc implements AutoCloseable {
         OpusPacketizer op = null;
         java.util.Random seq = new java.util.Random();
         for (SdpAnswer.Choice c : answer.choices()) {
+            clockRates.put(c.payloadType(), c.kind().equals("video") ? 90_000 : 48_000);
             if (c.kind().equals("video") && v == null) {
                 v = new OutboundTrack(c.ssrc(), 90_000, HISTORY);
                 // playout delay 0..0 (3 bytes of 12-bit bounds in 10 ms units): show frames as they decode
@@ -136,7 +144,7 @@ public final class Rtc implements AutoCloseable {
         } else if (first >= 20 && first <= 63) {
             handleDtls(from, datagram);
         } else if (first >= 128 && first <= 191) {
-            handleRtcp(datagram);
+            handleRtcp(datagram, nowUs);
         } else {
             rejected++;
         }
@@ -159,13 +167,13 @@ public final class Rtc implements AutoCloseable {
         dtls.receive(datagram);
     }
 
-    private void handleRtcp(byte[] datagram) {
+    private void handleRtcp(byte[] datagram, long nowUs) {
         int pt = datagram.length > 1 ? datagram[1] & 0xff : 0;
         if (srtp == null) {
             return; // nothing can be read before the keys
         }
         if (pt < 192 || pt > 223) {
-            receiveRtp(datagram); // RTP (RFC 5761: RTCP's types are 192-223 in the second byte)
+            receiveRtp(datagram, nowUs); // RTP (RFC 5761: RTCP's types are 192-223 in the second byte)
             return;
         }
         List<Rtcp.Feedback> feedback;
@@ -178,15 +186,32 @@ public final class Rtc implements AutoCloseable {
         for (Rtcp.Feedback f : feedback) {
             if (f instanceof Rtcp.Feedback.Nack n) {
                 retransmit(n);
+            } else if (f instanceof Rtcp.Feedback.SenderReport sr) {
+                ReceptionStats r = reception.get(sr.mediaSsrc());
+                if (r != null) {
+                    r.senderReport(sr.ntpTime(), nowUs);
+                }
             } else if (video != null && f.mediaSsrc() == video.ssrc) {
                 outputs.add(new RtcOutput.KeyframeRequest()); // PLI or FIR
             }
         }
     }
 
-    private void receiveRtp(byte[] datagram) {
+    private void receiveRtp(byte[] datagram, long nowUs) {
         try {
-            outputs.add(new RtcOutput.Rtp(srtp.unprotectRtp(datagram)));
+            byte[] rtp = srtp.unprotectRtp(datagram);
+            RtpHeader h = RtpHeader.read(ByteBuffer.wrap(rtp));
+            Integer clock = clockRates.get(h.payloadType());
+            if (clock != null) {
+                ReceptionStats r = reception.get(h.ssrc());
+                if (r == null && reception.size() < MAX_RECEIVED_SSRCS) {
+                    reception.put(h.ssrc(), r = new ReceptionStats(h.ssrc(), clock));
+                }
+                if (r != null) {
+                    r.packet(h.sequence(), h.timestamp(), nowUs);
+                }
+            }
+            outputs.add(new RtcOutput.Rtp(rtp));
         } catch (SrtpException | IllegalArgumentException e) {
             rejected++;
         }
@@ -234,6 +259,12 @@ public final class Rtc implements AutoCloseable {
             close("consent expired: no ICE check for " + IceLite.CONSENT_TIMEOUT_US / 1_000_000 + " s");
         } else if (state == State.CONNECTED && nowUs >= nextReportUs) {
             nextReportUs = nowUs + SENDER_REPORT_INTERVAL_US;
+            // what a publisher's streams lost and how they jitter, for its congestion control
+            List<byte[]> blocks = reception.values().stream().filter(ReceptionStats::started)
+                    .map(r -> r.reportBlock(nowUs)).toList();
+            if (!blocks.isEmpty()) {
+                protectAndSendRtcp(Rtcp.receiverReport(1, blocks));
+            }
             for (OutboundTrack t : new OutboundTrack[] {video, audio}) {
                 if (t != null && t.packets > 0) {
                     protectAndSendRtcp(Rtcp.senderReport(t.ssrc, Rtcp.ntp(nowUs), t.rtpTime(nowUs), t.packets, t.octets));

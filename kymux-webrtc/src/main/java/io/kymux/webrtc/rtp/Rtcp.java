@@ -12,6 +12,7 @@ import java.util.List;
 public final class Rtcp {
 
     public static final int SR = 200;
+    public static final int RR = 201;
     public static final int RTPFB = 205;
     public static final int PSFB = 206;
 
@@ -30,6 +31,10 @@ public final class Rtcp {
         /** Full intra request: send a keyframe. */
         record Fir(long mediaSsrc) implements Feedback {
         }
+
+        /** A publisher's sender report: its SSRC and the 64-bit NTP time it was sent. */
+        record SenderReport(long mediaSsrc, long ntpTime) implements Feedback {
+        }
     }
 
     private Rtcp() {
@@ -40,6 +45,14 @@ public final class Rtcp {
         ByteBuffer b = ByteBuffer.allocate(28);
         b.put((byte) 0x80).put((byte) SR).putShort((short) 6).putInt((int) ssrc).putLong(ntpTime).putInt((int) rtpTime)
                 .putInt((int) packets).putInt((int) octets);
+        return b.array();
+    }
+
+    /** A receiver report from {@code senderSsrc} with these report blocks ({@link ReceptionStats#reportBlock}). */
+    public static byte[] receiverReport(long senderSsrc, java.util.List<byte[]> blocks) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 24 * blocks.size());
+        b.put((byte) (0x80 | blocks.size())).put((byte) RR).putShort((short) (1 + 6 * blocks.size())).putInt((int) senderSsrc);
+        blocks.forEach(b::put);
         return b.array();
     }
 
@@ -91,7 +104,9 @@ public final class Rtcp {
                 throw new IllegalArgumentException("malformed RTCP packet (type " + pt + ")");
             }
             int fmt = b0 & 0x1f;
-            if ((pt == RTPFB || pt == PSFB) && words >= 2) {
+            if (pt == SR && words >= 6) {
+                out.add(new Feedback.SenderReport(b.getInt() & 0xffffffffL, b.getLong()));
+            } else if ((pt == RTPFB || pt == PSFB) && words >= 2) {
                 b.getInt(); // sender SSRC
                 long media = b.getInt() & 0xffffffffL;
                 if (pt == RTPFB && fmt == 1) {
