@@ -7,7 +7,6 @@ import io.kymux.webrtc.rtp.H264Packetizer;
 import io.kymux.webrtc.rtp.OpusPacketizer;
 import io.kymux.webrtc.rtp.ReceptionStats;
 import io.kymux.webrtc.rtp.RtpHeader;
-import io.kymux.webrtc.rtp.RtpHeader;
 import io.kymux.webrtc.rtp.Rtcp;
 import io.kymux.webrtc.sdp.SdpAnswer;
 import io.kymux.webrtc.sdp.SdpOffer;
