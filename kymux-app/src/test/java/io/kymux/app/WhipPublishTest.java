@@ -12,8 +12,8 @@ import org.openqa.selenium.JavascriptExecutor;
 /**
  * Chromium publishes its (fake) camera over WebRTC with WHIP ({@code POST /whip/{feed}}):
  * the H.264 and Opus it sends become feeds ({@code pub}, {@code pub.audio}) a WebSocket
- * viewer gets and FFmpeg decodes, and a
- * viewer's keyframe request reaches the publisher as a PLI.
+ * viewer gets and FFmpeg decodes, another Chromium plays over WHEP and WebCodecs, and a
+ * viewer's keyframe request reaches the publisher as a PLI, also through a lossy path.
  */
 class WhipPublishTest {
 
@@ -97,6 +97,33 @@ class WhipPublishTest {
                 assertThat(d.framesDecoded()).as("pictures through loss, decoded").isGreaterThanOrEqualTo(150);
                 assertThat(d.width()).isEqualTo(320);
             }
+        }
+    }
+
+    /**
+     * A second Chromium watches what the first publishes, over WHEP (its inbound-rtp
+     * framesDecoded) and over WebCodecs ({@code /watch}, the player's decoded count): any
+     * ingest, any egress, browser to browser.
+     */
+    @Test
+    void aSecondChromiumWatchesTheWhipFeedOverWhepAndOverWebCodecs() throws Exception {
+        try (Harness h = new Harness(); Chromium publisher = new Chromium("--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream"); Chromium whep = new Chromium(); Chromium codecs = new Chromium()) {
+            publisher.driver.get("http://localhost:" + h.port() + "/");
+            assertThat(((JavascriptExecutor) publisher.driver).executeAsyncScript(PUBLISH, "pub")).isEqualTo("ok");
+            h.awaitFeedFrames("pub", 1, 20_000);
+            whep.driver.get("http://localhost:" + h.port() + "/watch/pub?transport=webrtc");
+            codecs.driver.get("http://localhost:" + h.port() + "/watch/pub?transport=websocket");
+            java.time.Duration wait = java.time.Duration.ofSeconds(30);
+            var overWhep = whep.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 60, wait);
+            var overCodecs = codecs.awaitStats(n -> n.get("videoFramesDecoded").asInt() >= 60, wait);
+            assertThat(overWhep.get("transport").asText()).isEqualTo("webrtc");
+            assertThat(WebRtcPlayerTest.rtcStats(whep).get("framesDecoded").asInt()).as("inbound-rtp framesDecoded")
+                    .isGreaterThanOrEqualTo(60);
+            assertThat(overCodecs.get("transport").asText()).isEqualTo("websocket");
+            assertThat(overCodecs.get("videoFramesDecoded").asInt()).as("VideoDecoder output " + overCodecs)
+                    .isGreaterThanOrEqualTo(60);
+            assertThat(overCodecs.get("errors")).as("decoder errors").isEmpty();
         }
     }
 
