@@ -47,7 +47,7 @@ public final class OpusTranscoder implements AutoCloseable {
     private final AVFrame decoded = av_frame_alloc();
     private final Encoder encoder;
     private FilterChain chain;
-    private String chainSource;
+    private long chainSource;
     private long baseUs = Long.MIN_VALUE;
     private long inputSamples;
     private long outputFrames;
@@ -127,15 +127,17 @@ public final class OpusTranscoder implements AutoCloseable {
 
     /** The resampler, made for what the decoder gives (and made anew when that changes mid-stream). */
     private FilterChain chain(AVFrame frame) {
-        String src = String.format("time_base=1/%d:sample_rate=%d:sample_fmt=%s:channel_layout=%s",
-                frame.sample_rate(), frame.sample_rate(), av_get_sample_fmt_name(frame.format()).getString(),
-                frame.ch_layout().nb_channels() == 1 ? "mono" : "stereo");
-        if (chain != null && !src.equals(chainSource)) {
+        // rate, sample format and channel count in one long: compared per frame, no string built
+        long source = (long) frame.sample_rate() << 32 | (long) frame.format() << 16 | frame.ch_layout().nb_channels();
+        if (chain != null && source != chainSource) {
             chain.close();
             chain = null;
         }
         if (chain == null) {
-            chainSource = src;
+            String src = String.format("time_base=1/%d:sample_rate=%d:sample_fmt=%s:channel_layout=%s",
+                    frame.sample_rate(), frame.sample_rate(), av_get_sample_fmt_name(frame.format()).getString(),
+                    frame.ch_layout().nb_channels() == 1 ? "mono" : "stereo");
+            chainSource = source;
             chain = new FilterChain(List.of(new FilterChain.Step("abuffer", src),
                     new FilterChain.Step("aresample", "48000"),
                     new FilterChain.Step("aformat", "sample_fmts=s16:channel_layouts=stereo"),

@@ -29,6 +29,24 @@ public final class AnnexB {
         return out;
     }
 
+    /**
+     * The NAL units of {@code au} that {@code keep} picks (e.g. parameter sets), copied into a
+     * new Annex B buffer with 4-byte start codes; empty when it picks none.
+     */
+    public static java.util.Optional<ByteBuf> copyNalUnits(ByteBuf au, java.util.function.Predicate<ByteBuf> keep,
+                                                           io.netty.buffer.ByteBufAllocator alloc) {
+        ByteBuf out = null;
+        for (ByteBuf nal : nalUnits(au)) {
+            if (keep.test(nal)) {
+                if (out == null) {
+                    out = alloc.buffer();
+                }
+                out.writeInt(1).writeBytes(nal, nal.readerIndex(), nal.readableBytes());
+            }
+        }
+        return java.util.Optional.ofNullable(out);
+    }
+
     /** The nal_unit_type (low 5 bits of the first byte). */
     public static int nalType(ByteBuf nal) {
         return nal.getByte(nal.readerIndex()) & 0x1f;

@@ -2,13 +2,10 @@ package io.kymux.core.h264;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.util.List;
 import java.util.Optional;
 
 /** Finds parameter sets in H.264 Annex B data. */
 public final class H264Config {
-
-    private static final byte[] START_CODE = {0, 0, 0, 1};
 
     private H264Config() {
     }
@@ -32,18 +29,8 @@ public final class H264Config {
      * codes); empty when the access unit carries none.
      */
     public static Optional<ByteBuf> extractParameterSets(ByteBuf au, ByteBufAllocator alloc) {
-        List<ByteBuf> nals = AnnexB.nalUnits(au);
-        ByteBuf out = null;
-        for (ByteBuf nal : nals) {
-            int t = AnnexB.nalType(nal);
-            if (t == NalType.SPS || t == NalType.PPS) {
-                if (out == null) {
-                    out = alloc.buffer();
-                }
-                out.writeBytes(START_CODE).writeBytes(nal, nal.readerIndex(), nal.readableBytes());
-            }
-        }
-        return Optional.ofNullable(out);
+        return AnnexB.copyNalUnits(au, nal -> AnnexB.nalType(nal) == NalType.SPS || AnnexB.nalType(nal) == NalType.PPS,
+                alloc);
     }
 
     /** True when the access unit holds an IDR slice. */

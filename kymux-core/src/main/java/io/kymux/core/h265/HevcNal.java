@@ -18,8 +18,6 @@ public final class HevcNal {
     public static final int SPS = 33;
     public static final int PPS = 34;
 
-    private static final byte[] START_CODE = {0, 0, 0, 1};
-
     private HevcNal() {
     }
 
@@ -55,16 +53,6 @@ public final class HevcNal {
 
     /** VPS, SPS and PPS of an access unit as a new Annex B buffer; empty when it has none. */
     public static Optional<ByteBuf> extractParameterSets(ByteBuf au, ByteBufAllocator alloc) {
-        ByteBuf out = null;
-        for (ByteBuf nal : AnnexB.nalUnits(au)) {
-            int t = type(nal);
-            if (t == VPS || t == SPS || t == PPS) {
-                if (out == null) {
-                    out = alloc.buffer();
-                }
-                out.writeBytes(START_CODE).writeBytes(nal, nal.readerIndex(), nal.readableBytes());
-            }
-        }
-        return Optional.ofNullable(out);
+        return AnnexB.copyNalUnits(au, nal -> type(nal) >= VPS && type(nal) <= PPS, alloc);
     }
 }

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * are demuxed beside the relay (which stays byte-identical). The first H.264 or H.265 stream
  * the PMT lists is the packet feed of the ingest's name, from its first random-access picture;
  * the first AAC or Opus stream is {@code {name}.audio}, or the first MPEG audio (MP2)
- * stream, transcoded to Opus when the server has a transcoder. Each feed's producer slot is claimed when its stream starts; if
- * another producer holds it, that stream is relayed as TS alone. Used on the ingest's loop.
+ * stream, transcoded to Opus when the server has a transcoder. Each feed's producer slot is
+ * claimed when its stream starts; if another producer holds it, that stream is relayed as TS
+ * alone. Used on the ingest's loop.
  */
 final class TsToPacketFeed {
 
@@ -78,15 +79,20 @@ final class TsToPacketFeed {
                 if (ev instanceof StreamHeader h) {
                     open(h);
                 } else if (ev instanceof MediaPacket m) {
-                    if (feed != null) {
-                        kymux.metrics().frameIn();
-                        feed.publish(m, nowUs);
-                    } else {
-                        m.release();
-                    }
+                    publish(m, nowUs);
                 }
             }
             events.clear();
+        }
+
+        /** Into the feed once it is open (taking the payload either way). */
+        private void publish(MediaPacket m, long nowUs) {
+            if (feed != null) {
+                kymux.metrics().frameIn();
+                feed.publish(m, nowUs);
+            } else {
+                m.release();
+            }
         }
 
         /**
@@ -105,12 +111,7 @@ final class TsToPacketFeed {
 
                         @Override
                         public void accept(MediaPacket m) {
-                            if (feed != null) {
-                                kymux.metrics().frameIn();
-                                feed.publish(m, kymux.nowUs());
-                            } else {
-                                m.release();
-                            }
+                            publish(m, kymux.nowUs());
                         }
 
                         @Override

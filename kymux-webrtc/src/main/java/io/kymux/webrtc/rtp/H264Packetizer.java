@@ -22,6 +22,7 @@ public final class H264Packetizer {
     private final long ssrc;
     private final int maxPayload;
     private final byte[] extension;
+    private final int extensionLength;
     private int sequence;
 
     public H264Packetizer(int payloadType, long ssrc, int mtu, int firstSequence) {
@@ -33,7 +34,8 @@ public final class H264Packetizer {
         this.payloadType = payloadType;
         this.ssrc = ssrc;
         this.extension = extension;
-        this.maxPayload = mtu - RtpHeader.SIZE - (extension == null ? 0 : extension.length);
+        this.extensionLength = extension == null ? 0 : extension.length;
+        this.maxPayload = mtu - RtpHeader.SIZE - extensionLength;
         this.sequence = firstSequence & 0xffff;
         if (maxPayload < 64) {
             throw new IllegalArgumentException("MTU " + mtu + " too small");
@@ -77,7 +79,7 @@ public final class H264Packetizer {
         List<byte[]> out = new ArrayList<>(pieces.size());
         for (int i = 0; i < pieces.size(); i++) {
             Piece p = pieces.get(i);
-            ByteBuffer b = ByteBuffer.allocate(RtpHeader.SIZE + (extension == null ? 0 : extension.length) + p.size());
+            ByteBuffer b = ByteBuffer.allocate(RtpHeader.SIZE + extensionLength + p.size());
             new RtpHeader(i == pieces.size() - 1, payloadType, sequence, ts, ssrc).write(b, extension);
             sequence = (sequence + 1) & 0xffff;
             b.put(p.prefix());

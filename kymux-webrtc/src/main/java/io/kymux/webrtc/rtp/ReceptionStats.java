@@ -28,10 +28,6 @@ public final class ReceptionStats {
         this.clockRate = clockRate;
     }
 
-    public long ssrc() {
-        return ssrc;
-    }
-
     /** A packet arrived: its sequence number and RTP timestamp, at {@code arrivalUs}. */
     public void packet(int sequence, long rtpTime, long arrivalUs) {
         int seq = sequence & 0xffff;
