@@ -96,7 +96,9 @@ class BrowserPlayerTest {
             h.awaitFeedFrames("cam", 1, 20_000);
             h.awaitFeedFrames("cam.audio", 1, 20_000);
             h.server.kymux().putStream("lab", List.of("cam", "cam.audio"));
-            playsVideoAndAudio(browser, h, "lab"); // the audio is the TS's AAC
+            JsonNode s = playsVideoAndAudio(browser, h, "lab"); // the audio is the TS's AAC
+            // PTS on the server's clock never after arrival: the latency a TS viewer reads is real
+            assertThat(s.get("latencyMs").asDouble()).as("ingest→decode latency").isGreaterThan(0).isLessThan(2000);
             push.get(60, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
