@@ -83,7 +83,7 @@ final class SyntheticTsStream implements Runnable {
     }
 
     /** One frame's packets, tables first for a keyframe; stamped as the last step. */
-    private byte[] frame(long seq, boolean key) {
+    byte[] frame(long seq, boolean key) {
         int size = key ? sizes.key() : sizes.delta();
         byte[] es = new byte[Math.max(size, STAMP_AT + 20)];
         java.util.Arrays.fill(es, (byte) 0xab);
@@ -101,7 +101,7 @@ final class SyntheticTsStream implements Runnable {
         if (stampUs >= recordFromUs.get()) {
             publishedTimed++; // the publisher's thread alone writes it
         }
-        ByteBuffer.wrap(es, STAMP_AT, 20).putInt(MAGIC).putInt((int) seq).putLong(stampUs).putInt(videoPackets);
+        ByteBuffer.wrap(es, STAMP_AT, 20).putInt(MAGIC).putInt(startCodeFree(seq)).putLong(stampUs).putInt(videoPackets);
         int at = 0;
         for (int p = 0; p < videoPackets; p++) {
             boolean first = p == 0;
@@ -111,6 +111,19 @@ final class SyntheticTsStream implements Runnable {
             at += n;
         }
         return out.array();
+    }
+
+    /**
+     * The frame number, 7 bits a byte with every byte's top bit set: written plainly, frame
+     * 440 is 00 00 01 B8, MPEG-1's group start code, which a relay rightly takes for a
+     * keyframe (and frame 435 for a sequence header).
+     */
+    static int startCodeFree(long seq) {
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            v |= (int) (0x80 | (seq >> (7 * i) & 0x7f)) << (8 * i);
+        }
+        return v;
     }
 
     private static int packetsFor(int esLength, boolean key) {
