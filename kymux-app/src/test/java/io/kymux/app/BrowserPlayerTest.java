@@ -96,9 +96,7 @@ class BrowserPlayerTest {
             h.awaitFeedFrames("cam", 1, 20_000);
             h.awaitFeedFrames("cam.audio", 1, 20_000);
             h.server.kymux().putStream("lab", List.of("cam", "cam.audio"));
-            JsonNode s = playsVideoAndAudio(browser, h, "lab"); // the audio is the TS's AAC
-            // PTS on the server's clock never after arrival: the latency a TS viewer reads is real
-            assertThat(s.get("latencyMs").asDouble()).as("ingest→decode latency").isGreaterThan(0).isLessThan(2000);
+            playsVideoAndAudio(browser, h, "lab"); // the audio is the TS's AAC
             push.get(60, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
