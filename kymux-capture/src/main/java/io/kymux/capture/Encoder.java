@@ -50,6 +50,9 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
  */
 final class Encoder implements AutoCloseable {
 
+    /** x264's VBV, in ms of the bitrate: the viewers' latency budget (see the constructor). */
+    static final long VBV_MS = 150;
+
     private final AVCodecContext ctx;
     private final AVPacket pkt = av_packet_alloc();
     private final CodecId codecId;
@@ -83,7 +86,7 @@ final class Encoder implements AutoCloseable {
                 // keyframe included, takes longer than that on a link of the stream's rate, and
                 // x264 applies a new rate (setBitrate) to the running encoder
                 ctx.rc_max_rate(s.bitrate());
-                ctx.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, s.bitrate() * 150 / 1000));
+                ctx.rc_buffer_size(vbvBits(s.bitrate()));
                 setIfGiven(opts, "preset", s.preset());
                 setIfGiven(opts, "tune", s.tune());
                 setIfGiven(opts, "x264-params", s.x264Params());
@@ -100,15 +103,24 @@ final class Encoder implements AutoCloseable {
         }
     }
 
+    /** The VBV: {@link #VBV_MS} of the bitrate, in bits. */
+    static int vbvBits(long bitsPerSecond) {
+        return (int) Math.min(Integer.MAX_VALUE, bitsPerSecond * VBV_MS / 1000);
+    }
+
     /**
-     * From the next frame on, encode at this bitrate. libavcodec's libx264 wrapper compares
-     * the context's bit_rate and rc_max_rate with x264's at every frame and calls
-     * x264_encoder_reconfig when they differ: no reopening, no extra keyframe.
+     * From the next frame on, encode at this bitrate, with the VBV scaled to it. libavcodec's
+     * libx264 wrapper compares the context's bit_rate, rc_max_rate and rc_buffer_size with
+     * x264's at every frame and calls x264_encoder_reconfig when they differ: no reopening, no
+     * extra keyframe. The VBV must follow: left at the old rate's, the keyframe asked for
+     * with a lower rate (a viewer's link dropped) may be as large as before, four times the
+     * time on the thinner link.
      */
     void setBitrate(long bitsPerSecond) {
         ctx.bit_rate(bitsPerSecond);
         if (ctx.rc_max_rate() > 0) {
             ctx.rc_max_rate(bitsPerSecond);
+            ctx.rc_buffer_size(vbvBits(bitsPerSecond));
         }
     }
 

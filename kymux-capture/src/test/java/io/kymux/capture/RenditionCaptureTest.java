@@ -96,6 +96,41 @@ class RenditionCaptureTest {
         }
     }
 
+    /**
+     * What the server does when a rate-following viewer's link drops: a lower rate and a
+     * keyframe at once. The keyframe must fit the new rate's VBV, else it takes as long on
+     * the thinner link as the old rate's keyframe would.
+     */
+    @Test
+    void aKeyframeAskedForWithALowerRateFitsTheLowerRatesVbv() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        Capture c = new Capture(CaptureOptions.testVideo(EncoderSettings.h264(640, 360, 30, 3000, 4_000_000)), sink);
+        Thread t = new Thread(c, "capture");
+        t.start();
+        try {
+            awaitMedia(sink, 1);
+            Thread.sleep(2000);
+            long askedUs = CaptureTest.nowUs();
+            c.requestBitrate(0, 500_000);
+            c.requestKeyframe();
+            Thread.sleep(1000);
+            c.stop();
+            t.join(5000);
+            List<MediaPacket> media = sink.packets.stream().filter(p -> !p.config()).toList();
+            MediaPacket first = media.get(0);
+            MediaPacket asked = media.stream().filter(p -> p.key() && p.ptsUs() >= askedUs).findFirst().orElseThrow();
+            int vbvBytes = Encoder.vbvBits(500_000) / 8;
+            System.out.printf("keyframe at 4 Mbit/s: %d bytes; asked for with 500 kbit/s: %d bytes (VBV %d)%n",
+                    first.payload().readableBytes(), asked.payload().readableBytes(), vbvBytes);
+            assertThat(asked.payload().readableBytes()).as("the keyframe asked for with 500 kbit/s")
+                    .isLessThanOrEqualTo(vbvBytes + vbvBytes / 4);
+        } finally {
+            c.stop();
+            t.join(5000);
+            sink.releaseAll();
+        }
+    }
+
     static double bitsPerSecond(List<MediaPacket> media, long fromUs, long toUs) {
         long bytes = media.stream().filter(p -> p.ptsUs() >= fromUs && p.ptsUs() < toUs)
                 .mapToLong(p -> p.payload().readableBytes()).sum();

@@ -44,10 +44,16 @@ public final class Feed {
     private long declaredBitsPerSecond;
     private java.util.function.LongConsumer bitrateRequester;
     private long lastBitrateRequestUs = Long.MIN_VALUE;
+    /** The request before the last one: two in a second at most. */
+    private long previousBitrateRequestUs = Long.MIN_VALUE;
     private long requestedBitsPerSecond = -1;
 
-    /** At most one bitrate request to the producer per this interval. */
+    /** Late drops this recent mean the link is over what the producer sends (see {@code Session}). */
     public static final long BITRATE_REQUEST_INTERVAL_US = 500_000;
+    /** Bitrate requests to the producer: at most two in any such window… */
+    public static final long BITRATE_WINDOW_US = 1_000_000;
+    /** … and a climb only this long after the last request, so a back-off can always go at once. */
+    public static final long CLIMB_INTERVAL_US = 1_000_000;
     /** The least a rate-following producer is asked for, whatever the link. */
     public static final long BITRATE_FLOOR = 100_000;
     /** A rate-following producer is asked for at most this much more than before, per request. */
@@ -161,11 +167,12 @@ public final class Feed {
     /**
      * The one viewer of this feed can carry this many bits per second: the producer is asked
      * to encode at that, bounded by the feed's declared ceiling and {@link #BITRATE_FLOOR} (a
-     * tenth of the ceiling at least), at most every {@link #BITRATE_REQUEST_INTERVAL_US} and
-     * only for a change of 5 % or more. It climbs by {@link #CLIMB} of the rate asked before at
-     * most per request (an estimate that overshoots costs a step, not a stall), and when the
-     * viewer's link was {@code over} (late drops, a standing queue) it falls to
-     * {@link #BACK_OFF} of it at least. With more
+     * tenth of the ceiling at least), twice per {@link #BITRATE_WINDOW_US} at most and only
+     * for a change of 5 % or more. It climbs by {@link #CLIMB} of the rate asked before at
+     * most, once per {@link #CLIMB_INTERVAL_US} (an estimate that overshoots costs a step, not
+     * a stall), and when the viewer's link was {@code over} (late drops, a standing queue) it
+     * falls to {@link #BACK_OFF} of it at least, at once: the second request a window allows
+     * is kept for that. With more
      * viewers, or none, nothing is asked: one viewer's link must not lower the picture of the
      * others. Returns the rate asked for, or -1.
      */
@@ -184,14 +191,21 @@ public final class Feed {
             }
         }
         long target = Math.max(floor, Math.min(ceiling, wanted));
-        boolean tooSoon = lastBitrateRequestUs != Long.MIN_VALUE && nowUs - lastBitrateRequestUs < BITRATE_REQUEST_INTERVAL_US;
+        boolean climb = current != Long.MAX_VALUE && target > current;
+        boolean tooSoon = climb ? since(lastBitrateRequestUs, nowUs) < CLIMB_INTERVAL_US
+                : since(previousBitrateRequestUs, nowUs) < BITRATE_WINDOW_US;
         if (tooSoon || (current != Long.MAX_VALUE && Math.abs(target - current) * 20 < current)) {
             return -1;
         }
+        previousBitrateRequestUs = lastBitrateRequestUs;
         lastBitrateRequestUs = nowUs;
         requestedBitsPerSecond = target;
         bitrateRequester.accept(target);
         return target;
+    }
+
+    private static long since(long thenUs, long nowUs) {
+        return thenUs == Long.MIN_VALUE ? Long.MAX_VALUE : nowUs - thenUs;
     }
 
     /** The bitrate the producer was last asked for; -1 if none since it started. */

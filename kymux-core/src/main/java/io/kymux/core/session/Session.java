@@ -200,14 +200,20 @@ public final class Session implements FrameSink {
      * their own. Tracks with renditions are reconsidered here too (see the class comment).
      */
     public QueueItem poll(long nowUs) {
-        List<List<Rendition>> sets = renditionsDue(nowUs);
         QueueItem item;
         java.util.Set<Integer> wanting;
-        List<Runnable> feedCalls = new ArrayList<>(0);
         synchronized (this) {
             lastNowUs = nowUs;
             item = queue.poll(nowUs, inFlight);
             wanting = queue.keyframeWanted() ? queue.tracksWantingKeyframe() : java.util.Set.of();
+            if (followsRate && queue.drops().late() > lateAtLastAdapt) {
+                // a link that just fell behind: its producer is asked for less now, not at the next tick
+                nextAdaptUs = Math.min(nextAdaptUs, nowUs);
+            }
+        }
+        List<List<Rendition>> sets = renditionsDue(nowUs);
+        List<Runnable> feedCalls = new ArrayList<>(0);
+        synchronized (this) {
             if (sets != null && !closed) {
                 adapt(sets, nowUs, feedCalls);
             }
@@ -216,10 +222,11 @@ public final class Session implements FrameSink {
             }
             leaving.clear();
         }
+        // a lower rate before the keyframe: the producer encodes that keyframe at it, sized for the link
+        feedCalls.forEach(Runnable::run);
         for (int track : wanting) {
             tracks.get(track).current.requestKeyframe(nowUs);
         }
-        feedCalls.forEach(Runnable::run);
         return item;
     }
 
@@ -264,11 +271,14 @@ public final class Session implements FrameSink {
             List<Rendition> set = sets.get(i);
             if (followsRate && estimate > 0 && !set.isEmpty() && active.contains(t.current)) { // a video track
                 Feed f = t.current;
-                // late drops, or a standing queue at the link: the encoder is above what it
-                // carries, which is what the latest span of acks shows (the estimate remembers more)
-                boolean over = nowUs - Math.max(lastLateAdaptUs, lastQueueingAdaptUs) <= Feed.BITRATE_REQUEST_INTERVAL_US;
+                // late drops: the encoder is above what the link carries, which is what the
+                // latest span of acks shows (the estimate remembers more). A standing queue alone
+                // is a milder sign: the feed backs off by its step, not to that span (an
+                // app-limited span reads low, and halving a fast link's picture for it is a loss)
+                boolean lateRecently = nowUs - lastLateAdaptUs <= Feed.BITRATE_REQUEST_INTERVAL_US;
+                boolean over = lateRecently || nowUs - lastQueueingAdaptUs <= Feed.BITRATE_REQUEST_INTERVAL_US;
                 long carried = inFlight.latestRateBytesPerSecond() * 8;
-                long target = (long) ((over && carried > 0 ? Math.min(estimate, carried) : estimate) * RATE_SHARE);
+                long target = (long) ((lateRecently && carried > 0 ? Math.min(estimate, carried) : estimate) * RATE_SHARE);
                 feedCalls.add(() -> f.followRate(target, over, nowUs));
             }
             if (set.size() < 2 || !active.contains(t.current)) {
