@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * a seeded-random fraction of datagrams each way and delaying every one by a fixed time
  * (RTT = 2 × delay), plus (when asked) a burst of {@link #BURST} every {@link #BURST_EVERY}
  * datagrams towards the client. Deterministic in what it drops for a given seed and packet order.
+ * Towards the client it can also be a bottleneck ({@link #bottleneck}): datagrams leave one
+ * after another at a fixed rate from a drop-tail queue of bounded delay, as a thin link's
+ * router sends them.
  */
 public final class LossyUdpRelay implements AutoCloseable {
 
@@ -37,6 +40,11 @@ public final class LossyUdpRelay implements AutoCloseable {
     static final int BURST_EVERY = 500;
     static final int BURST = 5;
     private long downstream;
+    /** The bottleneck towards the client: bits per second (0: none) and the queue's bound. */
+    private volatile long bottleneckBitsPerSecond;
+    private volatile long queueLimitNs;
+    /** When the bottleneck has sent what is queued; on the downstream pump thread only. */
+    private long linkFreeAtNs;
 
     LossyUdpRelay(InetSocketAddress server, double loss, long delayMs, long seed) throws IOException {
         this(server, loss, delayMs, seed, true);
@@ -53,6 +61,13 @@ public final class LossyUdpRelay implements AutoCloseable {
         back = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         fromClient = pump(front, true);
         fromServer = pump(back, false);
+    }
+
+    /** Towards the client, a link of {@code bitsPerSecond} whose queue holds {@code queueMs} at most. */
+    public LossyUdpRelay bottleneck(long bitsPerSecond, long queueMs) {
+        queueLimitNs = TimeUnit.MILLISECONDS.toNanos(queueMs);
+        bottleneckBitsPerSecond = bitsPerSecond;
+        return this;
     }
 
     public int port() throws IOException {
@@ -79,11 +94,24 @@ public final class LossyUdpRelay implements AutoCloseable {
                             drop = true; // a burst no FEC group survives, so loss is certain, not likely
                         }
                     }
+                    long extraNs = 0;
+                    long rate = bottleneckBitsPerSecond;
+                    if (!drop && !toServer && rate > 0) {
+                        long nowNs = System.nanoTime();
+                        long startNs = Math.max(nowNs, linkFreeAtNs);
+                        if (startNs - nowNs > queueLimitNs) {
+                            drop = true; // the queue is full: tail drop
+                        } else {
+                            linkFreeAtNs = startNs + copy.length * 8L * 1_000_000_000L / rate;
+                            extraNs = linkFreeAtNs - nowNs;
+                        }
+                    }
                     if (drop) {
                         dropped.incrementAndGet();
                         continue;
                     }
-                    delayer.schedule(() -> send(toServer, copy), delayMs, TimeUnit.MILLISECONDS);
+                    delayer.schedule(() -> send(toServer, copy), TimeUnit.MILLISECONDS.toNanos(delayMs) + extraNs,
+                            TimeUnit.NANOSECONDS);
                 } catch (IOException e) {
                     return; // closed
                 }

@@ -114,6 +114,57 @@ class QuicEndToEndTest {
         }
     }
 
+    /**
+     * A native client behind a 500 kbit/s path (the relay's bottleneck, 100 ms of queue)
+     * watching a 1.2 Mbit/s picture with a 150 kbit/s rendition beside it: quiche's view of
+     * the path moves the session to the rendition the path carries, by itself, and the
+     * client's file ends in that rendition's pictures.
+     */
+    @Test
+    void aNativeClientBehindAThinPathMovesByItselfToTheRenditionItCarries(@TempDir Path dir) throws Exception {
+        try (Harness h = new Harness()) {
+            h.uploadOverWebSocket("desk", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 60, 1_200_000)));
+            h.uploadOverWebSocket("desk~120p", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 30, 60, 150_000)));
+            h.awaitFeedFrames("desk", 1, 20_000);
+            h.awaitFeedFrames("desk~120p", 1, 20_000);
+            Path out = dir.resolve("desk.ts");
+            java.util.Set<String> shown = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicLong estimate = new java.util.concurrent.atomic.AtomicLong();
+            Thread watch = new Thread(() -> {
+                long end = System.nanoTime() + 20_000_000_000L;
+                while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+                    for (var session : h.server.kymux().sessions()) {
+                        var stats = session.stats();
+                        stats.renditions().forEach(r -> shown.add(r.feed()));
+                        estimate.set(stats.linkEstimateBitsPerSecond());
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            watch.start();
+            try (LossyUdpRelay relay = new LossyUdpRelay(
+                    new java.net.InetSocketAddress("127.0.0.1", h.server.quicPort()), 0, 5, 1, false).bottleneck(500_000, 100)) {
+                int rc = new CommandLine(new KymuxMain()).execute("client", "quic://127.0.0.1:" + relay.port() + "/desk",
+                        "--fingerprint", h.server.kymux().info().fingerprint(), "--format", "ts", "--out", out.toString(),
+                        "--duration", "8");
+                assertThat(rc).isZero();
+                System.out.printf("thin QUIC path: renditions shown %s, last estimate %d bit/s, relay dropped %d of %d%n",
+                        shown, estimate.get(), relay.dropped.get(), relay.dropped.get() + relay.forwarded.get());
+            } finally {
+                watch.interrupt();
+                watch.join(2000);
+            }
+            ContainerDecoder.Result r = ContainerDecoder.decode(out.toString());
+            assertThat(shown).as("the session's rendition").contains("desk~120p");
+            assertThat(r.width()).as("the last pictures are the 120p rendition's").isEqualTo(160);
+            assertThat(r.videoFrames()).as("pictures decoded").isGreaterThanOrEqualTo(100);
+        }
+    }
+
     /** The audio description may come after the first video datagram; every output must still carry audio. */
     @Test
     void everyOfTenConnectionsWritesTheAudioTrack(@TempDir Path dir) throws Exception {
