@@ -49,6 +49,81 @@ class WebRtcPlayerTest {
         return s == null ? null : JSON.readTree((String) s);
     }
 
+    /**
+     * WHEP from a page of the server's with the answer's candidate moved to {@code relayPort}
+     * (a test's relay stands between); the peer is {@code window.kymuxPeer}. "ok" or what failed.
+     */
+    static final String WHEP_THROUGH_RELAY = """
+            const done = arguments[arguments.length - 1];
+            (async () => {
+              const pc = new RTCPeerConnection();
+              pc.addTransceiver('video', {direction: 'recvonly'});
+              const v = document.createElement('video');
+              v.muted = true; v.autoplay = true; document.body.appendChild(v);
+              pc.ontrack = (e) => { v.srcObject = new MediaStream([e.track]); };
+              await pc.setLocalDescription(await pc.createOffer());
+              const res = await fetch('/whep/' + arguments[0], {method: 'POST',
+                  headers: {'Content-Type': 'application/sdp'}, body: pc.localDescription.sdp});
+              if (res.status !== 201) { done('WHEP answered ' + res.status + ': ' + await res.text()); return; }
+              const answer = (await res.text()).replace(/(a=candidate:\\S+ 1 udp \\d+ \\S+ )\\d+/g, '$1' + arguments[1]);
+              await pc.setRemoteDescription({type: 'answer', sdp: answer});
+              window.kymuxPeer = pc;
+              done('ok');
+            })().catch((e) => done('failed: ' + e));
+            """;
+
+    /** The width of the pictures the page's peer decodes now, 0 before one. */
+    static int frameWidth(Chromium browser) {
+        Object w = ((JavascriptExecutor) browser.driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                window.kymuxPeer.getStats().then((r) => { let w = 0;
+                  r.forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') w = s.frameWidth || 0; });
+                  done(w); });
+                """);
+        return ((Number) w).intValue();
+    }
+
+    /**
+     * A WebRTC viewer behind a 500 kbit/s path (a relay's drop-tail bottleneck) of a
+     * 1.2 Mbit/s picture with a 150 kbit/s rendition: the loss its receiver reports show
+     * moves the session to the rendition the path carries, and Chromium decodes on at the
+     * new size over the same peer connection.
+     */
+    @Test
+    void aViewerBehindAThinPathMovesToTheRenditionItsReportsSayItCarries() throws Exception {
+        try (Harness h = new Harness(); Chromium browser = new Chromium()) {
+            h.uploadOverWebSocket("desk", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 60, 1_200_000)));
+            h.uploadOverWebSocket("desk~120p", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 30, 60, 150_000)));
+            h.awaitFeedFrames("desk", 1, 20_000);
+            h.awaitFeedFrames("desk~120p", 1, 20_000);
+            try (io.kymux.app.quic.LossyUdpRelay relay = new io.kymux.app.quic.LossyUdpRelay(
+                    new InetSocketAddress("127.0.0.1", h.server.webrtcPort()), 0, 5, 3, false).bottleneck(500_000, 100)) {
+                browser.driver.get("http://localhost:" + h.port() + "/");
+                Object r = ((JavascriptExecutor) browser.driver).executeAsyncScript(WHEP_THROUGH_RELAY, "desk", relay.port());
+                assertThat(r).isEqualTo("ok");
+                long end = System.nanoTime() + 30_000_000_000L;
+                java.util.Set<String> shown = new java.util.HashSet<>();
+                int width = 0;
+                while (System.nanoTime() < end && !(shown.contains("desk~120p") && width == 160)) {
+                    Thread.sleep(250);
+                    for (var session : h.server.kymux().sessions()) {
+                        session.stats().renditions().forEach(x -> shown.add(x.feed()));
+                    }
+                    width = frameWidth(browser);
+                }
+                int decodedAtSwitch = rtcStats(browser).get("framesDecoded").asInt();
+                System.out.printf("thin WebRTC path: renditions %s, width %d, relay dropped %d of %d%n", shown, width,
+                        relay.dropped.get(), relay.dropped.get() + relay.forwarded.get());
+                assertThat(shown).as("the session's rendition").contains("desk~120p");
+                assertThat(width).as("Chromium decodes the 120p rendition").isEqualTo(160);
+                JsonNode after = awaitRtc(browser, n -> n.get("framesDecoded").asInt() >= decodedAtSwitch + 60,
+                        Duration.ofSeconds(10));
+                assertThat(after.get("framesDecoded").asInt()).as("decoding on after the switch")
+                        .isGreaterThanOrEqualTo(decodedAtSwitch + 60);
+            }
+        }
+    }
+
     static JsonNode awaitRtc(Chromium browser, java.util.function.Predicate<JsonNode> done, Duration timeout)
             throws Exception {
         long end = System.nanoTime() + timeout.toNanos();

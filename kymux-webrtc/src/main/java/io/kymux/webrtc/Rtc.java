@@ -75,6 +75,8 @@ public final class Rtc implements AutoCloseable {
     private long nextReportUs;
     /** A publisher's SSRCs as received, for receiver reports; at most {@link #MAX_RECEIVED_SSRCS}. */
     private final java.util.Map<Long, ReceptionStats> reception = new java.util.LinkedHashMap<>();
+    /** What the viewer's reports of the video stream's loss say its path carries. */
+    private final io.kymux.webrtc.rtp.LossBasedRate pathRate = new io.kymux.webrtc.rtp.LossBasedRate();
     private static final int MAX_RECEIVED_SSRCS = 4;
     /** RTP clock rate by the payload types the answer agreed. */
     private final java.util.Map<Integer, Integer> clockRates = new java.util.HashMap<>();
@@ -184,7 +186,11 @@ public final class Rtc implements AutoCloseable {
         }
         for (Rtcp.Feedback f : feedback) {
             if (f instanceof Rtcp.Feedback.Nack n) {
-                retransmit(n);
+                retransmit(n, nowUs);
+            } else if (f instanceof Rtcp.Feedback.ReceptionReport rr) {
+                if (video != null && rr.mediaSsrc() == video.ssrc) {
+                    pathRate.report(rr.fractionLost(), mediaOctets(), nowUs);
+                }
             } else if (f instanceof Rtcp.Feedback.SenderReport sr) {
                 ReceptionStats r = reception.get(sr.mediaSsrc());
                 if (r != null) {
@@ -233,7 +239,7 @@ public final class Rtc implements AutoCloseable {
         }
     }
 
-    private void retransmit(Rtcp.Feedback.Nack n) {
+    private void retransmit(Rtcp.Feedback.Nack n, long nowUs) {
         OutboundTrack t = video != null && n.mediaSsrc() == video.ssrc ? video
                 : audio != null && n.mediaSsrc() == audio.ssrc ? audio : null;
         if (t == null) {
@@ -241,7 +247,7 @@ public final class Rtc implements AutoCloseable {
         }
         int budget = MAX_RETRANSMIT_PER_NACK;
         for (int sequence : n.lost()) {
-            byte[] packet = t.history.get(sequence);
+            byte[] packet = t.history.resend(sequence, nowUs);
             if (packet != null && budget-- > 0) {
                 t.retransmitted++;
                 transmit(remote(), packet); // the same SRTP packet: the viewer never got it
@@ -409,6 +415,19 @@ public final class Rtc implements AutoCloseable {
     }
 
     /** Counters for logs and stats. */
+    /** RTP payload bytes sent on both tracks, resends left out: what the stream itself costs. */
+    private long mediaOctets() {
+        return (video != null ? video.octets : 0) + (audio != null ? audio.octets : 0);
+    }
+
+    /**
+     * What the viewer's path carries, bits per second, from the loss its receiver reports
+     * show ({@link io.kymux.webrtc.rtp.LossBasedRate}); -1 before two reports.
+     */
+    public long pathBitsPerSecond() {
+        return pathRate.estimate();
+    }
+
     public record Stats(long videoPackets, long audioPackets, long retransmitted, long rejected, long droppedOutputs) {
     }
 

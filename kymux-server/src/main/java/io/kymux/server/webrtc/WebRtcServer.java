@@ -102,9 +102,11 @@ public final class WebRtcServer implements AutoCloseable {
         }
         Offered o = offered(offerSdp, candidate, false);
         long id = o.id();
-        Session session = new Session(id, target, feeds, kymux.config().queueLimits(),
-                () -> onLoop(id, WebRtcPeer::drain));
         Rtc rtc = o.rtc();
+        // renditions chosen by what the viewer's receiver reports say its path carries
+        Session session = new Session(id, target, feeds, kymux.config().queueLimits(),
+                () -> onLoop(id, WebRtcPeer::drain)).adaptWith(kymux.feeds()::renditionsOf)
+                .estimateLinkWith(rtc::pathBitsPerSecond);
         SdpAnswer answer = o.answer();
         String ufrag = o.ufrag();
         WebRtcViewer viewer = new WebRtcViewer(kymux, this, channel, rtc, session);

@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The RTCP kymux sends and reads (RFC 3550, RFC 4585, RFC 5104): sender reports out;
- * generic NACK, PLI and FIR in. A compound packet is read whole; malformed ones throw
- * {@link IllegalArgumentException} without side effects.
+ * The RTCP kymux sends and reads (RFC 3550, RFC 4585, RFC 5104): sender and receiver
+ * reports out; generic NACK, PLI, FIR and the report blocks of sender and receiver reports
+ * in. A compound packet is read whole; malformed ones throw {@link IllegalArgumentException}
+ * without side effects.
  */
 public final class Rtcp {
 
@@ -34,6 +35,14 @@ public final class Rtcp {
 
         /** A publisher's sender report: its SSRC and the 64-bit NTP time it was sent. */
         record SenderReport(long mediaSsrc, long ntpTime) implements Feedback {
+        }
+
+        /**
+         * A report block (RFC 3550 6.4.1) of a viewer's receiver or sender report about one
+         * of kymux's streams: the fraction lost since the last report (of 256) and the
+         * extended highest sequence number received.
+         */
+        record ReceptionReport(long mediaSsrc, int fractionLost, long highestSequence) implements Feedback {
         }
     }
 
@@ -87,6 +96,16 @@ public final class Rtcp {
         return b.array();
     }
 
+    /** {@code count} report blocks from {@code at}, as many as fit before {@code end}. */
+    private static void reportBlocks(ByteBuffer b, int at, int count, int end, List<Feedback> out) {
+        for (int i = 0; i < count && at + 24 <= end; i++, at += 24) {
+            long ssrc = b.getInt(at) & 0xffffffffL;
+            int fraction = b.get(at + 4) & 0xff;
+            long highest = b.getInt(at + 8) & 0xffffffffL;
+            out.add(new Feedback.ReceptionReport(ssrc, fraction, highest));
+        }
+    }
+
     /** The feedback in a (decrypted) compound RTCP packet; other packet types are skipped. */
     public static List<Feedback> feedback(ByteBuffer in) {
         ByteBuffer b = in.slice();
@@ -106,6 +125,9 @@ public final class Rtcp {
             int fmt = b0 & 0x1f;
             if (pt == SR && words >= 6) {
                 out.add(new Feedback.SenderReport(b.getInt() & 0xffffffffL, b.getLong()));
+                reportBlocks(b, start + 28, fmt, end, out);
+            } else if (pt == RR && words >= 1) {
+                reportBlocks(b, start + 8, fmt, end, out);
             } else if ((pt == RTPFB || pt == PSFB) && words >= 2) {
                 b.getInt(); // sender SSRC
                 long media = b.getInt() & 0xffffffffL;

@@ -13,14 +13,26 @@ class RtcpTest {
     @Test
     void compoundWithReceiverReportNackPliAndFir() {
         byte[] b = HexFormat.of().parseHex((""
-                + "81c90007 00000001 00001234 00000000 00000000 00000000 00000000 00000000" // RR with one block
+                + "81c90007 00000001 00001234 40000010 00010064 00000000 00000000 00000000" // RR: 25 % lost, seq 0x10064
                 + "81cd0003 00000001 00001234 0064 0005"       // NACK pid 100, blp bits 0 and 2 -> 101, 103
                 + "81ce0002 00000001 00001234"                 // PLI
                 + "84ce0004 00000001 00000000 00001234 07000000" // FIR
         ).replace(" ", ""));
         var fb = Rtcp.feedback(ByteBuffer.wrap(b));
-        assertThat(fb).containsExactly(new Rtcp.Feedback.Nack(0x1234, java.util.List.of(100, 101, 103)),
+        assertThat(fb).containsExactly(new Rtcp.Feedback.ReceptionReport(0x1234, 64, 0x10064),
+                new Rtcp.Feedback.Nack(0x1234, java.util.List.of(100, 101, 103)),
                 new Rtcp.Feedback.Pli(0x1234), new Rtcp.Feedback.Fir(0x1234));
+    }
+
+    @Test
+    void aSenderReportsBlocksAreReadToo() {
+        byte[] b = HexFormat.of().parseHex((""
+                + "82c80012 00000009 00000001 00000002 00000003 00000004 00000005" // SR from SSRC 9, two blocks
+                + "0000aaaa 0a000000 0000ffff 00000000 00000000 00000000"
+                + "0000bbbb ff000000 00020000 00000000 00000000 00000000"
+        ).replace(" ", ""));
+        assertThat(Rtcp.feedback(ByteBuffer.wrap(b))).containsExactly(new Rtcp.Feedback.SenderReport(9, 0x0000000100000002L),
+                new Rtcp.Feedback.ReceptionReport(0xaaaa, 10, 0xffff), new Rtcp.Feedback.ReceptionReport(0xbbbb, 255, 0x20000));
     }
 
     @Test
@@ -45,6 +57,20 @@ class RtcpTest {
                 // a clear error
             }
         }
+    }
+
+    @Test
+    void aPacketIsResentTwiceAtMostAndNotForARepeatedNack() {
+        RetransmitHistory h = new RetransmitHistory(16);
+        byte[] p = {1, 2, 3};
+        h.sent(7, p);
+        assertThat(h.resend(7, 1_000_000)).isSameAs(p);
+        assertThat(h.resend(7, 1_050_000)).as("the NACK repeated while the resend is on its way").isNull();
+        assertThat(h.resend(7, 1_100_000)).as("a round trip later").isSameAs(p);
+        assertThat(h.resend(7, 1_300_000)).as("twice at most: then the viewer asks for a keyframe").isNull();
+        assertThat(h.resend(8, 1_300_000)).as("never sent").isNull();
+        h.sent(7 + 16, p);
+        assertThat(h.resend(7 + 16, 1_300_000)).as("a new packet in the slot starts afresh").isSameAs(p);
     }
 
     @Test
