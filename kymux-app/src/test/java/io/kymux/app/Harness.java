@@ -2,6 +2,7 @@ package io.kymux.app;
 
 import io.kymux.capture.Capture;
 import io.kymux.capture.CaptureOptions;
+import io.kymux.capture.EncoderSettings;
 import io.kymux.core.feed.FeedLimits;
 import io.kymux.server.KymuxServer;
 import io.kymux.server.ServerConfig;
@@ -47,6 +48,17 @@ public final class Harness implements AutoCloseable {
         Capture c = new Capture(opts, up);
         up.onKeyframeRequest(c::requestKeyframe);
         return run(feed, c);
+    }
+
+    /**
+     * A rendition set of the test source over the WebSocket ingest: {@code feed} at 320×240 and
+     * {@code feed~120p} at 160×120, each at its bitrate, both producing when this returns.
+     */
+    public void uploadRenditionPair(String feed, long topBitsPerSecond, long lowBitsPerSecond) throws InterruptedException {
+        uploadOverWebSocket(feed, CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 60, topBitsPerSecond)));
+        uploadOverWebSocket(feed + "~120p", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 30, 60, lowBitsPerSecond)));
+        awaitFeedFrames(feed, 1, 20_000);
+        awaitFeedFrames(feed + "~120p", 1, 20_000);
     }
 
     private Capture run(String feed, Capture c) {

@@ -92,10 +92,7 @@ class WebRtcPlayerTest {
     @Test
     void aViewerBehindAThinPathMovesToTheRenditionItsReportsSayItCarries() throws Exception {
         try (Harness h = new Harness(); Chromium browser = new Chromium()) {
-            h.uploadOverWebSocket("desk", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 60, 1_200_000)));
-            h.uploadOverWebSocket("desk~120p", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 30, 60, 150_000)));
-            h.awaitFeedFrames("desk", 1, 20_000);
-            h.awaitFeedFrames("desk~120p", 1, 20_000);
+            h.uploadRenditionPair("desk", 1_200_000, 150_000);
             try (io.kymux.app.quic.LossyUdpRelay relay = new io.kymux.app.quic.LossyUdpRelay(
                     new InetSocketAddress("127.0.0.1", h.server.webrtcPort()), 0, 5, 3, false).bottleneck(500_000, 100)) {
                 browser.driver.get("http://localhost:" + h.port() + "/");

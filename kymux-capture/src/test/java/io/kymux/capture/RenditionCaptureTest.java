@@ -62,22 +62,42 @@ class RenditionCaptureTest {
         }
     }
 
+    /** The test source encoded on a thread of its own into a collecting sink; closing stops it and frees what it collected. */
+    private static final class Running implements AutoCloseable {
+        final CollectingSink sink = new CollectingSink();
+        final Capture capture;
+        private final Thread thread;
+
+        Running(EncoderSettings settings) throws InterruptedException {
+            capture = new Capture(CaptureOptions.testVideo(settings), sink);
+            thread = new Thread(capture, "capture");
+            thread.start();
+            awaitMedia(sink, 1);
+        }
+
+        /** Stops the capture; the media packets it made, configs left out. */
+        List<MediaPacket> stop() throws InterruptedException {
+            capture.stop();
+            thread.join(5000);
+            return sink.packets.stream().filter(p -> !p.config()).toList();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+            sink.releaseAll();
+        }
+    }
+
     @Test
     void aBitrateRequestChangesTheRunningEncodersRateWithoutAKeyframe() throws Exception {
-        CollectingSink sink = new CollectingSink();
-        Capture c = new Capture(CaptureOptions.testVideo(EncoderSettings.h264(640, 360, 30, 3000, 2_000_000)), sink);
-        Thread t = new Thread(c, "capture");
-        t.start();
-        try {
-            awaitMedia(sink, 1);
-            long start = sink.packets.stream().filter(p -> !p.config()).findFirst().orElseThrow().ptsUs();
+        try (Running r = new Running(EncoderSettings.h264(640, 360, 30, 3000, 2_000_000))) {
+            long start = r.sink.packets.stream().filter(p -> !p.config()).findFirst().orElseThrow().ptsUs();
             Thread.sleep(2500);
-            c.requestBitrate(0, 250_000);
+            r.capture.requestBitrate(0, 250_000);
             long askedUs = CaptureTest.nowUs();
             Thread.sleep(3000);
-            c.stop();
-            t.join(5000);
-            List<MediaPacket> media = sink.packets.stream().filter(p -> !p.config()).toList();
+            List<MediaPacket> media = r.stop();
             double before = bitsPerSecond(media, start + 1_000_000, start + 2_500_000);
             double after = bitsPerSecond(media, askedUs + 1_000_000, askedUs + 3_000_000);
             System.out.printf("x264 reconfigured 2 Mbit/s -> 250 kbit/s: %.0f bit/s before, %.0f bit/s from 1 s after%n",
@@ -86,13 +106,9 @@ class RenditionCaptureTest {
             assertThat(after).as("bits per second from 1 s after asking for 250 kbit/s").isBetween(100_000.0, 400_000.0);
             assertThat(media.stream().filter(MediaPacket::key).count()).as("the encoder was not reopened").isEqualTo(1);
             try (PacketDecoder dec = new PacketDecoder(CodecId.H264)) {
-                sink.packets.forEach(p -> dec.decode(p.payload(), p.ptsUs()));
+                r.sink.packets.forEach(p -> dec.decode(p.payload(), p.ptsUs()));
                 assertThat(dec.framesDecoded()).isGreaterThanOrEqualTo(media.size() - 2);
             }
-        } finally {
-            c.stop();
-            t.join(5000);
-            sink.releaseAll();
         }
     }
 
@@ -103,20 +119,13 @@ class RenditionCaptureTest {
      */
     @Test
     void aKeyframeAskedForWithALowerRateFitsTheLowerRatesVbv() throws Exception {
-        CollectingSink sink = new CollectingSink();
-        Capture c = new Capture(CaptureOptions.testVideo(EncoderSettings.h264(640, 360, 30, 3000, 4_000_000)), sink);
-        Thread t = new Thread(c, "capture");
-        t.start();
-        try {
-            awaitMedia(sink, 1);
+        try (Running r = new Running(EncoderSettings.h264(640, 360, 30, 3000, 4_000_000))) {
             Thread.sleep(2000);
             long askedUs = CaptureTest.nowUs();
-            c.requestBitrate(0, 500_000);
-            c.requestKeyframe();
+            r.capture.requestBitrate(0, 500_000);
+            r.capture.requestKeyframe();
             Thread.sleep(1000);
-            c.stop();
-            t.join(5000);
-            List<MediaPacket> media = sink.packets.stream().filter(p -> !p.config()).toList();
+            List<MediaPacket> media = r.stop();
             MediaPacket first = media.get(0);
             MediaPacket asked = media.stream().filter(p -> p.key() && p.ptsUs() >= askedUs).findFirst().orElseThrow();
             int vbvBytes = Encoder.vbvBits(500_000) / 8;
@@ -124,10 +133,6 @@ class RenditionCaptureTest {
                     first.payload().readableBytes(), asked.payload().readableBytes(), vbvBytes);
             assertThat(asked.payload().readableBytes()).as("the keyframe asked for with 500 kbit/s")
                     .isLessThanOrEqualTo(vbvBytes + vbvBytes / 4);
-        } finally {
-            c.stop();
-            t.join(5000);
-            sink.releaseAll();
         }
     }
 

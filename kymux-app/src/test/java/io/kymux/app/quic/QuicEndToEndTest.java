@@ -83,10 +83,7 @@ class QuicEndToEndTest {
     @Test
     void aNativeClientFollowsARenditionSwitchInTheFileItWrites(@TempDir Path dir) throws Exception {
         try (Harness h = new Harness()) {
-            h.uploadOverWebSocket("desk", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 60, 400_000)));
-            h.uploadOverWebSocket("desk~120p", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 30, 60, 100_000)));
-            h.awaitFeedFrames("desk", 1, 20_000);
-            h.awaitFeedFrames("desk~120p", 1, 20_000);
+            h.uploadRenditionPair("desk", 400_000, 100_000);
             Path out = dir.resolve("desk.ts");
             Thread pin = new Thread(() -> {
                 try {
@@ -123,10 +120,7 @@ class QuicEndToEndTest {
     @Test
     void aNativeClientBehindAThinPathMovesByItselfToTheRenditionItCarries(@TempDir Path dir) throws Exception {
         try (Harness h = new Harness()) {
-            h.uploadOverWebSocket("desk", CaptureOptions.testVideo(EncoderSettings.h264(320, 240, 30, 60, 1_200_000)));
-            h.uploadOverWebSocket("desk~120p", CaptureOptions.testVideo(EncoderSettings.h264(160, 120, 30, 60, 150_000)));
-            h.awaitFeedFrames("desk", 1, 20_000);
-            h.awaitFeedFrames("desk~120p", 1, 20_000);
+            h.uploadRenditionPair("desk", 1_200_000, 150_000);
             Path out = dir.resolve("desk.ts");
             java.util.Set<String> shown = java.util.concurrent.ConcurrentHashMap.newKeySet();
             java.util.concurrent.atomic.AtomicLong estimate = new java.util.concurrent.atomic.AtomicLong();

@@ -48,8 +48,6 @@ public final class Feed {
     private long previousBitrateRequestUs = Long.MIN_VALUE;
     private long requestedBitsPerSecond = -1;
 
-    /** Late drops this recent mean the link is over what the producer sends (see {@code Session}). */
-    public static final long BITRATE_REQUEST_INTERVAL_US = 500_000;
     /** Bitrate requests to the producer: at most two in any such window… */
     public static final long BITRATE_WINDOW_US = 1_000_000;
     /** … and a climb only this long after the last request, so a back-off can always go at once. */

@@ -36,6 +36,8 @@ public final class Session implements FrameSink {
     public static final long QUEUEING_US = 30_000;
     /** The share of a rate-following viewer's link its producer is asked to fill: room for audio and bursts. */
     public static final double RATE_SHARE = 0.85;
+    /** Late drops or a standing queue this recent mean the producer sends more than the link carries. */
+    public static final long OVER_WINDOW_US = 500_000;
     /** Late drops in two reconsiderations this close together say the link cannot carry the layer. */
     public static final long STRUGGLE_US = 1_000_000;
 
@@ -275,8 +277,8 @@ public final class Session implements FrameSink {
                 // latest span of acks shows (the estimate remembers more). A standing queue alone
                 // is a milder sign: the feed backs off by its step, not to that span (an
                 // app-limited span reads low, and halving a fast link's picture for it is a loss)
-                boolean lateRecently = nowUs - lastLateAdaptUs <= Feed.BITRATE_REQUEST_INTERVAL_US;
-                boolean over = lateRecently || nowUs - lastQueueingAdaptUs <= Feed.BITRATE_REQUEST_INTERVAL_US;
+                boolean lateRecently = nowUs - lastLateAdaptUs <= OVER_WINDOW_US;
+                boolean over = lateRecently || nowUs - lastQueueingAdaptUs <= OVER_WINDOW_US;
                 long carried = inFlight.latestRateBytesPerSecond() * 8;
                 long target = (long) ((lateRecently && carried > 0 ? Math.min(estimate, carried) : estimate) * RATE_SHARE);
                 feedCalls.add(() -> f.followRate(target, over, nowUs));
