@@ -38,6 +38,9 @@ public final class KymuxServer implements AutoCloseable {
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     private Channel serverChannel;
+    /** The HTTP port's accepted connections: closed, all of them, when the server closes. */
+    private final io.netty.channel.group.ChannelGroup connections =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private QuicServer quic;
     private WebRtcServer webrtc;
     private CertificateRotation certificates;
@@ -88,6 +91,7 @@ public final class KymuxServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         if (tls != null) {
                             // TLS or plain HTTP on one port, told apart by the first bytes: browsers
                             // get HTTPS, ffmpeg and loopback clients keep plain HTTP
@@ -221,6 +225,9 @@ public final class KymuxServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        // every viewer, ingest and API connection closed now, each on its own loop with its
+        // handlers told: left to the loops' shutdown, a page could miss the close for seconds
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (rotationCheck != null) {
             rotationCheck.cancel(false);
         }
