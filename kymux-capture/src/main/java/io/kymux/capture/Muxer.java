@@ -21,7 +21,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
-import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 import io.kymux.core.media.MediaKind;
 import io.kymux.core.media.TrackInfo;
@@ -35,7 +34,6 @@ import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.javacpp.BytePointer;
 
 /**
  * Writes encoded packets into a container with libavformat (mpegts, matroska, …) to any
@@ -50,7 +48,6 @@ public final class Muxer implements AutoCloseable {
     }
 
     private static final AVRational MICROS = new AVRational().num(1).den(1_000_000);
-    private static final int PADDING = 64;
     /** avformat.h AVFMT_FLAG_FLUSH_PACKETS (not exported by the presets): flush the I/O after each packet. */
     private static final int FLAG_FLUSH_PACKETS = 0x0200;
 
@@ -82,10 +79,7 @@ public final class Muxer implements AutoCloseable {
                 org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default(par.ch_layout(), Math.max(1, info.channels()));
             }
             if (t.config() != null && t.config().length > 0) {
-                BytePointer extra = new BytePointer(av_malloc(t.config().length + PADDING)).capacity(t.config().length + PADDING);
-                extra.put(t.config());
-                org.bytedeco.javacpp.Pointer.memset(extra.position(t.config().length), 0, PADDING).position(0);
-                par.extradata(extra).extradata_size(t.config().length);
+                par.extradata(AvPackets.padded(t.config())).extradata_size(t.config().length);
             }
             st.time_base(MICROS);
         }
@@ -125,11 +119,7 @@ public final class Muxer implements AutoCloseable {
             check(avformat_write_header(ctx, (AVDictionary) null), "writing the " + url + " header");
             headerWritten = true;
         }
-        int n = payload.readableBytes();
-        BytePointer data = new BytePointer(av_malloc(n + PADDING)).capacity(n + PADDING);
-        payload.getBytes(payload.readerIndex(), data.asByteBuffer().limit(n));
-        org.bytedeco.javacpp.Pointer.memset(data.position(n), 0, PADDING).position(0);
-        org.bytedeco.ffmpeg.global.avcodec.av_packet_from_data(pkt, data, n);
+        AvPackets.fill(pkt, payload);
         pkt.stream_index(index);
         pkt.pts(ptsUs);
         pkt.dts(ptsUs); // no B-frames: decode order is presentation order

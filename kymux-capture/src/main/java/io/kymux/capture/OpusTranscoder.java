@@ -3,7 +3,6 @@ package io.kymux.capture;
 import static io.kymux.capture.FfmpegException.check;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_from_data;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
@@ -15,7 +14,6 @@ import static org.bytedeco.ffmpeg.global.avfilter.av_buffersrc_add_frame;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_sample_fmt_name;
-import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 import io.kymux.core.packet.MediaPacket;
 import io.kymux.core.packet.PacketSink;
@@ -27,7 +25,6 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.javacpp.BytePointer;
 
 /**
  * Coded audio a browser cannot decode (MP2) into Opus, with libavcodec's decoder, a
@@ -39,8 +36,9 @@ import org.bytedeco.javacpp.BytePointer;
 public final class OpusTranscoder implements AutoCloseable {
 
     static final long RESYNC_US = 500_000;
-    private static final int PADDING = 64;
     private static final int OPUS_FRAME = 960;
+    /** One Opus frame of {@link #OPUS_FRAME} samples at 48 kHz, µs. */
+    private static final long FRAME_US = OPUS_FRAME * 1_000_000L / 48_000;
 
     private final AVCodecContext dec;
     private final AVPacket pkt = av_packet_alloc();
@@ -70,7 +68,7 @@ public final class OpusTranscoder implements AutoCloseable {
             @Override
             public void accept(MediaPacket p) {
                 // libopus stamps by its own sample count; kymux's clock is the input's
-                out.accept(p.config() ? p : new MediaPacket(baseUs + outputFrames++ * 20_000, false, true, p.payload()));
+                out.accept(p.config() ? p : new MediaPacket(baseUs + outputFrames++ * FRAME_US, false, true, p.payload()));
             }
 
             @Override
@@ -85,14 +83,10 @@ public final class OpusTranscoder implements AutoCloseable {
     public void accept(ByteBuf data, long ptsUs) {
         long expected = baseUs + inputSamples * 1_000_000 / Math.max(1, dec.sample_rate());
         if (baseUs == Long.MIN_VALUE || Math.abs(ptsUs - expected) > RESYNC_US) {
-            baseUs = ptsUs - outputFrames * 20_000;
-            inputSamples = outputFrames * 20_000L * Math.max(1, dec.sample_rate()) / 1_000_000;
+            baseUs = ptsUs - outputFrames * FRAME_US;
+            inputSamples = outputFrames * FRAME_US * Math.max(1, dec.sample_rate()) / 1_000_000;
         }
-        int n = data.readableBytes();
-        BytePointer bytes = new BytePointer(av_malloc(n + PADDING)).capacity(n + PADDING);
-        data.getBytes(data.readerIndex(), bytes.asByteBuffer().limit(n));
-        org.bytedeco.javacpp.Pointer.memset(bytes.position(n), 0, PADDING).position(0);
-        av_packet_from_data(pkt, bytes, n);
+        AvPackets.fill(pkt, data);
         try {
             if (avcodec_send_packet(dec, pkt) < 0) {
                 rejected++; // a broken frame costs its own 20-odd ms, not the stream
@@ -112,7 +106,7 @@ public final class OpusTranscoder implements AutoCloseable {
                     continue;
                 }
                 for (AVFrame f = chain.pull(); f != null; f = chain.pull()) {
-                    encoder.encode(f, baseUs + outputFrames * 20_000, false);
+                    encoder.encode(f, baseUs + outputFrames * FRAME_US, false);
                 }
             }
         } finally {

@@ -13,7 +13,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 import io.kymux.core.packet.CodecId;
 import io.netty.buffer.ByteBuf;
@@ -22,7 +21,6 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.javacpp.BytePointer;
 
 /**
  * Decodes packet-stream payloads with FFmpeg and counts what came out: how a test (or a
@@ -30,8 +28,6 @@ import org.bytedeco.javacpp.BytePointer;
  */
 public final class PacketDecoder implements AutoCloseable {
 
-    /** AV_INPUT_BUFFER_PADDING_SIZE: zeroed bytes FFmpeg may read past a packet. */
-    private static final int PADDING = 64;
 
     private final AVCodecContext ctx;
     private final AVPacket pkt = av_packet_alloc();
@@ -59,11 +55,7 @@ public final class PacketDecoder implements AutoCloseable {
 
     /** Decodes one packet (config or media); returns how many frames came out. */
     public int decode(ByteBuf payload, long ptsUs) {
-        int n = payload.readableBytes();
-        BytePointer data = new BytePointer(av_malloc(n + PADDING)).capacity(n + PADDING);
-        payload.getBytes(payload.readerIndex(), data.asByteBuffer().limit(n));
-        org.bytedeco.javacpp.Pointer.memset(data.position(n), 0, PADDING).position(0); // FFmpeg reads past the end
-        org.bytedeco.ffmpeg.global.avcodec.av_packet_from_data(pkt, data, n);
+        AvPackets.fill(pkt, payload);
         pkt.pts(ptsUs);
         if (avcodec_send_packet(ctx, pkt) < 0) {
             errors++;

@@ -4,6 +4,7 @@ import io.kymux.webrtc.dtls.DtlsHandshake;
 import io.kymux.webrtc.dtls.SrtpKeys;
 import io.kymux.webrtc.ice.IceLite;
 import io.kymux.webrtc.rtp.H264Packetizer;
+import io.kymux.webrtc.rtp.LossBasedRate;
 import io.kymux.webrtc.rtp.OpusPacketizer;
 import io.kymux.webrtc.rtp.ReceptionStats;
 import io.kymux.webrtc.rtp.RtpHeader;
@@ -76,7 +77,7 @@ public final class Rtc implements AutoCloseable {
     /** A publisher's SSRCs as received, for receiver reports; at most {@link #MAX_RECEIVED_SSRCS}. */
     private final java.util.Map<Long, ReceptionStats> reception = new java.util.LinkedHashMap<>();
     /** What the viewer's reports of the video stream's loss say its path carries. */
-    private final io.kymux.webrtc.rtp.LossBasedRate pathRate = new io.kymux.webrtc.rtp.LossBasedRate();
+    private final LossBasedRate pathRate = new LossBasedRate();
     private static final int MAX_RECEIVED_SSRCS = 4;
     /** RTP clock rate by the payload types the answer agreed. */
     private final java.util.Map<Integer, Integer> clockRates = new java.util.HashMap<>();
@@ -205,7 +206,8 @@ public final class Rtc implements AutoCloseable {
     private void receiveRtp(byte[] datagram, long nowUs) {
         try {
             byte[] rtp = srtp.unprotectRtp(datagram);
-            RtpHeader h = RtpHeader.read(ByteBuffer.wrap(rtp));
+            ByteBuffer b = ByteBuffer.wrap(rtp);
+            RtpHeader h = RtpHeader.read(b);
             Integer clock = clockRates.get(h.payloadType());
             if (clock != null) {
                 ReceptionStats r = reception.get(h.ssrc());
@@ -216,7 +218,7 @@ public final class Rtc implements AutoCloseable {
                     r.packet(h.sequence(), h.timestamp(), nowUs);
                 }
             }
-            outputs.add(new RtcOutput.Rtp(rtp));
+            outputs.add(new RtcOutput.Rtp(rtp, h, b.position()));
         } catch (SrtpException | IllegalArgumentException e) {
             rejected++;
         }
@@ -414,7 +416,6 @@ public final class Rtc implements AutoCloseable {
         close("closed");
     }
 
-    /** Counters for logs and stats. */
     /** RTP payload bytes sent on both tracks, resends left out: what the stream itself costs. */
     private long mediaOctets() {
         return (video != null ? video.octets : 0) + (audio != null ? audio.octets : 0);
@@ -422,12 +423,13 @@ public final class Rtc implements AutoCloseable {
 
     /**
      * What the viewer's path carries, bits per second, from the loss its receiver reports
-     * show ({@link io.kymux.webrtc.rtp.LossBasedRate}); -1 before two reports.
+     * show ({@link LossBasedRate}); -1 before two reports.
      */
     public long pathBitsPerSecond() {
         return pathRate.estimate();
     }
 
+    /** Counters for logs and stats. */
     public record Stats(long videoPackets, long audioPackets, long retransmitted, long rejected, long droppedOutputs) {
     }
 

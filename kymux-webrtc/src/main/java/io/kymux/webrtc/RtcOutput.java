@@ -13,8 +13,11 @@ public sealed interface RtcOutput {
     record Connected() implements RtcOutput {
     }
 
-    /** An RTP packet the peer sent (a publisher's media), decrypted. */
-    record Rtp(byte[] packet) implements RtcOutput {
+    /**
+     * An RTP packet the peer sent (a publisher's media), decrypted, with its header as read
+     * (once, for the receiver reports) and where its payload starts.
+     */
+    record Rtp(byte[] packet, io.kymux.webrtc.rtp.RtpHeader header, int payloadOffset) implements RtcOutput {
     }
 
     /** The viewer lost a picture (PLI) or asked for a full intra frame (FIR). */

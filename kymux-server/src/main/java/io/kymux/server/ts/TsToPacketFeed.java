@@ -47,6 +47,7 @@ final class TsToPacketFeed {
         int pid = -1;
         Feed feed;
         AudioTranscoder.Stream transcoding;
+        /** Set before the transcoder opens: it opens the feed while it is being made. */
         boolean transcoded;
         boolean refused;
 

@@ -131,7 +131,7 @@ final class WebRtcPublisher extends PeerEdge {
     @Override
     protected void handle(RtcOutput o) {
         if (o instanceof RtcOutput.Rtp r) {
-            receive(r.packet());
+            receive(r.packet(), r.header(), r.payloadOffset());
         } else if (o instanceof RtcOutput.Connected) {
             log.info("WHIP publisher {} of {} connected after {} ms", id, feedName, (kymux.nowUs() - createdUs) / 1000);
         } else if (o instanceof RtcOutput.Closed c) {
@@ -139,14 +139,8 @@ final class WebRtcPublisher extends PeerEdge {
         }
     }
 
-    private void receive(byte[] packet) {
-        ByteBuffer b = ByteBuffer.wrap(packet);
-        RtpHeader h;
-        try {
-            h = RtpHeader.read(b);
-        } catch (IllegalArgumentException e) {
-            return;
-        }
+    private void receive(byte[] packet, RtpHeader h, int payloadOffset) {
+        ByteBuffer b = ByteBuffer.wrap(packet).position(payloadOffset);
         if ((packet[0] & 0x20) != 0 && b.hasRemaining()) { // padding: its count is the last byte
             b.limit(Math.max(b.position(), b.limit() - (packet[packet.length - 1] & 0xff)));
         }
