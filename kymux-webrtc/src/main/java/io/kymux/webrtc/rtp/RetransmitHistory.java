@@ -9,7 +9,12 @@ package io.kymux.webrtc.rtp;
  */
 public final class RetransmitHistory {
 
-    public static final int MAX_RESENDS = 2;
+    /**
+     * Enough that random loss almost never defeats recovery (at 3 % loss a packet is lost for
+     * good once in a million), few enough that a tail-dropping thin link is not filled with
+     * resends of the same packets.
+     */
+    public static final int MAX_RESENDS = 4;
     /** Longer than a round trip on the paths kymux is for: a NACK sooner repeats one in flight. */
     public static final long RESEND_INTERVAL_US = 100_000;
 
