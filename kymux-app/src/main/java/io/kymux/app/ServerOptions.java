@@ -58,13 +58,34 @@ final class ServerOptions {
             description = "kernel send buffer per connection (env KYMUX_SEND_BUFFER_BYTES, default 256 KiB)")
     int sendBuffer;
 
-    @Option(names = "--quic-port", defaultValue = "${env:KYMUX_QUIC_PORT:--1}",
-            description = "UDP port of kymux/1 over QUIC (env KYMUX_QUIC_PORT; default -1: the HTTP port's number)")
+    @Option(names = "--quic-port", defaultValue = "${env:KYMUX_QUIC_PORT:--1}", converter = UdpPort.class,
+            description = "UDP port of kymux/1 over QUIC (env KYMUX_QUIC_PORT; default -1: the HTTP port's number; "
+                    + "off: no QUIC, so no kymux/1 and no WebTransport)")
     int quicPort;
 
-    @Option(names = "--webrtc-port", defaultValue = "${env:KYMUX_WEBRTC_PORT:--1}",
-            description = "UDP port of all WebRTC (WHEP) viewers (env KYMUX_WEBRTC_PORT; default -1: the HTTP port + 1)")
+    @Option(names = "--webrtc-port", defaultValue = "${env:KYMUX_WEBRTC_PORT:--1}", converter = UdpPort.class,
+            description = "UDP port of all WebRTC (WHEP and WHIP) peers (env KYMUX_WEBRTC_PORT; default -1: the HTTP "
+                    + "port + 1; off: no WebRTC)")
     int webrtcPort;
+
+    /** A UDP port flag: a number, or {@code off} for no listener (a TS- or WebSocket-only relay, less memory). */
+    static final class UdpPort implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value.equalsIgnoreCase("off")) {
+                return ServerConfig.PORT_OFF;
+            }
+            try {
+                int p = Integer.parseInt(value);
+                if (p >= -1 && p <= 65535) {
+                    return p;
+                }
+            } catch (NumberFormatException e) {
+                // the readable line below
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a UDP port: use 0-65535, -1 or off");
+        }
+    }
 
     @Option(names = "--webrtc-host", defaultValue = "${env:KYMUX_WEBRTC_HOST:-}",
             description = "address WebRTC viewers are told to send to (env KYMUX_WEBRTC_HOST); default: the address "

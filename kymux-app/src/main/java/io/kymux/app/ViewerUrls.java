@@ -22,7 +22,8 @@ final class ViewerUrls {
         }
         if (plainHttp) {
             out.add("from other machines: through your TLS proxy (--http-plain), or http://" + host + ":" + port + path
-                    + " (WebRTC only: not a secure context)");
+                    + (server.webrtcPort() < 0 ? " (MPEG-TS for jsmpeg only: not a secure context, and WebRTC is off)"
+                            : " (WebRTC only: not a secure context)"));
         } else {
             out.add("from other machines: https://" + host + ":" + port + path
                     + "  (self-signed: accept the certificate once; SHA-256 " + server.httpsCertificate().fingerprint() + ")");

@@ -96,7 +96,12 @@ public final class Kymux {
                              io.kymux.server.tls.CertificateRotation https) {
         /** Set by the server once all its listeners are bound; before, the HTTP port answers but QUIC may not. */
         public boolean ready() {
-            return certificates != null;
+            return httpPort != 0;
+        }
+
+        /** No QUIC listener ({@code --quic-port off}): no kymux/1, no WebTransport. */
+        public boolean quicOff() {
+            return quicPort < 0;
         }
 
         /** The current QUIC certificate's SHA-256 fingerprint (it changes when a self-signed one rotates). */

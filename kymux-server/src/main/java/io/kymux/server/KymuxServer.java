@@ -76,7 +76,8 @@ public final class KymuxServer implements AutoCloseable {
         StaticFiles files = new StaticFiles();
         ServerConfig c = kymux.config();
         https = HttpsIdentity.of(c.tls(), certificateNames(c), now());
-        certificates = https.pem() != null ? https.certificates()
+        boolean udp = !c.quic().off() || !c.webrtc().off();
+        certificates = https.pem() != null ? https.certificates() : !udp ? null
                 : CertificateRotation.selfSigned(now(), c.tls().stateDir() == null ? ServerCertificate::selfSigned
                         : t -> io.kymux.server.tls.StoredCertificate.quic(c.tls().stateDir(), t));
         io.netty.handler.ssl.SslContext tls = c.tls().plainHttp() ? null : https.serverContext();
@@ -116,16 +117,22 @@ public final class KymuxServer implements AutoCloseable {
         for (var e : c.tcpIngest().entrySet()) {
             tcpIngest.put(e.getKey(), bindTcpIngest(e.getKey(), e.getValue()));
         }
-        int quicPort = c.quic().port() < 0 ? port() : c.quic().port();
-        quic = PortTakenException.binding("UDP", "QUIC: kymux/1 and WebTransport", quicPort, "--quic-port",
-                "KYMUX_QUIC_PORT", () -> new QuicServer(kymux, certificates, c.bindHost(), quicPort, workers));
-        rotationCheck = workers.next().scheduleAtFixedRate(this::rotateCertificateIfDue, 1, 1, TimeUnit.HOURS);
-        int webrtcPort = c.webrtc().port() >= 0 ? c.webrtc().port() : c.port() == 0 ? 0 : port() + 1;
-        webrtc = PortTakenException.binding("UDP", "WebRTC", webrtcPort, "--webrtc-port", "KYMUX_WEBRTC_PORT",
-                () -> new WebRtcServer(kymux, () -> new RtcIdentity(certificates.current().certificate(),
-                        certificates.current().key()), c.bindHost(), webrtcPort, workers));
-        kymux.attach(webrtc);
-        kymux.info(new Kymux.ServerInfo(port(), quic.port(), certificates, tls == null ? null : https.certificates()));
+        if (!c.quic().off()) {
+            int quicPort = c.quic().port() < 0 ? port() : c.quic().port();
+            quic = PortTakenException.binding("UDP", "QUIC: kymux/1 and WebTransport", quicPort, "--quic-port",
+                    "KYMUX_QUIC_PORT", () -> new QuicServer(kymux, certificates, c.bindHost(), quicPort, workers));
+        }
+        if (certificates != null) {
+            rotationCheck = workers.next().scheduleAtFixedRate(this::rotateCertificateIfDue, 1, 1, TimeUnit.HOURS);
+        }
+        if (!c.webrtc().off()) {
+            int webrtcPort = c.webrtc().port() >= 0 ? c.webrtc().port() : c.port() == 0 ? 0 : port() + 1;
+            webrtc = PortTakenException.binding("UDP", "WebRTC", webrtcPort, "--webrtc-port", "KYMUX_WEBRTC_PORT",
+                    () -> new WebRtcServer(kymux, () -> new RtcIdentity(certificates.current().certificate(),
+                            certificates.current().key()), c.bindHost(), webrtcPort, workers));
+            kymux.attach(webrtc);
+        }
+        kymux.info(new Kymux.ServerInfo(port(), quicPort(), certificates, tls == null ? null : https.certificates()));
         return this;
     }
 
@@ -199,7 +206,9 @@ public final class KymuxServer implements AutoCloseable {
      * on: what a firewall that drops UDP looks like to viewers (failover drills, tests).
      */
     public void stopQuic() {
-        quic.close();
+        if (quic != null) {
+            quic.close();
+        }
     }
 
     /** The HTTPS certificate (the same one a plain-HTTP-only server would use; tests pin it). */
@@ -207,13 +216,14 @@ public final class KymuxServer implements AutoCloseable {
         return https.certificates().current();
     }
 
-    /** The UDP port of WebRTC. */
+    /** The UDP port of WebRTC; -1 with {@code --webrtc-port off}. */
     public int webrtcPort() {
-        return webrtc.port();
+        return webrtc == null ? -1 : webrtc.port();
     }
 
+    /** The UDP port of QUIC; -1 with {@code --quic-port off}. */
     public int quicPort() {
-        return quic.port();
+        return quic == null ? -1 : quic.port();
     }
 
     public int port() {

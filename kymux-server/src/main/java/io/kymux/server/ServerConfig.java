@@ -44,7 +44,8 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
     }
 
     /**
-     * kymux/1 over QUIC. {@code port} -1: the HTTP port's number; 0: any free port.
+     * kymux/1 over QUIC. {@code port} -1: the HTTP port's number; 0: any free port;
+     * {@link ServerConfig#PORT_OFF}: no QUIC (no kymux/1 and no WebTransport).
      * {@code congestion}: cubic, bbr or reno. The certificate is {@link TlsConfig}'s PEM files
      * or a self-signed one. {@code webTransportStreams}: how WebTransport viewers get video
      * (docs/protocol/webtransport.md).
@@ -54,6 +55,10 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
 
         public QuicConfig withWebTransportStreams(WebTransportStreams w) {
             return new QuicConfig(port, congestion, w);
+        }
+
+        public boolean off() {
+            return port == PORT_OFF;
         }
     }
 
@@ -65,13 +70,24 @@ public record ServerConfig(String bindHost, int port, FeedLimits feedLimits, Que
 
     /**
      * WebRTC (WHEP) viewers: one UDP port for all of them. {@code port} -1: the HTTP port's
-     * number + 1 (any free port when the HTTP port is chosen by the system); 0: any free port.
+     * number + 1 (any free port when the HTTP port is chosen by the system); 0: any free port;
+     * {@link ServerConfig#PORT_OFF}: no WebRTC (WHEP and WHIP answer 503).
      * {@code host}: the address put in the SDP answer's candidate; null: the address the
      * viewer's WHEP request reached (right on a LAN and on loopback; set it behind NAT).
      */
     public record WebRtcConfig(int port, String host) {
         public static final WebRtcConfig DEFAULT = new WebRtcConfig(-1, null);
+
+        public boolean off() {
+            return port == PORT_OFF;
+        }
     }
+
+    /**
+     * A UDP listener's port meaning "do not listen": a TS- or WebSocket-only relay then loads
+     * neither QUIC nor WebRTC (about 27 MB less resident memory, docs/BENCHMARKS.md).
+     */
+    public static final int PORT_OFF = -2;
 
     /**
      * Who may watch and who may send input over kymux/1. {@code viewToken} null: anyone may

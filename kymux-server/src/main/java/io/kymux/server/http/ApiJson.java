@@ -84,16 +84,18 @@ final class ApiJson {
             http.put("fingerprint", c.fingerprint()).put("spkiSha256", c.spkiSha256())
                     .put("certificateNotAfter", String.valueOf(c.notAfter()));
         }
-        ObjectNode q = o.putObject("quic");
-        q.put("port", i.quicPort());
-        q.put("alpn", io.kymux.core.quic.ControlMessage.ALPN);
-        q.put("fingerprint", i.fingerprint());
-        q.put("certificateNotAfter", String.valueOf(i.certificateNotAfter()));
-        q.put("congestion", k.config().quic().congestion());
-        // what a page passes to WebTransport's serverCertificateHashes (current first)
-        ArrayNode hashes = q.putArray("certificateHashes");
-        java.time.Instant now = java.time.Instant.EPOCH.plus(k.nowUs(), java.time.temporal.ChronoUnit.MICROS);
-        i.certificates().hashes(now).forEach(h -> hashes.add(io.kymux.server.tls.CertificateRotation.hex(h)));
+        if (!i.quicOff()) {
+            ObjectNode q = o.putObject("quic");
+            q.put("port", i.quicPort());
+            q.put("alpn", io.kymux.core.quic.ControlMessage.ALPN);
+            q.put("fingerprint", i.fingerprint());
+            q.put("certificateNotAfter", String.valueOf(i.certificateNotAfter()));
+            q.put("congestion", k.config().quic().congestion());
+            // what a page passes to WebTransport's serverCertificateHashes (current first)
+            ArrayNode hashes = q.putArray("certificateHashes");
+            java.time.Instant now = java.time.Instant.EPOCH.plus(k.nowUs(), java.time.temporal.ChronoUnit.MICROS);
+            i.certificates().hashes(now).forEach(h -> hashes.add(io.kymux.server.tls.CertificateRotation.hex(h)));
+        }
         if (k.webrtc() != null) {
             o.putObject("webrtc").put("port", k.webrtc().port()).put("whep", "/whep/{stream}");
         }

@@ -57,6 +57,10 @@ final class WhepHandler extends BodyHandler {
             return;
         }
         WebRtcServer webrtc = kymux.webrtc();
+        if (webrtc == null) {
+            text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "this server has no WebRTC (--webrtc-port off)");
+            return;
+        }
         if (whip && m.equals(HttpMethod.POST) && parts.length == 1) {
             publish(ctx, req, parts[0], webrtc);
         } else if (whip && m.equals(HttpMethod.POST)) {

@@ -5,6 +5,7 @@ import static io.kymux.server.TestServers.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kymux.server.KymuxServer;
+import io.kymux.server.ServerConfig;
 import io.kymux.server.TestServers;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -161,6 +162,29 @@ class TsRelayTest {
             v.messages.forEach(all::writeBytes);
             assertThat(all.toByteArray()).isEqualTo(data);
             assertThat(call(s, "GET", "/api/feeds", null).body()).contains("\"tsFeeds\"").contains("\"video0\"");
+        }
+    }
+
+    @Test
+    void aTsOnlyRelayListensOnNoUdpPortAndSaysWhatIsOff() throws Exception {
+        ServerConfig c = ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
+                .withQuic(new ServerConfig.QuicConfig(ServerConfig.PORT_OFF, "cubic", ServerConfig.WebTransportStreams.FRAME))
+                .withWebRtc(new ServerConfig.WebRtcConfig(ServerConfig.PORT_OFF, null));
+        try (KymuxServer s = new KymuxServer(c).start(); TsViewer v = new TsViewer(s.port(), "video0")) {
+            assertThat(s.quicPort()).isEqualTo(-1);
+            assertThat(s.webrtcPort()).isEqualTo(-1);
+            assertThat(call(s, "GET", "/readyz", null).statusCode()).isEqualTo(200);
+            assertThat(call(s, "GET", "/api/server", null).body()).as("the page then tries no WebTransport")
+                    .doesNotContain("\"quic\"").doesNotContain("\"webrtc\"");
+            var whep = call(s, "POST", "/whep/video0", "v=0");
+            assertThat(whep.statusCode()).isEqualTo(503);
+            assertThat(whep.body()).isEqualTo("this server has no WebRTC (--webrtc-port off)\n");
+            awaitSubscribed(s, "video0");
+            byte[] data = ts(200, 0x100);
+            try (ChunkedPost post = new ChunkedPost(s.port(), "/ts/video0")) {
+                send(post, data, 1000);
+                assertThat(await(() -> v.bytes() == data.length, 10_000)).isTrue();
+            }
         }
     }
 

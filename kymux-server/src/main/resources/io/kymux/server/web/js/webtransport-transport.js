@@ -128,6 +128,7 @@ class Reorder {
 export async function connectWebTransport(name, handlers, timeoutMs) {
   if (typeof WebTransport === 'undefined') throw new Error('this browser has no WebTransport');
   const info = await (await fetch('/api/server', { cache: 'no-store', signal: AbortSignal.timeout(3000) })).json();
+  if (!info.quic) throw new Error('this server has no QUIC (--quic-port off)');
   const serverCertificateHashes = info.quic.certificateHashes.map((h) => ({ algorithm: 'sha-256', value: hexBytes(h) }));
   const params = new URLSearchParams(location.search);
   const token = params.get('token');
