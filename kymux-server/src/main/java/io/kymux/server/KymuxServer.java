@@ -75,9 +75,11 @@ public final class KymuxServer implements AutoCloseable {
     private KymuxServer listen() throws InterruptedException {
         StaticFiles files = new StaticFiles();
         ServerConfig c = kymux.config();
-        https = HttpsIdentity.of(c.tls(), certificateNames(c), now());
+        // plain HTTP alone needs no HTTPS certificate: none is made, stored or parsed
+        https = c.tls().plainHttp() && c.tls().certFile() == null ? null
+                : HttpsIdentity.of(c.tls(), certificateNames(c), now());
         boolean udp = !c.quic().off() || !c.webrtc().off();
-        certificates = https.pem() != null ? https.certificates() : !udp ? null
+        certificates = https != null && https.pem() != null ? https.certificates() : !udp ? null
                 : CertificateRotation.selfSigned(now(), c.tls().stateDir() == null ? ServerCertificate::selfSigned
                         : t -> io.kymux.server.tls.StoredCertificate.quic(c.tls().stateDir(), t));
         io.netty.handler.ssl.SslContext tls = c.tls().plainHttp() ? null : https.serverContext();
@@ -111,7 +113,7 @@ public final class KymuxServer implements AutoCloseable {
                     c.bindHost(), port(), https.certificates().current().fingerprint(), https.origin(),
                     https.certificates().current().spkiSha256());
         }
-        if (https.pem() != null) {
+        if (https != null && https.pem() != null) {
             pemCheck = workers.next().scheduleWithFixedDelay(this::reloadPemIfChanged, 2, 2, TimeUnit.SECONDS);
         }
         for (var e : c.tcpIngest().entrySet()) {
@@ -192,7 +194,12 @@ public final class KymuxServer implements AutoCloseable {
      * their clock). Connections keep the certificate they were made with.
      */
     public boolean rotateCertificateIfDue() {
-        https.renewIfDue(now());
+        if (https != null) {
+            https.renewIfDue(now());
+        }
+        if (certificates == null) {
+            return false;
+        }
         boolean rotated = certificates.tick(now());
         if (rotated) {
             log.info("QUIC certificate rotated: SHA-256 {} valid until {}", certificates.current().fingerprint(),
@@ -211,9 +218,9 @@ public final class KymuxServer implements AutoCloseable {
         }
     }
 
-    /** The HTTPS certificate (the same one a plain-HTTP-only server would use; tests pin it). */
+    /** The HTTPS certificate (tests pin it); null for plain HTTP alone ({@code --http-plain} without {@code --cert}). */
     public ServerCertificate httpsCertificate() {
-        return https.certificates().current();
+        return https == null ? null : https.certificates().current();
     }
 
     /** The UDP port of WebRTC; -1 with {@code --webrtc-port off}. */

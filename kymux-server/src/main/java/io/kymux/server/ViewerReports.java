@@ -1,7 +1,7 @@
 package io.kymux.server;
 
+import io.kymux.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.DistributionSummary;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +38,6 @@ public final class ViewerReports {
                            long videoFramesDecoded, long audioFramesDecoded, long droppedFrames, double fps) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<Long, Viewer> viewers = new ConcurrentHashMap<>();
     private final DistributionSummary latency;
 
@@ -66,7 +65,7 @@ public final class ViewerReports {
     /** Parses a viewer's text message; IllegalArgumentException says what was wrong. */
     public static JsonNode parse(String text) {
         try {
-            JsonNode n = JSON.readTree(text);
+            JsonNode n = Json.MAPPER.readTree(text);
             if (n == null || !n.isObject()) {
                 throw new IllegalArgumentException("not a JSON object");
             }

@@ -1,8 +1,8 @@
 package io.kymux.core.input;
 
+import io.kymux.core.io.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.function.LongSupplier;
 
 /**
@@ -19,7 +19,6 @@ import java.util.function.LongSupplier;
  */
 public final class InputJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private InputJson() {
     }
@@ -28,7 +27,7 @@ public final class InputJson {
     public static InputEvent parse(String line, LongSupplier clock) {
         JsonNode n;
         try {
-            n = JSON.readTree(line);
+            n = Json.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
         }

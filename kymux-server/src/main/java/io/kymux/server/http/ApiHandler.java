@@ -1,7 +1,7 @@
 package io.kymux.server.http;
 
+import io.kymux.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kymux.core.feed.StreamRegistry;
 import io.kymux.server.Kymux;
@@ -28,7 +28,6 @@ final class ApiHandler extends BodyHandler {
     static final int MAX_BODY = 64 * 1024;
     static final int MAX_STREAMS = 1024;
     static final int MAX_FEEDS_PER_STREAM = 64;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Kymux kymux;
     private final StaticFiles files;
@@ -50,7 +49,7 @@ final class ApiHandler extends BodyHandler {
             } else if (req.method().equals(HttpMethod.DELETE) && path.startsWith("/api/feeds/")) {
                 String feed = path.substring("/api/feeds/".length());
                 if (kymux.pulls().remove(feed)) {
-                    Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(feed));
+                    Responses.json(ctx, HttpResponseStatus.OK, Json.MAPPER.writeValueAsBytes(feed));
                 } else {
                     error(ctx, HttpResponseStatus.NOT_FOUND, "feed " + feed + " is not pulled");
                 }
@@ -65,7 +64,7 @@ final class ApiHandler extends BodyHandler {
             } else if (req.method().equals(HttpMethod.DELETE) && path.startsWith("/api/destinations/")) {
                 String id = path.substring("/api/destinations/".length());
                 if (kymux.destinations().remove(id)) {
-                    Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(id));
+                    Responses.json(ctx, HttpResponseStatus.OK, Json.MAPPER.writeValueAsBytes(id));
                 } else {
                     error(ctx, HttpResponseStatus.NOT_FOUND, "no destination with id " + id);
                 }
@@ -75,7 +74,7 @@ final class ApiHandler extends BodyHandler {
             } else if (req.method().equals(HttpMethod.DELETE) && path.startsWith("/api/streams/")) {
                 String name = StreamRegistry.normalize(path.substring("/api/streams/".length()));
                 if (kymux.removeStream(name)) {
-                    Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(name));
+                    Responses.json(ctx, HttpResponseStatus.OK, Json.MAPPER.writeValueAsBytes(name));
                 } else {
                     error(ctx, HttpResponseStatus.NOT_FOUND, "no stream named " + name);
                 }
@@ -120,7 +119,7 @@ final class ApiHandler extends BodyHandler {
             error(ctx, HttpResponseStatus.BAD_REQUEST, "too many destinations (limit " + Destinations.MAX + ")");
             return;
         }
-        Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(stored.get()));
+        Responses.json(ctx, HttpResponseStatus.OK, Json.MAPPER.writeValueAsBytes(stored.get()));
     }
 
     private static String text(JsonNode n, String field) {
@@ -132,7 +131,7 @@ final class ApiHandler extends BodyHandler {
     private static JsonNode parseObject(ChannelHandlerContext ctx, String body, String example) {
         JsonNode n;
         try {
-            n = JSON.readTree(body);
+            n = Json.MAPPER.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             error(ctx, HttpResponseStatus.BAD_REQUEST, "invalid JSON: " + e.getOriginalMessage());
             return null;
@@ -161,10 +160,10 @@ final class ApiHandler extends BodyHandler {
             error(ctx, problem.contains("already") ? HttpResponseStatus.CONFLICT : HttpResponseStatus.BAD_REQUEST, problem);
             return;
         }
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("feed", feed.asText());
         out.put("pull", pull.asText());
-        Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(out));
+        Responses.json(ctx, HttpResponseStatus.OK, Json.MAPPER.writeValueAsBytes(out));
     }
 
     /**
@@ -199,7 +198,7 @@ final class ApiHandler extends BodyHandler {
             return;
         }
         session.pinRendition(t, feed.isNull() ? null : feed.asText());
-        Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(o));
+        Responses.json(ctx, HttpResponseStatus.OK, Json.MAPPER.writeValueAsBytes(o));
     }
 
     private void postStream(ChannelHandlerContext ctx, String body) throws com.fasterxml.jackson.core.JsonProcessingException {
@@ -237,42 +236,42 @@ final class ApiHandler extends BodyHandler {
             return;
         }
         List<String> unknown = kymux.putStream(name, names);
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("stream", name);
         names.forEach(out.putArray("feeds")::add);
         if (!unknown.isEmpty()) {
             unknown.forEach(u -> out.withArray("unknownFeeds").add(u));
         }
-        Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(out));
+        Responses.json(ctx, HttpResponseStatus.OK, Json.MAPPER.writeValueAsBytes(out));
     }
 
     /** GET /api/streams/all, /api/streams/{name}, /api/destinations/all and /api/destinations/{id}. */
     static void get(ChannelHandlerContext ctx, Kymux kymux, String path) {
         try {
             if (path.equals("/api/destinations/all") || path.equals("/api/destinations")) {
-                Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(kymux.destinations().all()));
+                Responses.json(ctx, HttpResponseStatus.OK, Json.MAPPER.writeValueAsBytes(kymux.destinations().all()));
             } else if (path.startsWith("/api/destinations/")) {
                 String rest = path.substring("/api/destinations/".length());
                 boolean summary = rest.endsWith("/status");
                 String id = summary ? rest.substring(0, rest.length() - "/status".length()) : rest;
                 var rule = kymux.destinations().get(id);
                 if (rule.isPresent()) {
-                    ObjectNode o = JSON.valueToTree(rule.get());
+                    ObjectNode o = Json.MAPPER.valueToTree(rule.get());
                     if (summary) {
-                        o.setAll((ObjectNode) JSON.valueToTree(kymux.destinations().summary(id).orElse(Map.of())));
+                        o.setAll((ObjectNode) Json.MAPPER.valueToTree(kymux.destinations().summary(id).orElse(Map.of())));
                     }
-                    o.set("links", JSON.valueToTree(kymux.destinations().status(id).orElse(Map.of())));
-                    Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(o));
+                    o.set("links", Json.MAPPER.valueToTree(kymux.destinations().status(id).orElse(Map.of())));
+                    Responses.json(ctx, HttpResponseStatus.OK, Json.MAPPER.writeValueAsBytes(o));
                 } else {
                     error(ctx, HttpResponseStatus.NOT_FOUND, "no destination with id " + id);
                 }
             } else if (path.equals("/api/streams/all") || path.equals("/api/streams")) {
-                Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(kymux.streams().all()));
+                Responses.json(ctx, HttpResponseStatus.OK, Json.MAPPER.writeValueAsBytes(kymux.streams().all()));
             } else if (path.startsWith("/api/streams/")) {
                 String name = StreamRegistry.normalize(path.substring("/api/streams/".length()));
                 var feeds = kymux.streams().get(name);
                 if (feeds.isPresent()) {
-                    Responses.json(ctx, HttpResponseStatus.OK, JSON.writeValueAsBytes(Map.of(name, feeds.get())));
+                    Responses.json(ctx, HttpResponseStatus.OK, Json.MAPPER.writeValueAsBytes(Map.of(name, feeds.get())));
                 } else {
                     error(ctx, HttpResponseStatus.NOT_FOUND, "no stream named " + name);
                 }
@@ -285,7 +284,7 @@ final class ApiHandler extends BodyHandler {
     }
 
     static void error(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("error", message);
         Responses.json(ctx, status, o.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -1,6 +1,6 @@
 package io.kymux.server.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kymux.core.io.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kymux.core.feed.Feed;
@@ -13,13 +13,12 @@ import io.kymux.server.ViewerReports;
 /** JSON bodies of the read-only API ({@code /api/feeds}, {@code /api/sessions}). */
 final class ApiJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ApiJson() {
     }
 
     static byte[] feeds(Kymux k) {
-        ArrayNode arr = JSON.createArrayNode();
+        ArrayNode arr = Json.MAPPER.createArrayNode();
         for (Feed f : k.feeds().all()) {
             ObjectNode n = arr.addObject();
             FeedStats s = f.stats();
@@ -53,7 +52,7 @@ final class ApiJson {
                 pull.put("lastError", p.state().lastError());
             });
         }
-        ArrayNode ts = JSON.createArrayNode();
+        ArrayNode ts = Json.MAPPER.createArrayNode();
         for (io.kymux.core.ts.TsFeed f : k.tsFeeds().all()) {
             io.kymux.core.ts.TsFeed.Stats st = f.stats();
             ObjectNode n = ts.addObject();
@@ -64,9 +63,9 @@ final class ApiJson {
             n.put("viewers", st.viewers());
             n.put("videoCodec", st.videoCodec());
         }
-        ObjectNode streams = JSON.createObjectNode();
+        ObjectNode streams = Json.MAPPER.createObjectNode();
         k.streams().all().forEach((name, feeds) -> feeds.forEach(streams.putArray(name)::add));
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.set("feeds", arr);
         o.set("tsFeeds", ts);
         o.set("streams", streams);
@@ -75,7 +74,7 @@ final class ApiJson {
 
     static byte[] server(Kymux k) {
         Kymux.ServerInfo i = k.info();
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         ObjectNode http = o.putObject("http").put("port", i.httpPort()).put("tls", i.https() != null);
         if (i.https() != null) {
             io.kymux.server.tls.ServerCertificate c = i.https().current();
@@ -103,7 +102,7 @@ final class ApiJson {
     }
 
     static byte[] sessions(Kymux k) {
-        ArrayNode arr = JSON.createArrayNode();
+        ArrayNode arr = Json.MAPPER.createArrayNode();
         for (Session s : k.sessions()) {
             Session.SessionStats st = s.stats();
             ObjectNode n = arr.addObject();

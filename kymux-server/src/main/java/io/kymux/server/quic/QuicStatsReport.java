@@ -1,19 +1,18 @@
 package io.kymux.server.quic;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kymux.core.io.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kymux.core.quic.ControlMessage;
 
 /** A kymux/1 STATS message in the shape viewer reports take (the web player's), plus the QUIC figures. */
 final class QuicStatsReport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private QuicStatsReport() {
     }
 
     static ObjectNode toJson(ControlMessage.Stats s) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("type", "stats");
         if (s.latencyUs() > 0) {
             n.putArray("latencyMs").add(s.latencyUs() / 1000.0);

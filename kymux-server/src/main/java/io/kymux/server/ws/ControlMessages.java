@@ -1,6 +1,6 @@
 package io.kymux.server.ws;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kymux.core.io.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kymux.core.media.MediaKind;
@@ -11,13 +11,12 @@ import io.kymux.core.session.SessionEvent;
 /** The JSON control messages of docs/protocol/browser-messages.md. */
 public final class ControlMessages {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ControlMessages() {
     }
 
     public static String hello(Session s, long latencyBudgetUs) {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("type", "hello");
         o.put("session", s.id());
         o.put("name", s.target());
@@ -33,7 +32,7 @@ public final class ControlMessages {
     }
 
     public static String event(SessionEvent e) {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         if (e instanceof SessionEvent.TrackChanged t) {
             o.put("type", "track");
             o.put("track", t.track());

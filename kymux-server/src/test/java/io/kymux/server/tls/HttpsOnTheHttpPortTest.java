@@ -86,6 +86,7 @@ class HttpsOnTheHttpPortTest {
         try (KymuxServer s = new KymuxServer(config(new ServerConfig.TlsConfig(true, null, null, null))).start()) {
             assertThat(TestServers.call(s, "GET", "/api/server", null).body()).contains("\"tls\":false");
             assertThatThrownBy(() -> presented(s.port())).isInstanceOf(javax.net.ssl.SSLException.class);
+            assertThat(s.httpsCertificate()).as("no certificate made for plain HTTP alone").isNull();
         }
     }
 
