@@ -124,7 +124,7 @@ public final class KymuxServer implements AutoCloseable {
             quic = PortTakenException.binding("UDP", "QUIC: kymux/1 and WebTransport", quicPort, "--quic-port",
                     "KYMUX_QUIC_PORT", () -> new QuicServer(kymux, certificates, c.bindHost(), quicPort, workers));
         }
-        if (certificates != null) {
+        if (certificates != null || https != null) { // the stored HTTPS certificate renews here too
             rotationCheck = workers.next().scheduleAtFixedRate(this::rotateCertificateIfDue, 1, 1, TimeUnit.HOURS);
         }
         if (!c.webrtc().off()) {
