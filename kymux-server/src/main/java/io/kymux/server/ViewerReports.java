@@ -1,7 +1,7 @@
 package io.kymux.server;
 
-import io.kymux.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kymux.core.io.Json;
 import io.micrometer.core.instrument.DistributionSummary;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

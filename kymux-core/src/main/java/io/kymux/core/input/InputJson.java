@@ -1,8 +1,8 @@
 package io.kymux.core.input;
 
-import io.kymux.core.io.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kymux.core.io.Json;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,7 +18,6 @@ import java.util.function.LongSupplier;
  * </pre>
  */
 public final class InputJson {
-
 
     private InputJson() {
     }

@@ -1,9 +1,9 @@
 package io.kymux.server.http;
 
-import io.kymux.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kymux.core.feed.StreamRegistry;
+import io.kymux.core.io.Json;
 import io.kymux.server.Kymux;
 import io.kymux.server.destination.DestinationRule;
 import io.kymux.server.destination.Destinations;

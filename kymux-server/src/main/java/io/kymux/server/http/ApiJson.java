@@ -1,10 +1,10 @@
 package io.kymux.server.http;
 
-import io.kymux.core.io.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kymux.core.feed.Feed;
 import io.kymux.core.feed.FeedStats;
+import io.kymux.core.io.Json;
 import io.kymux.core.media.MediaKind;
 import io.kymux.core.session.Session;
 import io.kymux.server.Kymux;
@@ -12,7 +12,6 @@ import io.kymux.server.ViewerReports;
 
 /** JSON bodies of the read-only API ({@code /api/feeds}, {@code /api/sessions}). */
 final class ApiJson {
-
 
     private ApiJson() {
     }

@@ -1,12 +1,11 @@
 package io.kymux.server.quic;
 
-import io.kymux.core.io.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kymux.core.io.Json;
 import io.kymux.core.quic.ControlMessage;
 
 /** A kymux/1 STATS message in the shape viewer reports take (the web player's), plus the QUIC figures. */
 final class QuicStatsReport {
-
 
     private QuicStatsReport() {
     }

@@ -1,8 +1,8 @@
 package io.kymux.server.ws;
 
-import io.kymux.core.io.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kymux.core.io.Json;
 import io.kymux.core.media.MediaKind;
 import io.kymux.core.media.TrackInfo;
 import io.kymux.core.session.Session;
@@ -10,7 +10,6 @@ import io.kymux.core.session.SessionEvent;
 
 /** The JSON control messages of docs/protocol/browser-messages.md. */
 public final class ControlMessages {
-
 
     private ControlMessages() {
     }
