@@ -30,18 +30,19 @@ public final class TsAligner {
 
     /**
      * Reads all of {@code in} (not released) and adds the runs of whole packets it completes
-     * to {@code out} (usually one buffer); the caller owns them.
+     * to {@code out} (usually one buffer, a copy of their bytes); the caller owns them.
      */
     public void accept(ByteBuf in, List<ByteBuf> out) {
-        ByteBuf data;
-        if (rest == null) {
-            data = in.readRetainedSlice(in.readableBytes());
-        } else {
-            data = alloc.buffer(rest.readableBytes() + in.readableBytes());
-            data.writeBytes(rest).writeBytes(in);
+        // copied, never sliced: a slice would keep the whole socket read buffer it came in
+        // (often several times its size) alive for as long as the GOP cache holds the run
+        int restBytes = rest == null ? 0 : rest.readableBytes();
+        ByteBuf data = alloc.buffer(restBytes + in.readableBytes());
+        if (rest != null) {
+            data.writeBytes(rest);
             rest.release();
             rest = null;
         }
+        data.writeBytes(in);
         int i = data.readerIndex();
         int limit = data.writerIndex();
         int runStart = -1;

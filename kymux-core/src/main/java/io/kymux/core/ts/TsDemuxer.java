@@ -133,11 +133,25 @@ public final class TsDemuxer {
             return;
         }
         if (a.payload.isReadable() && (a.expected < 0 || a.payload.readableBytes() == a.expected)) {
-            out.add(new Pes(pid, type, a.pts, a.dts, a.randomAccess, a.payload));
+            out.add(new Pes(pid, type, a.pts, a.dts, a.randomAccess, fitted(a.payload)));
             a.payload = null;
         } else {
             drop(a);
         }
+    }
+
+    /**
+     * The payload in a buffer of about its own size: one of unknown length grew by doubling,
+     * and the GOP cache would otherwise hold up to twice the frame for seconds.
+     */
+    private ByteBuf fitted(ByteBuf payload) {
+        int bytes = payload.readableBytes();
+        if (payload.capacity() - bytes <= bytes / 4) {
+            return payload;
+        }
+        ByteBuf fitted = alloc.buffer(bytes, bytes).writeBytes(payload);
+        payload.release();
+        return fitted;
     }
 
     private void drop(Assembly a) {

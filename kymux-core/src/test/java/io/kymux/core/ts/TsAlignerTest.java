@@ -71,6 +71,21 @@ class TsAlignerTest {
     }
 
     @Test
+    void runsHoldNoReferenceToTheBufferTheyArrivedIn() {
+        // a socket read buffer is often far larger than its bytes; a cached run must not pin it
+        ByteBuf read = Unpooled.buffer(64 * 1024).writeBytes(packets(10, 0x100, 4));
+        TsAligner a = new TsAligner(PooledByteBufAllocator.DEFAULT);
+        List<ByteBuf> out = new ArrayList<>();
+        a.accept(read, out);
+        assertThat(read.refCnt()).isEqualTo(1);
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).capacity()).isLessThan(2 * 10 * TsAligner.PACKET);
+        out.get(0).release();
+        read.release();
+        a.close();
+    }
+
+    @Test
     void garbageBeforeTheFirstPacketIsSkipped() {
         byte[] ts = packets(50, 0x101, 9);
         byte[] junk = {0x00, 0x47, 0x12, 0x47, 0x00, 0x00, 0x01};

@@ -116,6 +116,23 @@ class TsDemuxerTest {
     }
 
     @Test
+    void aPesOfUnknownLengthIsHandedOutInABufferOfAboutItsOwnSize() {
+        // grown by doubling while it was put together; the GOP cache holds it for seconds
+        for (int size : new int[] {1000, 4100, 9000, 40_000}) {
+            TsDemuxer d = new TsDemuxer(UnpooledByteBufAllocator.DEFAULT, 1 << 20);
+            byte[] frame = es(size, 5);
+            demux(d, new Stream().tables().pes(VIDEO, 90_000, false, frame).bytes());
+            Stream s = new Stream();
+            s.cc[VIDEO] = (size + 14 + 183) / 184 & 0xf; // the packets the frame took
+            List<TsDemuxer.Pes> out = demux(d, s.pes(VIDEO, 93_000, false, es(10, 2)).bytes());
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).payload().capacity()).as("%d bytes", size).isLessThanOrEqualTo(size + size / 4);
+            assertThat(hex(out.get(0))).isEqualTo(ByteBufUtil.hexDump(frame));
+            d.close();
+        }
+    }
+
+    @Test
     void aPesThatSaysItsLengthIsHandedOutAsSoonAsItIsWhole() {
         TsDemuxer d = new TsDemuxer(UnpooledByteBufAllocator.DEFAULT, 1 << 20);
         byte[] aac = es(400, 3);
