@@ -97,6 +97,10 @@ public final class ClientCommand implements Callable<Integer> {
                     client.connect(url, fingerprint, token, fec, 10_000);
                 } catch (ConnectFailed e) {
                     client.close();
+                    String noQuic = e.kind() == ConnectFailed.Kind.UNREACHABLE ? ServerWithoutQuic.explain(url) : null;
+                    if (noQuic != null) {
+                        throw new IllegalStateException(noQuic); // retrying would only time out again
+                    }
                     // a refused token or a wrong pin will not change; a missing stream may come back with its capture
                     boolean retry = reconnect && (e.kind() == ConnectFailed.Kind.UNREACHABLE
                             || (watched && e.kind() == ConnectFailed.Kind.REFUSED && e.code() == ControlMessage.Error.NO_SUCH_STREAM));
@@ -105,7 +109,7 @@ public final class ClientCommand implements Callable<Integer> {
                     }
                     long delay = BACKOFF.delayMs(++failures, ThreadLocalRandom.current().nextDouble());
                     say(e.getMessage() + "; retrying in " + delay + " ms");
-                    if (waitUntil(null, Math.min(deadline, System.nanoTime() + delay * 1_000_000))) {
+                    if (backOff(delay, deadline)) {
                         break;
                     }
                     continue;
@@ -162,6 +166,12 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     /** Waits for {@code lost} (may be null), the end of the run, or {@code deadlineNanos}; true if the run should end. */
+    /** Waits out a retry's backoff; true when the run should end instead (stopped, or its --duration is up). */
+    private boolean backOff(long delayMs, long deadlineNanos) throws InterruptedException {
+        waitUntil(null, Math.min(deadlineNanos, System.nanoTime() + delayMs * 1_000_000));
+        return done.getCount() == 0 || System.nanoTime() >= deadlineNanos;
+    }
+
     private boolean waitUntil(CountDownLatch lost, long deadlineNanos) throws InterruptedException {
         while (true) {
             if (done.getCount() == 0 || System.nanoTime() >= deadlineNanos) {

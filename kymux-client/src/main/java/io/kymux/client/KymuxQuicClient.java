@@ -127,7 +127,10 @@ public final class KymuxQuicClient implements AutoCloseable {
                     .connect().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             close();
-            throw new ConnectFailed(ConnectFailed.classify(e), 0, "cannot connect to " + url + ": " + rootMessage(e), e);
+            // closed before the handshake: an ICMP port-unreachable, nothing listens on that UDP port
+            String why = root(e) instanceof java.nio.channels.ClosedChannelException
+                    ? "the connection closed before its handshake (no QUIC listener on that UDP port?)" : rootMessage(e);
+            throw new ConnectFailed(ConnectFailed.classify(e), 0, "cannot connect to " + url + ": " + why, e);
         } catch (TimeoutException e) {
             close();
             throw new ConnectFailed(ConnectFailed.Kind.UNREACHABLE, 0, "cannot connect to " + url + ": no answer within "
@@ -163,10 +166,15 @@ public final class KymuxQuicClient implements AutoCloseable {
     }
 
     private static String rootMessage(Throwable t) {
+        Throwable root = root(t);
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static Throwable root(Throwable t) {
         while (t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
+        return t;
     }
 
     public ControlMessage.Welcome welcome() {

@@ -81,6 +81,20 @@ class ClientLifecycleTest {
     }
 
     @Test
+    void aServerWithoutQuicIsToldInOneLineNotRetriedForever() throws Exception {
+        ServerConfig cfg = ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
+                .withQuic(new ServerConfig.QuicConfig(ServerConfig.PORT_OFF, "cubic", ServerConfig.WebTransportStreams.FRAME));
+        try (Harness h = new Harness(cfg);
+                KymuxProcess client = KymuxProcess.start("client", "quic://127.0.0.1:" + h.server.port() + "/cam",
+                        "--fingerprint", "ab".repeat(32), "--out", "/dev/null")) {
+            assertThat(client.exitWithin(30)).as("exit code; said: " + client.said()).isEqualTo(1);
+            assertThat(client.said()).contains("runs without QUIC (--quic-port off)")
+                    .contains("https://127.0.0.1:" + h.server.port() + "/").doesNotContain("retrying");
+            assertNoTrace(client.said());
+        }
+    }
+
+    @Test
     void theEndOfItsInputEndsAClientThatWritesNowhere() throws Exception {
         ServerConfig cfg = ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
                 .withAccess(new ServerConfig.AccessTokens(null, "ctl-secret"));
@@ -107,17 +121,24 @@ class ClientLifecycleTest {
         KymuxProcess client;
         try (Harness first = camera(cfg)) {
             client = KymuxProcess.start("client", url(first), "--fingerprint", first.server.kymux().info().fingerprint(),
-                    "--format", "ts", "--out", out.toString(), "--duration", "12");
+                    "--format", "ts", "--out", out.toString(), "--duration", "40");
             awaitSize(out, 40_000, 20_000);
         }
         try (client) {
             assertThat(client.awaitSaid("reconnecting", 10_000)).as("noticed; said: " + client.said()).isTrue();
+            // a server that stays away is tried again and again, not given up after one backoff
+            long end = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < end && client.said().split("retrying in", -1).length < 3) {
+                Thread.sleep(100);
+            }
+            assertThat(client.said().split("retrying in", -1).length).as("retries; said: " + client.said())
+                    .isGreaterThanOrEqualTo(3);
             long before = Files.size(out);
             try (Harness second = camera(cfg)) {
                 awaitSize(out, before + 40_000, 15_000);
                 assertThat(Files.size(out)).as("written after the restart; said: " + client.said())
                         .isGreaterThanOrEqualTo(before + 40_000);
-                assertThat(client.exitWithin(20)).as("ends at --duration").isZero();
+                assertThat(client.exitWithin(45)).as("ends at --duration").isZero();
             }
             ContainerDecoder.Result r = ContainerDecoder.decode(out.toString());
             assertThat(r.videoFrames()).as("frames decoded across the restart").isGreaterThanOrEqualTo(150);
