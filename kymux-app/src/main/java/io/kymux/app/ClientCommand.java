@@ -165,13 +165,13 @@ public final class ClientCommand implements Callable<Integer> {
         done.countDown();
     }
 
-    /** Waits for {@code lost} (may be null), the end of the run, or {@code deadlineNanos}; true if the run should end. */
     /** Waits out a retry's backoff; true when the run should end instead (stopped, or its --duration is up). */
     private boolean backOff(long delayMs, long deadlineNanos) throws InterruptedException {
         waitUntil(null, Math.min(deadlineNanos, System.nanoTime() + delayMs * 1_000_000));
         return done.getCount() == 0 || System.nanoTime() >= deadlineNanos;
     }
 
+    /** Waits for {@code lost} (may be null), the end of the run, or {@code deadlineNanos}; true if the run should end. */
     private boolean waitUntil(CountDownLatch lost, long deadlineNanos) throws InterruptedException {
         while (true) {
             if (done.getCount() == 0 || System.nanoTime() >= deadlineNanos) {

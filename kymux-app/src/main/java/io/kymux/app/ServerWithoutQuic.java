@@ -9,9 +9,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * Why a kymux/1 connect got no answer, when the reason is a server run with
- * {@code --quic-port off}: no UDP listener is there to refuse us, so the client would only
- * time out, again and again. The QUIC port's number is the HTTP port's by default, so the
+ * Why a kymux/1 connect failed, when the reason is a server run with
+ * {@code --quic-port off}: no UDP listener is there to answer, so the client would time out
+ * or be closed before its handshake, again and again. The QUIC port's number is the HTTP port's by default, so the
  * same number over HTTP is asked for {@code /api/server}, which names no {@code quic} then.
  */
 final class ServerWithoutQuic {
@@ -40,7 +40,7 @@ final class ServerWithoutQuic {
             return "the kymux server at " + url.getHost() + ":" + url.getPort()
                     + " runs without QUIC (--quic-port off), so kymux client cannot watch it; a browser can, at " + page;
         } catch (java.io.IOException | RuntimeException e) {
-            return null; // nothing answers there either: the timeout says enough
+            return null; // nothing answers there either: the connect's own error says enough
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
