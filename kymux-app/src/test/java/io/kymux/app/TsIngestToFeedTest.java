@@ -152,6 +152,38 @@ class TsIngestToFeedTest {
     }
 
     /**
+     * While the TS becomes a packet feed, a jsmpeg-style viewer of {@code /ts/cam} still gets
+     * exactly the bytes FFmpeg pushed: FFmpeg's tee muxer writes the same TS to the server and
+     * to a file, and the viewer's bytes are the file's. The budget is one no stall of a loaded
+     * test JVM reaches: this is about the bytes, not the deadline policy (TsSlowViewerTest).
+     */
+    @Test
+    void theTsViewerOfAnH264IngestStillGetsByteIdenticalTs(@TempDir Path dir) throws Exception {
+        try (Harness h = new Harness(io.kymux.server.ServerConfig.defaults().withBindHost("127.0.0.1").withPort(0)
+                .withQueueLimits(new io.kymux.core.session.QueueLimits(600, 16L * 1024 * 1024, 5_000_000)));
+             WsViewer ts = WsViewer.raw(h.port(), "/ts/cam")) {
+            Path file = dir.resolve("pushed.ts");
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            int rc = run(List.of(pushingFfmpeg(), "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi",
+                    "-i", "testsrc2=size=320x240:rate=" + FPS, "-t", "3", "-map", "0:v", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-tune", "zerolatency", "-g", String.valueOf(FPS), "-pix_fmt", "yuv420p",
+                    "-f", "tee", "[f=mpegts]http://127.0.0.1:" + h.port() + "/ts/cam|[f=mpegts]" + file), log, 60);
+            assertThat(rc).as("ffmpeg: %s", log).isZero();
+            byte[] expected = Files.readAllBytes(file);
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (ts.binaries.stream().mapToInt(m -> m.length).sum() < expected.length && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            ts.binaries.forEach(got::writeBytes);
+            assertThat(expected.length).as("TS bytes pushed").isGreaterThan(3 * FPS * 188);
+            assertThat(got.toByteArray()).as("what the TS viewer got, against what FFmpeg pushed").isEqualTo(expected);
+            assertThat(h.server.kymux().feeds().get("cam").orElseThrow().stats().framesIn())
+                    .as("the same ingest as a packet feed").isGreaterThanOrEqualTo(FPS);
+        }
+    }
+
+    /**
      * H.265 in the TS (FFmpeg's libx265) is a packet feed too, with the codec string its SPS
      * gives; WebCodecs pages play it where the browser decodes HEVC, and kymux/1 and
      * WebSocket viewers get access units FFmpeg decodes.
