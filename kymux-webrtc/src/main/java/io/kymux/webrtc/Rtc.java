@@ -9,7 +9,6 @@ import io.kymux.webrtc.rtp.OpusPacketizer;
 import io.kymux.webrtc.rtp.ReceptionStats;
 import io.kymux.webrtc.rtp.RtpHeader;
 import io.kymux.webrtc.rtp.Rtcp;
-import io.kymux.webrtc.rtp.TransportCcFeedback;
 import io.kymux.webrtc.sdp.SdpAnswer;
 import io.kymux.webrtc.sdp.SdpOffer;
 import io.kymux.webrtc.srtp.SrtpException;
@@ -53,8 +52,6 @@ public final class Rtc implements AutoCloseable {
     public static final int HISTORY = 1024;
     /** Retransmissions one feedback packet may ask for. */
     public static final int MAX_RETRANSMIT_PER_NACK = 128;
-    /** A publisher hears when its packets arrived (transport-cc) this long after the first of them. */
-    public static final long TRANSPORT_CC_INTERVAL_US = 100_000;
     /** Outputs held between polls; beyond this, datagrams are dropped (the driver is not polling). */
     public static final int MAX_OUTPUTS = 8192;
 
@@ -84,11 +81,6 @@ public final class Rtc implements AutoCloseable {
     private static final int MAX_RECEIVED_SSRCS = 4;
     /** RTP clock rate by the payload types the answer agreed. */
     private final java.util.Map<Integer, Integer> clockRates = new java.util.HashMap<>();
-    /** A publisher's transport-wide sequence numbers and when they arrived; null when not agreed. */
-    private final TransportCcFeedback transportCc;
-    private final int transportCcId;
-    private long transportCcMediaSsrc;
-    private long nextFeedbackUs = Long.MAX_VALUE;
     private byte[] videoConfig;
     private long rejected;
     private long droppedOutputs;
@@ -110,9 +102,7 @@ public final class Rtc implements AutoCloseable {
         H264Packetizer hp = null;
         OpusPacketizer op = null;
         java.util.Random seq = new java.util.Random();
-        int ccId = 0;
         for (SdpAnswer.Choice c : answer.choices()) {
-            ccId = ccId > 0 ? ccId : c.transportCcId(); // one id across the bundle
             clockRates.put(c.payloadType(), c.kind().equals("video") ? 90_000 : 48_000);
             if (c.kind().equals("video") && v == null) {
                 v = new OutboundTrack(c.ssrc(), 90_000, HISTORY);
@@ -128,8 +118,6 @@ public final class Rtc implements AutoCloseable {
         this.audio = a;
         this.h264 = hp;
         this.opus = op;
-        this.transportCcId = ccId;
-        this.transportCc = ccId > 0 ? new TransportCcFeedback(1) : null;
     }
 
     /** Whether {@code from} passed an authenticated ICE check (the server routes its datagrams here then). */
@@ -220,7 +208,6 @@ public final class Rtc implements AutoCloseable {
             byte[] rtp = srtp.unprotectRtp(datagram);
             ByteBuffer b = ByteBuffer.wrap(rtp);
             RtpHeader h = RtpHeader.read(b);
-            noteTransportSequence(rtp, h, nowUs); // every packet counts, a padding-only probe too
             Integer clock = clockRates.get(h.payloadType());
             if (clock != null) {
                 ReceptionStats r = reception.get(h.ssrc());
@@ -234,20 +221,6 @@ public final class Rtc implements AutoCloseable {
             outputs.add(new RtcOutput.Rtp(rtp, h, b.position()));
         } catch (SrtpException | IllegalArgumentException e) {
             rejected++;
-        }
-    }
-
-    private void noteTransportSequence(byte[] rtp, RtpHeader h, long nowUs) {
-        int at = transportCc == null ? -1 : RtpHeader.extensionOffset(rtp, transportCcId, 2);
-        if (at < 0) {
-            return;
-        }
-        transportCc.received((rtp[at] & 0xff) << 8 | (rtp[at + 1] & 0xff), nowUs);
-        if (transportCcMediaSsrc == 0) {
-            transportCcMediaSsrc = h.ssrc();
-        }
-        if (nextFeedbackUs == Long.MAX_VALUE) {
-            nextFeedbackUs = nowUs + TRANSPORT_CC_INTERVAL_US;
         }
     }
 
@@ -305,12 +278,6 @@ public final class Rtc implements AutoCloseable {
                 }
             }
         }
-        if (state == State.CONNECTED && nowUs >= nextFeedbackUs) {
-            nextFeedbackUs = Long.MAX_VALUE; // until the next packet
-            for (byte[] feedback : transportCc.feedback(transportCcMediaSsrc)) {
-                protectAndSendRtcp(feedback);
-            }
-        }
     }
 
     /** When {@link #handleTimeout} wants to run next. */
@@ -318,7 +285,7 @@ public final class Rtc implements AutoCloseable {
         if (state == State.CLOSED) {
             return Long.MAX_VALUE;
         }
-        return state == State.CONNECTING ? createdUs + CONNECT_TIMEOUT_US : Math.min(nextReportUs, nextFeedbackUs);
+        return state == State.CONNECTING ? createdUs + CONNECT_TIMEOUT_US : nextReportUs;
     }
 
     /**

@@ -65,48 +65,4 @@ public record RtpHeader(boolean marker, int payloadType, int sequence, long time
         in.position(in.position() + skip);
         return h;
     }
-
-    /**
-     * Where the data of header extension element {@code id} starts in an RTP packet (RFC 8285,
-     * one-byte or two-byte form), or -1 if the packet has no such element or it holds fewer
-     * than {@code minLength} bytes. Never throws: a malformed block has no elements.
-     */
-    public static int extensionOffset(byte[] rtp, int id, int minLength) {
-        if (rtp.length < SIZE || (rtp[0] & 0x10) == 0) {
-            return -1;
-        }
-        int at = SIZE + (rtp[0] & 0x0f) * 4;
-        if (at + 4 > rtp.length) {
-            return -1;
-        }
-        int profile = (rtp[at] & 0xff) << 8 | (rtp[at + 1] & 0xff);
-        int end = at + 4 + ((rtp[at + 2] & 0xff) << 8 | (rtp[at + 3] & 0xff)) * 4;
-        boolean oneByte = profile == 0xBEDE;
-        if (end > rtp.length || !(oneByte || (profile & 0xfff0) == 0x1000)) {
-            return -1;
-        }
-        for (int i = at + 4; i < end; ) {
-            int elementId = oneByte ? (rtp[i] & 0xff) >> 4 : rtp[i] & 0xff;
-            if (elementId == 0) {
-                i++; // padding
-                continue;
-            }
-            if (oneByte && elementId == 15) {
-                return -1; // reserved: stop reading (RFC 8285 4.2)
-            }
-            if (!oneByte && i + 1 >= end) {
-                return -1;
-            }
-            int length = oneByte ? (rtp[i] & 0x0f) + 1 : rtp[i + 1] & 0xff;
-            int data = i + (oneByte ? 1 : 2);
-            if (data + length > end) {
-                return -1;
-            }
-            if (elementId == id) {
-                return length >= minLength ? data : -1;
-            }
-            i = data + length;
-        }
-        return -1;
-    }
 }

@@ -21,19 +21,8 @@ public final class SdpAnswer {
      */
     public static final String PLAYOUT_DELAY = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
 
-    /**
-     * The transport-wide sequence number extension: a publisher numbers every packet it sends
-     * across its streams, and kymux feeds back when each arrived (transport-cc), which its
-     * delay-based congestion control needs to raise its rate; with receiver reports alone,
-     * Chromium starts at 300 kbit/s and climbs 8 % a second.
-     */
-    public static final String TRANSPORT_CC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
-
-    /**
-     * What was chosen per section, for the packetizers; {@code playoutDelayId} and
-     * {@code transportCcId} are 0 when not agreed.
-     */
-    public record Choice(String mid, String kind, int payloadType, long ssrc, int playoutDelayId, int transportCcId) {
+    /** What was chosen per section, for the packetizers; {@code playoutDelayId} 0 when not agreed. */
+    public record Choice(String mid, String kind, int payloadType, long ssrc, int playoutDelayId) {
     }
 
     private final List<Choice> choices = new ArrayList<>();
@@ -69,8 +58,7 @@ public final class SdpAnswer {
             SdpOffer.Codec c = codec.get();
             long ssrc = ssrcs.getAsLong() & 0xffffffffL;
             int playoutDelay = m.kind().equals("video") && !receive ? m.extensionId(PLAYOUT_DELAY) : 0;
-            int transportCc = receive ? m.extensionId(TRANSPORT_CC) : 0; // kymux feeds back as a receiver only
-            choices.add(new Choice(m.mid(), m.kind(), c.payloadType(), ssrc, playoutDelay, transportCc));
+            choices.add(new Choice(m.mid(), m.kind(), c.payloadType(), ssrc, playoutDelay));
             mids.add(m.mid());
             sections.append("m=").append(m.kind()).append(" 9 UDP/TLS/RTP/SAVPF ").append(c.payloadType()).append("\r\n")
                     .append("c=IN IP4 0.0.0.0\r\n")
@@ -97,10 +85,6 @@ public final class SdpAnswer {
                 }
             } else {
                 sections.append("a=fmtp:").append(c.payloadType()).append(" minptime=10;useinbandfec=1\r\n");
-            }
-            if (transportCc > 0) {
-                sections.append("a=rtcp-fb:").append(c.payloadType()).append(" transport-cc\r\n")
-                        .append("a=extmap:").append(transportCc).append(' ').append(TRANSPORT_CC).append("\r\n");
             }
             if (!receive) {
                 // one media stream for both tracks, so the browser keeps audio and video in sync

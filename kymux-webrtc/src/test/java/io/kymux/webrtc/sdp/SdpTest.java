@@ -94,30 +94,6 @@ class SdpTest {
         assertThat(a.sdp().split("a=extmap:").length).as("the one extension kymux writes").isEqualTo(2);
     }
 
-    /**
-     * A publisher (WHIP) offering transport-wide sequence numbers gets them agreed under its id
-     * with transport-cc feedback on every section; a viewer's answer never agrees them, as
-     * kymux reads that feedback from no one.
-     */
-    @Test
-    void aPublishersTransportWideSequenceNumbersAreAgreedWithTransportCcFeedback() throws Exception {
-        String chromium = fixture("chromium-156-recvonly-offer.sdp");
-        SdpOffer publisher = SdpOffer.parse(chromium.replace("a=recvonly", "a=sendonly"));
-        int id = publisher.media().get(0).extensionId(SdpAnswer.TRANSPORT_CC);
-        assertThat(id).as("Chromium offers it").isBetween(1, 14);
-        SdpAnswer a = new SdpAnswer(publisher, "kyMx", "a-local-password-22chars", "11:22",
-                new InetSocketAddress("127.0.0.1", 1), 1, () -> 1, true);
-        assertThat(a.choices()).extracting(SdpAnswer.Choice::transportCcId).containsExactly(id, id);
-        for (SdpAnswer.Choice c : a.choices()) {
-            assertThat(a.sdp()).contains("a=rtcp-fb:" + c.payloadType() + " transport-cc\r\n");
-        }
-        assertThat(a.sdp().split("a=extmap:" + id + " " + SdpAnswer.TRANSPORT_CC + "\r\n", -1)).hasSize(3);
-        SdpAnswer viewer = new SdpAnswer(SdpOffer.parse(chromium), "kyMx", "a-local-password-22chars", "11:22",
-                new InetSocketAddress("127.0.0.1", 1), 1, () -> 1);
-        assertThat(viewer.choices()).extracting(SdpAnswer.Choice::transportCcId).containsOnly(0);
-        assertThat(viewer.sdp()).doesNotContain("transport-cc").doesNotContain(SdpAnswer.TRANSPORT_CC);
-    }
-
     @Test
     void extensionsAreReadWithTheirOneByteIdsAndOthersIgnored() {
         String offer = OFFER.replace("a=mid:0\r\n", "a=mid:0\r\na=extmap:5 " + SdpAnswer.PLAYOUT_DELAY + "\r\n"
