@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -70,14 +69,13 @@ class LauncherTest {
     }
 
     private static Launched launch(Path project, boolean small) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", project.resolve("kymux").toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb = new ProcessBuilder("bash", project.resolve("kymux").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("KYMUX_SMALL", small ? "1" : "");
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        Launched l = new Launched(p, out, null);
-        String first = l.next();
-        assertThat(first).startsWith("running from ");
+        String first = out.readLine();
+        assertThat(first).as("the probe's first line").startsWith("running from ");
         Path from = Path.of(first.substring("running from ".length()));
         Path runs = project.resolve("kymux-app/target/run").toRealPath();
         assertThat(from.toAbsolutePath().startsWith(runs)).as("runs from a snapshot under %s: %s", runs, from).isTrue();
